@@ -1,0 +1,150 @@
+package io.codegloss.core.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.error.RetryableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * The one way codegloss talks to PostgreSQL: a HikariCP pool plus explicit, visible transactions.
+ * SQLExceptions are translated here into the error tree: connection trouble is retryable,
+ * everything else (constraint violations, bad SQL) is permanent.
+ */
+public final class Database implements AutoCloseable {
+
+  /** Work done inside one transaction. */
+  @FunctionalInterface
+  public interface TxWork<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  /** Work done inside one transaction that returns nothing. */
+  @FunctionalInterface
+  public interface TxAction {
+    void apply(Connection connection) throws SQLException;
+  }
+
+  private final HikariDataSource dataSource;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Opens a pool of at most {@code maxPoolSize} connections to a running server. */
+  public static Database connect(
+      String jdbcUrl, String user, String password, int maxPoolSize, String poolName) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    if (user != null) {
+      config.setUsername(user);
+    }
+    if (password != null) {
+      config.setPassword(password);
+    }
+    config.setMaximumPoolSize(maxPoolSize);
+    config.setMinimumIdle(1);
+    config.setPoolName(poolName);
+    config.setAutoCommit(true);
+    config.setConnectionTimeout(10_000);
+    // Fail fast with our own message instead of Hikari's stack trace when the server is not there.
+    config.setInitializationFailTimeout(-1);
+    HikariDataSource ds = new HikariDataSource(config);
+    Database db = new Database(ds);
+    db.checkReachable(jdbcUrl);
+    return db;
+  }
+
+  private void checkReachable(String jdbcUrl) {
+    try (Connection c = dataSource.getConnection()) {
+      c.isValid(5);
+    } catch (SQLException e) {
+      dataSource.close();
+      throw new PermanentException(
+          "cannot connect to the database at " + redact(jdbcUrl) + ": " + firstLine(e.getMessage()),
+          e);
+    }
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+   */
+  public <T> T inTransaction(TxWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.apply(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  public void inTransaction(TxAction action) {
+    inTransaction(
+        c -> {
+          action.apply(c);
+          return null;
+        });
+  }
+
+  /** Runs {@code work} on one connection in auto-commit mode (for reads and single statements). */
+  public <T> T withConnection(TxWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.apply(c);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  /**
+   * Connection-class SQL states (08xxx), admin shutdown (57P01) and serialization failures retry.
+   */
+  public static RuntimeException translate(SQLException e) {
+    String state = e.getSQLState();
+    String message = "database: " + firstLine(e.getMessage());
+    if (state != null
+        && (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P03")
+            || state.equals("40001")
+            || state.equals("40P01"))) {
+      return new RetryableException(message, e);
+    }
+    if (e.getMessage() != null && e.getMessage().contains("Connection is not available")) {
+      return new RetryableException(message, e);
+    }
+    return new PermanentException(message, e);
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** Strips a password from a JDBC url before it is shown anywhere. */
+  public static String redact(String jdbcUrl) {
+    return jdbcUrl == null ? "" : jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}
