@@ -1,0 +1,34 @@
+package io.codegloss.worker.llm;
+
+/**
+ * One LLM endpoint: embedded llama.cpp, Ollama or an OpenAI-compatible server. Implementations
+ * translate every foreign failure into {@link io.codegloss.core.error.RetryableException} (after
+ * their own transient retries are used up) or {@link io.codegloss.core.error.PermanentException}
+ * (context overflow, truncation at the output cap, a refused request).
+ */
+public interface LlmBackend extends AutoCloseable {
+
+  /** "embedded", "ollama" or "openai". */
+  String name();
+
+  /** The model name as stored with every enrichment. */
+  String model();
+
+  /** The model's context window in tokens (prompt plus output). */
+  int contextWindow();
+
+  /**
+   * Tokens of {@code text} in the model's own tokenizer where the backend offers one (embedded:
+   * exact; llama.cpp server and vLLM: /tokenize), otherwise a conservative estimate.
+   */
+  int countTokens(String text);
+
+  /** True when {@link #countTokens} is exact rather than an estimate. */
+  boolean exactTokenCounts();
+
+  /** One chat completion constrained by {@code request.jsonSchema()}. */
+  LlmResponse complete(LlmRequest request);
+
+  @Override
+  void close();
+}
