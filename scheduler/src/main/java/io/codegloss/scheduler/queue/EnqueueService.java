@@ -1,0 +1,133 @@
+package io.codegloss.scheduler.queue;
+
+import io.codegloss.core.db.Database;
+import io.codegloss.core.enrich.EnrichmentSchema;
+import io.codegloss.core.queue.JobEnqueuer;
+import io.codegloss.core.queue.JobPlan;
+import io.codegloss.scheduler.plan.BatchPlanner;
+import io.codegloss.scheduler.plan.PendingSpans;
+import io.codegloss.scheduler.plan.PlanSpan;
+import io.codegloss.scheduler.plan.PlannedBatch;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Plans the pending spans of a repository with the seed's rules and enqueues one JobRunr job per
+ * batch (a one-span group is a single-span job). Ids are deterministic, so running it twice in a
+ * row enqueues nothing the second time.
+ */
+public final class EnqueueService {
+
+  /** What one enqueue did. */
+  public record Result(int pendingSpans, int batches, int singles, int newJobs, int existingJobs) {}
+
+  private final Database db;
+  private final BatchPlanner planner;
+  private final JobEnqueuer enqueuer;
+
+  public EnqueueService(Database db, BatchPlanner planner, JobEnqueuer enqueuer) {
+    this.db = db;
+    this.planner = planner;
+    this.enqueuer = enqueuer;
+  }
+
+  /** The batches that would be enqueued now, without enqueueing. */
+  public List<PlannedBatch> plan(long repoId) {
+    return planner.plan(new PendingSpans(db).pending(repoId, EnrichmentSchema.PROMPT_VERSION, Integer.MAX_VALUE));
+  }
+
+  /**
+   * Makes every span pending again by bumping the repository's generation: a whole-repository
+   * re-enrichment. Enrichments of older generations stay readable until replaced.
+   */
+  public int bumpGeneration(long repoId) {
+    return db.inTransaction(
+        (Database.TxWork<Integer>)
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "update repositories set generation = generation + 1 where id = ?"
+                          + " returning generation")) {
+                ps.setLong(1, repoId);
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  return rs.getInt(1);
+                }
+              }
+            });
+  }
+
+  public Result enqueue(long repoId) {
+    List<PlannedBatch> batches = plan(repoId);
+    int generation = generation(repoId);
+    Map<Long, Integer> rounds = failureRounds(repoId);
+    List<JobPlan> plans = new ArrayList<>();
+    int pending = 0;
+    int singles = 0;
+    for (PlannedBatch b : batches) {
+      List<JobPlan.SpanRef> refs = new ArrayList<>();
+      int round = 0;
+      for (PlanSpan s : b.spans()) {
+        refs.add(new JobPlan.SpanRef(s.spanId(), s.contentHash()));
+        round = Math.max(round, rounds.getOrDefault(s.spanId(), 0));
+      }
+      pending += refs.size();
+      String kind = refs.size() == 1 ? "single" : "batch";
+      if (refs.size() == 1) {
+        singles++;
+      }
+      UUID id = JobPlan.plannedId(kind, generation, round, refs);
+      plans.add(
+          new JobPlan(
+              id,
+              repoId,
+              b.fileId(),
+              kind,
+              refs,
+              b.jobTokens(),
+              b.spanTokens(),
+              b.reason().jsonName(),
+              null));
+    }
+    int fresh = enqueuer.enqueue(plans).size();
+    return new Result(pending, batches.size() - singles, singles, fresh, plans.size() - fresh);
+  }
+
+  private int generation(long repoId) {
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("select generation from repositories where id = ?")) {
+            ps.setLong(1, repoId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getInt(1) : 1;
+            }
+          }
+        });
+  }
+
+  /** Spans back from a failure backoff get a new job id (their old job already exists). */
+  private Map<Long, Integer> failureRounds(long repoId) {
+    return db.withConnection(
+        c -> {
+          Map<Long, Integer> out = new HashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select f.span_id, f.attempts from span_failures f join spans s on s.id = f.span_id"
+                      + " where s.repo_id = ? and f.span_hash = s.content_hash")) {
+            ps.setLong(1, repoId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getLong(1), rs.getInt(2));
+              }
+            }
+          }
+          return out;
+        });
+  }
+}

@@ -1,0 +1,178 @@
+package io.codegloss.scheduler.queue;
+
+import io.codegloss.core.db.Database;
+import io.codegloss.core.error.CodeglossException;
+import io.codegloss.core.queue.Queue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+import org.jobrunr.dashboard.JobRunrDashboardWebServer;
+import org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration;
+import org.jobrunr.jobs.filters.RetryFilter;
+import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.server.BackgroundJobServerConfiguration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long-running scheduler: on every tick it re-indexes each registered repository, plans and
+ * enqueues its pending spans, and sweeps failed jobs into single-span jobs. It is also a JobRunr
+ * server that never takes a job (its capacity is 0), so that a JobRunr master is alive even when
+ * no worker is (orphan detection, retries), and it serves JobRunr's own dashboard.
+ */
+public final class SchedulerProcess implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SchedulerProcess.class);
+
+  /**
+   * @param interval time between ticks
+   * @param jobrunrPort port of JobRunr's dashboard, or 0 for none
+   * @param dashboardUser basic-auth user of JobRunr's dashboard, or null for none
+   */
+  public record Options(
+      Duration interval,
+      int jobrunrPort,
+      @Nullable String dashboardUser,
+      @Nullable String dashboardPassword,
+      int pollSeconds,
+      int timeoutMultiplicand,
+      int retries) {}
+
+  /** Re-indexes one repository root and returns its id. */
+  public interface Reindexer extends ToLongFunction<Path> {}
+
+  private final Database db;
+  private final EnqueueService enqueue;
+  private final Sweeper sweeper;
+  private final Reindexer reindexer;
+  private final Options options;
+  private final BackgroundJobServer master;
+  private @Nullable JobRunrDashboardWebServer dashboard;
+  private final ScheduledExecutorService ticker;
+
+  public SchedulerProcess(
+      Database db,
+      Queue queue,
+      EnqueueService enqueue,
+      Sweeper sweeper,
+      Reindexer reindexer,
+      Options options) {
+    this.db = db;
+    this.enqueue = enqueue;
+    this.sweeper = sweeper;
+    this.reindexer = reindexer;
+    this.options = options;
+    this.master =
+        new BackgroundJobServer(
+            queue.storage(),
+            queue.jsonMapper(),
+            new NoJobActivator(),
+            BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
+                .andName("scheduler")
+                .andWorkerCount(1)
+                .andPollIntervalInSeconds(options.pollSeconds())
+                .andServerTimeoutPollIntervalMultiplicand(options.timeoutMultiplicand()));
+    this.master.setJobFilters(List.of(new RetryFilter(options.retries())));
+    if (options.jobrunrPort() > 0) {
+      JobRunrDashboardWebServerConfiguration cfg =
+          JobRunrDashboardWebServerConfiguration.usingStandardDashboardConfiguration()
+              .andPort(options.jobrunrPort())
+              .andAllowAnonymousDataUsage(false);
+      if (options.dashboardUser() != null && options.dashboardPassword() != null) {
+        cfg = cfg.andBasicAuthentication(options.dashboardUser(), options.dashboardPassword());
+      }
+      this.dashboard = new JobRunrDashboardWebServer(queue.storage(), queue.jsonMapper(), cfg);
+    }
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "codegloss-scheduler");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  public void start() {
+    master.start();
+    if (dashboard != null) {
+      dashboard.start();
+    }
+    ticker.scheduleWithFixedDelay(this::tickSafely, 0, options.interval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (CodeglossException e) {
+      log.warn("scheduler tick failed, will try again: {}", e.oneLine());
+    } catch (RuntimeException e) {
+      log.error("scheduler tick failed, will try again", e);
+    }
+  }
+
+  /** One round: re-index, enqueue and sweep every registered repository. */
+  public void tick() {
+    for (Repo repo : repositories()) {
+      Path root = Path.of(repo.root());
+      if (!Files.isDirectory(root)) {
+        log.warn("repository {} is not reachable from this machine; skipping its re-index", root);
+      } else {
+        reindexer.applyAsLong(root);
+      }
+      EnqueueService.Result r = enqueue.enqueue(repo.id());
+      if (r.newJobs() > 0) {
+        log.info(
+            "{}: {} pending spans, {} new jobs ({} batches, {} singles planned)",
+            root,
+            r.pendingSpans(),
+            r.newJobs(),
+            r.batches(),
+            r.singles());
+      }
+    }
+    sweeper.sweep();
+  }
+
+  private record Repo(long id, String root) {}
+
+  private List<Repo> repositories() {
+    return db.withConnection(
+        c -> {
+          List<Repo> out = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement("select id, root_path from repositories order by id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new Repo(rs.getLong(1), rs.getString(2)));
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    if (dashboard != null) {
+      dashboard.stop();
+    }
+    master.stop();
+  }
+
+  /** The scheduler's server fetches nothing (capacity 0), so it is never asked for a job. */
+  private static final class NoJobActivator implements org.jobrunr.server.JobActivator {
+    @Override
+    public <T> T activateJob(Class<T> type) {
+      throw new IllegalStateException("the scheduler does not run jobs: " + type.getName());
+    }
+  }
+}

@@ -1,0 +1,334 @@
+package io.codegloss.worker.job;
+
+import io.codegloss.core.db.Database;
+import io.codegloss.core.error.CodeglossException;
+import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.error.RetryableException;
+import io.codegloss.core.job.EnrichJobHandler;
+import io.codegloss.core.job.EnrichJobRequest;
+import io.codegloss.core.queue.JobEnqueuer;
+import io.codegloss.core.queue.JobPlan;
+import io.codegloss.core.span.Span;
+import io.codegloss.worker.job.JobRows.JobRow;
+import io.codegloss.worker.job.JobRows.JobSpan;
+import io.codegloss.worker.llm.LlmBackend;
+import io.codegloss.worker.llm.LlmRequest;
+import io.codegloss.worker.llm.LlmResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jobrunr.JobRunrException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one enrichment job, batch or single, on this worker.
+ *
+ * <p>The seed's fallback, made finer: every item of a batch that validates is stored; only the
+ * failed or missing spans come back as single-span jobs (deterministic ids); every call and
+ * failure is recorded in {@code llm_calls}; nothing blocks the queue and no span is lost. Writes
+ * are idempotent, so a job retried after its worker died never duplicates rows.
+ */
+public final class EnrichJobRunner implements EnrichJobHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(EnrichJobRunner.class);
+  private static final int NEIGHBOURS = 4;
+
+  private final Database db;
+  private final LlmBackend backend;
+  private final WorkerIdentity worker;
+  private final JobEnqueuer enqueuer;
+  private final EnrichmentPipeline enrichment;
+
+  /**
+   * @param enrichment prompts, parsing and storage for one backend's answers
+   */
+  public EnrichJobRunner(
+      Database db,
+      LlmBackend backend,
+      WorkerIdentity worker,
+      JobEnqueuer enqueuer,
+      EnrichmentPipeline enrichment) {
+    this.db = db;
+    this.backend = backend;
+    this.worker = worker;
+    this.enqueuer = enqueuer;
+    this.enrichment = enrichment;
+  }
+
+  @Override
+  public void run(EnrichJobRequest request) {
+    UUID id = request.jobId();
+    Optional<Work> claimed = db.inTransaction((Database.TxWork<Optional<Work>>) c -> claim(c, id));
+    if (claimed.isEmpty()) {
+      return;
+    }
+    Work work = claimed.get();
+    try {
+      if (work.job().kind().equals("batch") && work.spans().size() > 1) {
+        runBatch(work);
+      } else {
+        for (Span span : work.spans()) {
+          runSingle(work, span);
+        }
+      }
+    } catch (PermanentException e) {
+      // A permanent failure must not be retried by JobRunr: the span failures are recorded.
+      throw new JobRunrException(e.oneLine(), true);
+    }
+  }
+
+  /** What one run of a job has to do: the spans still needing an enrichment. */
+  record Work(JobRow job, List<Span> spans, List<JobRows.Neighbour> context, boolean firstTry) {}
+
+  private Optional<Work> claim(Connection c, UUID id) throws SQLException {
+    Optional<JobRow> row = JobRows.lockJob(c, id);
+    if (row.isEmpty()) {
+      log.info("job {} has no row any more; nothing to do", id);
+      return Optional.empty();
+    }
+    JobRow job = row.get();
+    if (job.status().equals("succeeded")
+        || job.status().equals("partial")
+        || job.status().equals("split")) {
+      return Optional.empty();
+    }
+    List<Span> todo = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
+    for (JobSpan js : JobRows.spans(c, id)) {
+      ids.add(js.span().id());
+      // An edited span has a new hash and its own new job; never enrich what is already done.
+      if (js.stale()
+          || JobRows.enriched(
+              c,
+              js.span().id(),
+              js.span().contentHash(),
+              enrichment.promptVersion(),
+              job.generation())) {
+        continue;
+      }
+      todo.add(js.span());
+    }
+    if (todo.isEmpty()) {
+      JobRows.finish(c, id, "succeeded", null);
+      return Optional.empty();
+    }
+    JobRows.markProcessing(c, id, worker.name());
+    List<JobRows.Neighbour> context =
+        job.fileId() == null
+            ? List.of()
+            : JobRows.neighbours(c, job.fileId(), ids, todo.get(0).startLine(), NEIGHBOURS);
+    return Optional.of(new Work(job, todo, context, job.attempts() == 0));
+  }
+
+  private void runBatch(Work work) {
+    List<Span> spans = work.spans();
+    EnrichmentPipeline.Prepared prepared = enrichment.prepareBatch(spans, work.context());
+    int budget = Math.min(worker.maxTokens(), backend.contextWindow());
+    if (prepared.promptTokens() + prepared.outputCap() > budget) {
+      // Safety net behind the capacity fetch: the exact count says it does not fit here.
+      split(work, spans, "batch of " + prepared.promptTokens() + "+" + prepared.outputCap()
+          + " tokens exceeds this worker's " + budget);
+      return;
+    }
+    LlmResponse response;
+    long started = System.nanoTime();
+    try {
+      response = backend.complete(request(prepared));
+    } catch (PermanentException e) {
+      recordCall(work, "batch", spans.size(), 0, null, null, started, "error", e.oneLine());
+      split(work, spans, "batch call failed: " + e.oneLine());
+      return;
+    } catch (RetryableException e) {
+      recordCall(work, "batch", spans.size(), 0, null, null, started, "error", e.oneLine());
+      throw e;
+    }
+    EnrichmentPipeline.Outcome outcome = enrichment.parseBatch(response.text(), spans);
+    List<Span> failed = outcome.failed();
+    int valid = spans.size() - failed.size();
+    String callOutcome = failed.isEmpty() ? "ok" : valid == 0 ? "invalid" : "partial";
+    List<JobPlan> singles = new ArrayList<>();
+    db.inTransaction(
+        c -> {
+          outcome.storeValid(c, meta(work, "batch"));
+          LlmCalls.record(
+              c,
+              call(work, "batch", spans.size(), valid, response, callOutcome, outcome.errorSummary()));
+          for (Span span : failed) {
+            JobPlan single = singleFor(work.job(), span, "fallback from batch");
+            if (JobEnqueuer.insertRow(c, single)) {
+              singles.add(single);
+            }
+          }
+          JobRows.finish(
+              c,
+              work.job().id(),
+              failed.isEmpty() ? "succeeded" : "partial",
+              failed.isEmpty() ? null : outcome.errorSummary());
+        });
+    singles.forEach(s -> enqueuer.submit(s.id()));
+    log.info(
+        "batch {}: {} of {} spans enriched in {} ms, {} re-enqueued as single",
+        work.job().id(),
+        valid,
+        spans.size(),
+        response.wallMillis(),
+        singles.size());
+  }
+
+  private void runSingle(Work work, Span span) {
+    EnrichmentPipeline.Prepared prepared;
+    int budget = Math.min(worker.maxTokens(), backend.contextWindow());
+    try {
+      prepared = enrichment.prepareSingle(span, work.context(), budget);
+    } catch (PermanentException e) {
+      failSpan(work, span, e.oneLine(), true);
+      throw e;
+    }
+    LlmResponse response;
+    long started = System.nanoTime();
+    try {
+      response = backend.complete(request(prepared));
+    } catch (PermanentException e) {
+      recordCall(work, "single", 1, 0, null, null, started, "error", e.oneLine());
+      failSpan(work, span, e.oneLine(), false);
+      throw e;
+    } catch (RetryableException e) {
+      recordCall(work, "single", 1, 0, null, null, started, "error", e.oneLine());
+      throw e;
+    }
+    EnrichmentPipeline.Outcome outcome = enrichment.parseSingle(response.text(), span, prepared.notes());
+    boolean ok = outcome.failed().isEmpty();
+    db.inTransaction(
+        c -> {
+          outcome.storeValid(c, meta(work, "single"));
+          LlmCalls.record(
+              c,
+              call(work, "single", 1, ok ? 1 : 0, response, ok ? "ok" : "invalid", outcome.errorSummary()));
+          if (ok) {
+            JobRows.finish(c, work.job().id(), "succeeded", null);
+          }
+        });
+    if (!ok) {
+      failSpan(work, span, outcome.errorSummary(), false);
+      throw new PermanentException("span " + span.symbol() + ": " + outcome.errorSummary());
+    }
+  }
+
+  /** Records the failure with backoff so the planner tries the span again later, not now. */
+  private void failSpan(Work work, Span span, String error, boolean permanent) {
+    db.inTransaction(
+        c -> {
+          enrichment.recordFailure(c, span, error, permanent);
+          JobRows.finish(c, work.job().id(), "failed", error);
+        });
+  }
+
+  private void split(Work work, List<Span> spans, String why) {
+    List<JobPlan> singles = new ArrayList<>();
+    db.inTransaction(
+        c -> {
+          for (Span span : spans) {
+            JobPlan single = singleFor(work.job(), span, "split: " + why);
+            if (JobEnqueuer.insertRow(c, single)) {
+              singles.add(single);
+            }
+          }
+          JobRows.finish(c, work.job().id(), "split", why);
+        });
+    singles.forEach(s -> enqueuer.submit(s.id()));
+    log.info("batch {} split into {} single-span jobs: {}", work.job().id(), singles.size(), why);
+  }
+
+  private JobPlan singleFor(JobRow job, Span span, String reason) {
+    JobPlan.SpanRef ref = new JobPlan.SpanRef(span.id(), span.contentHash());
+    return new JobPlan(
+        JobPlan.fallbackId(job.id(), ref),
+        job.repoId(),
+        span.fileId(),
+        "single",
+        List.of(ref),
+        enrichment.estimateJobTokens(List.of(span)),
+        span.tokenEstimate(),
+        reason,
+        job.id());
+  }
+
+  private LlmRequest request(EnrichmentPipeline.Prepared p) {
+    return new LlmRequest(p.system(), p.user(), p.schema(), p.outputCap(), timeoutFor(p));
+  }
+
+  /**
+   * A deadline that grows with the work: CPU-only machines decode a few tokens per second, so a
+   * fixed timeout would either kill honest batches or wait forever on a dead server.
+   */
+  private Duration timeoutFor(EnrichmentPipeline.Prepared p) {
+    double seconds =
+        enrichment.timeoutBaseSeconds()
+            + p.promptTokens() * enrichment.timeoutSecondsPerPromptToken()
+            + p.outputCap() * enrichment.timeoutSecondsPerOutputToken();
+    return Duration.ofMillis((long) (seconds * 1000));
+  }
+
+  private EnrichmentPipeline.StoreContext meta(Work work, String mode) {
+    return new EnrichmentPipeline.StoreContext(
+        backend.model(), backend.name(), work.job().generation(), mode, worker.name(), work.job().id());
+  }
+
+  private LlmCalls.Call call(
+      Work work, String mode, int spans, int valid, LlmResponse r, String outcome, String error) {
+    return new LlmCalls.Call(
+        work.job().id(),
+        worker.name(),
+        backend.name(),
+        backend.model(),
+        mode,
+        spans,
+        valid,
+        r.promptTokens(),
+        r.completionTokens(),
+        r.wallMillis(),
+        outcome,
+        work.firstTry(),
+        outcome.equals("ok") ? null : error);
+  }
+
+  private void recordCall(
+      Work work,
+      String mode,
+      int spans,
+      int valid,
+      Integer promptTokens,
+      Integer completionTokens,
+      long startedNanos,
+      String outcome,
+      String error) {
+    long ms = (System.nanoTime() - startedNanos) / 1_000_000;
+    try {
+      db.inTransaction(
+          c ->
+              LlmCalls.record(
+                  c,
+                  new LlmCalls.Call(
+                      work.job().id(),
+                      worker.name(),
+                      backend.name(),
+                      backend.model(),
+                      mode,
+                      spans,
+                      valid,
+                      promptTokens,
+                      completionTokens,
+                      ms,
+                      outcome,
+                      work.firstTry(),
+                      error)));
+    } catch (CodeglossException e) {
+      log.warn("could not record a failed LLM call: {}", e.oneLine());
+    }
+  }
+}

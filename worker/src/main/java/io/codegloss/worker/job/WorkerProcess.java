@@ -1,0 +1,182 @@
+package io.codegloss.worker.job;
+
+import io.codegloss.core.db.Database;
+import io.codegloss.core.error.CodeglossException;
+import io.codegloss.core.job.EnrichJobHandler;
+import io.codegloss.core.queue.Queue;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jobrunr.jobs.filters.RetryFilter;
+import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.server.BackgroundJobServerConfiguration;
+import org.jobrunr.server.JobActivator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker: a JobRunr BackgroundJobServer with this machine's own limits. It fetches only jobs
+ * that fit {@code maxTokens} (see {@link io.codegloss.core.queue.CapacityStorageProvider}) and runs
+ * at most {@code concurrency} at once, registers itself with a heartbeat, and drains on stop.
+ */
+public final class WorkerProcess implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+
+  /** JobRunr's settings that every server in one deployment must share. */
+  public record ServerTiming(int pollSeconds, int timeoutMultiplicand, int retries) {
+    public static final ServerTiming DEFAULT = new ServerTiming(5, 12, 3);
+  }
+
+  private final Database db;
+  private final WorkerIdentity identity;
+  private final WorkerRegistry registry;
+  private final BackgroundJobServer server;
+  private final AtomicInteger running = new AtomicInteger();
+  private final ScheduledExecutorService heartbeat;
+  private volatile String state = "running";
+
+  public WorkerProcess(
+      Database db,
+      Queue queue,
+      WorkerIdentity identity,
+      EnrichJobHandler handler,
+      String backend,
+      String model,
+      String version,
+      ServerTiming timing) {
+    this.db = db;
+    this.identity = identity;
+    this.registry = new WorkerRegistry(db);
+    EnrichJobHandler counted =
+        request -> {
+          running.incrementAndGet();
+          try {
+            handler.run(request);
+          } finally {
+            running.decrementAndGet();
+          }
+        };
+    JobActivator activator =
+        new JobActivator() {
+          @Override
+          public <T> T activateJob(Class<T> type) {
+            if (type.isAssignableFrom(EnrichJobHandler.class) || type == EnrichJobHandler.class) {
+              return type.cast(counted);
+            }
+            return null;
+          }
+        };
+    this.server =
+        new BackgroundJobServer(
+            queue.storage(),
+            queue.jsonMapper(),
+            activator,
+            BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
+                .andName(identity.name())
+                .andWorkerCount(identity.concurrency())
+                .andPollIntervalInSeconds(timing.pollSeconds())
+                .andServerTimeoutPollIntervalMultiplicand(timing.timeoutMultiplicand())
+                .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(Duration.ofSeconds(5)));
+    this.server.setJobFilters(List.of(new RetryFilter(timing.retries())));
+    registry.register(identity, backend, model, version);
+    this.heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "codegloss-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  public void start() {
+    server.start();
+    heartbeat.scheduleAtFixedRate(this::beat, 0, 5, TimeUnit.SECONDS);
+    log.info(
+        "worker {} started: max {} tokens, {} at once",
+        identity.name(),
+        identity.maxTokens(),
+        identity.concurrency());
+  }
+
+  private void beat() {
+    try {
+      registry.heartbeat(identity.name(), running.get(), state);
+    } catch (CodeglossException e) {
+      log.warn("heartbeat failed: {}", e.oneLine());
+    }
+  }
+
+  public int runningJobs() {
+    return running.get();
+  }
+
+  /**
+   * True when nothing is left that this worker could take: no enqueued, scheduled (retry) or
+   * processing job of ours that fits its limit, and none running here.
+   */
+  public boolean idle() {
+    if (running.get() > 0) {
+      return false;
+    }
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select count(*) from jobrunr_jobs r join jobs j on cast(j.id as text) = r.id"
+                      + " where r.state in ('ENQUEUED', 'SCHEDULED', 'PROCESSING')"
+                      + " and j.tokens <= ?")) {
+            ps.setInt(1, identity.maxTokens());
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1) == 0;
+            }
+          }
+        });
+  }
+
+  /** Stops fetching, lets running jobs finish (up to {@code grace}), then stops the server. */
+  public void drain(Duration grace) {
+    state = "draining";
+    beat();
+    server.pauseProcessing();
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (running.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (running.get() > 0) {
+      log.warn(
+          "worker {}: {} jobs still running after {} s; JobRunr will retry them elsewhere",
+          identity.name(),
+          running.get(),
+          grace.toSeconds());
+    }
+    close();
+  }
+
+  @Override
+  public void close() {
+    heartbeat.shutdownNow();
+    try {
+      server.stop();
+    } catch (RuntimeException e) {
+      log.debug("stopping the job server", e);
+    }
+    state = "stopped";
+    try {
+      registry.heartbeat(identity.name(), 0, state);
+    } catch (CodeglossException e) {
+      log.debug("final heartbeat failed: {}", e.oneLine());
+    }
+  }
+}
