@@ -1,0 +1,195 @@
+package io.codegloss.worker.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.codegloss.core.db.Database;
+import io.codegloss.core.job.EnrichJobHandler;
+import io.codegloss.core.queue.JobEnqueuer;
+import io.codegloss.core.queue.JobPlan;
+import io.codegloss.core.queue.Queue;
+import io.codegloss.testing.TestDatabase;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real JobRunr servers on real PostgreSQL: a server never starts a job larger than its limit and
+ * never runs more than its concurrency, and enqueueing the same plan twice does nothing twice.
+ */
+class CapacityFetchTest {
+
+  private static final WorkerProcess.ServerTiming FAST = new WorkerProcess.ServerTiming(5, 4, 1);
+
+  @Test
+  void aSmallWorkerTakesOnlyJobsThatFitWhileALargeOneTakesTheRest() throws Exception {
+    try (TestDatabase t = TestDatabase.fresh()) {
+      Database db = t.database();
+      long repo = repo(db);
+      Queue client = Queue.openClientOnly(db.dataSource());
+      JobEnqueuer enqueuer = new JobEnqueuer(db, client.scheduler());
+      List<JobPlan> plans = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        plans.add(plan(repo, "small-" + i, 1_000));
+        plans.add(plan(repo, "large-" + i, 6_000));
+      }
+      assertThat(enqueuer.enqueue(plans)).hasSize(8);
+
+      Map<UUID, String> ranOn = new ConcurrentHashMap<>();
+      try (WorkerProcess small = worker(db, "small", 2_048, 1, ranOn, Duration.ZERO)) {
+        small.start();
+        await()
+            .atMost(Duration.ofSeconds(40))
+            .until(() -> ranOn.size() == 4);
+        // Give the small worker more polls: it must not touch the large jobs.
+        await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> true);
+      }
+      assertThat(ranOn.values()).containsOnly("small");
+      assertThat(tokensOf(db, ranOn.keySet())).allMatch(tokens -> tokens <= 2_048);
+
+      try (WorkerProcess large = worker(db, "large", 8_192, 2, ranOn, Duration.ZERO)) {
+        large.start();
+        await().atMost(Duration.ofSeconds(40)).until(() -> ranOn.size() == 8);
+      }
+      assertThat(ranOn.entrySet())
+          .filteredOn(e -> e.getValue().equals("large"))
+          .hasSize(4);
+    }
+  }
+
+  @Test
+  void aWorkerNeverRunsMoreJobsAtOnceThanItsConcurrency() throws Exception {
+    try (TestDatabase t = TestDatabase.fresh()) {
+      Database db = t.database();
+      long repo = repo(db);
+      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()).scheduler());
+      List<JobPlan> plans = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        plans.add(plan(repo, "job-" + i, 500));
+      }
+      enqueuer.enqueue(plans);
+      AtomicInteger now = new AtomicInteger();
+      AtomicInteger peak = new AtomicInteger();
+      Map<UUID, String> ranOn = new ConcurrentHashMap<>();
+      EnrichJobHandler slow =
+          request -> {
+            peak.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+              Thread.sleep(700);
+            } finally {
+              now.decrementAndGet();
+            }
+            ranOn.put(request.jobId(), "w");
+          };
+      try (WorkerProcess w =
+          new WorkerProcess(
+              db,
+              Queue.open(db.dataSource(), () -> 4_096),
+              new WorkerIdentity("w", "localhost", 4_096, 2),
+              slow,
+              "test",
+              "none",
+              "test",
+              FAST)) {
+        w.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> ranOn.size() == 6);
+      }
+      assertThat(peak.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void enqueueingTheSamePlanTwiceEnqueuesNothingTheSecondTime() {
+    try (TestDatabase t = TestDatabase.fresh()) {
+      Database db = t.database();
+      long repo = repo(db);
+      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()).scheduler());
+      List<JobPlan> plans = List.of(plan(repo, "a", 100), plan(repo, "b", 100));
+      assertThat(enqueuer.enqueue(plans)).hasSize(2);
+      assertThat(enqueuer.enqueue(plans)).isEmpty();
+      assertThat(count(db, "select count(*) from jobrunr_jobs")).isEqualTo(2);
+      assertThat(count(db, "select count(*) from jobs")).isEqualTo(2);
+    }
+  }
+
+  private static WorkerProcess worker(
+      Database db,
+      String name,
+      int maxTokens,
+      int concurrency,
+      Map<UUID, String> ranOn,
+      Duration work) {
+    EnrichJobHandler record =
+        request -> {
+          ranOn.put(request.jobId(), name);
+          if (!work.isZero()) {
+            Thread.sleep(work.toMillis());
+          }
+        };
+    return new WorkerProcess(
+        db,
+        Queue.open(db.dataSource(), () -> maxTokens),
+        new WorkerIdentity(name, "localhost", maxTokens, concurrency),
+        record,
+        "test",
+        "none",
+        "test",
+        FAST);
+  }
+
+  static long repo(Database db) {
+    return db.inTransaction(
+        (Database.TxWork<Long>)
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "insert into repositories (root_path, name) values (?, 'r') returning id")) {
+                ps.setString(1, "/tmp/repo-" + UUID.randomUUID());
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  return rs.getLong(1);
+                }
+              }
+            });
+  }
+
+  private static JobPlan plan(long repo, String key, int tokens) {
+    UUID id = UUID.nameUUIDFromBytes((repo + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return new JobPlan(id, repo, null, "batch", List.of(), tokens, tokens / 2, "test", null);
+  }
+
+  private static List<Integer> tokensOf(Database db, Set<UUID> ids) {
+    return db.withConnection(
+        c -> {
+          List<Integer> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement("select tokens from jobs where id = any (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getInt(1));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  private static long count(Database db, String sql) {
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql);
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+}
