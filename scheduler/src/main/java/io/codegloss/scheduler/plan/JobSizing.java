@@ -1,0 +1,71 @@
+package io.codegloss.scheduler.plan;
+
+/**
+ * The size of an enrichment job in tokens, the one number a worker compares with its own limit
+ * before it takes a job, and the output cap it passes to the model. The planner stores {@link
+ * #jobTokens} in {@code jobs.tokens}; the worker uses the same methods to budget its call, so both
+ * sides agree on what "fits".
+ *
+ * <pre>
+ * jobTokens(spanTokens, n) = promptOverhead(n) + spanTokens + outputCap(n)
+ * promptOverhead(n)        = INSTRUCTION_TOKENS + n * SPAN_MARKER_TOKENS
+ * outputCap(n)             = n * OUTPUT_TOKENS_PER_SPAN + OUTPUT_WRAPPER_TOKENS
+ * </pre>
+ *
+ * Single-span jobs use the same formula with n = 1. Read-only context (neighbour signatures and
+ * summaries, see {@link ContextSpans}) is not counted: it is optional, and the prompt builder adds
+ * only as much of it as fits in the worker's remaining budget.
+ */
+public final class JobSizing {
+
+  /**
+   * Budget for the fixed text of a prompt: instructions, the field descriptions of the enrichment
+   * schema, the batch header and the request for {"items": [...]}. The prompt builder's fixed text
+   * has to stay within it, or workers take jobs that do not fit them.
+   */
+  public static final int INSTRUCTION_TOKENS = 600;
+
+  /**
+   * One span's header in the prompt, e.g. {@code === SPAN 3: src/app/user.py:120-148 method
+   * User.set_email ===}, plus the blank lines around its code.
+   */
+  public static final int SPAN_MARKER_TOKENS = 24;
+
+  /**
+   * Output budget per span. A 270M Gemma writes 250-400 tokens for one enrichment object (summary
+   * of up to 120 words, lists, usage snippet, evidence); 448 leaves some headroom above that,
+   * because a reply cut by the cap is a failed item (finish_reason=length), not a shorter one.
+   */
+  public static final int OUTPUT_TOKENS_PER_SPAN = 448;
+
+  /** {"items": [ ... ]} around the objects and the span_index keys. */
+  public static final int OUTPUT_WRAPPER_TOKENS = 16;
+
+  private JobSizing() {}
+
+  /** Prompt tokens that are not span code, for a job of {@code spans} spans. */
+  public static int promptOverhead(int spans) {
+    requireSpans(spans);
+    return Math.addExact(INSTRUCTION_TOKENS, Math.multiplyExact(spans, SPAN_MARKER_TOKENS));
+  }
+
+  /** The output cap (max new tokens) for a job of {@code spans} spans. */
+  public static int outputCap(int spans) {
+    requireSpans(spans);
+    return Math.addExact(Math.multiplyExact(spans, OUTPUT_TOKENS_PER_SPAN), OUTPUT_WRAPPER_TOKENS);
+  }
+
+  /** Prompt plus output cap for a job whose spans' code is {@code spanTokens} tokens. */
+  public static int jobTokens(int spanTokens, int spans) {
+    if (spanTokens < 0) {
+      throw new IllegalArgumentException("span tokens must not be negative: " + spanTokens);
+    }
+    return Math.addExact(Math.addExact(promptOverhead(spans), spanTokens), outputCap(spans));
+  }
+
+  private static void requireSpans(int spans) {
+    if (spans < 1) {
+      throw new IllegalArgumentException("a job has at least one span, not " + spans);
+    }
+  }
+}

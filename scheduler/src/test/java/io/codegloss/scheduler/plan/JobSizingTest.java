@@ -1,0 +1,42 @@
+package io.codegloss.scheduler.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class JobSizingTest {
+
+  @Test
+  void aSingleSpanJobIsItsCodePlusInstructionsMarkerAndOneOutputBudget() {
+    assertThat(JobSizing.outputCap(1)).isEqualTo(448 + 16);
+    assertThat(JobSizing.promptOverhead(1)).isEqualTo(600 + 24);
+    assertThat(JobSizing.jobTokens(300, 1)).isEqualTo(600 + 24 + 300 + 448 + 16);
+  }
+
+  @Test
+  void theOutputCapGrowsWithEverySpanOfABatch() {
+    assertThat(JobSizing.outputCap(5)).isEqualTo(5 * 448 + 16);
+    assertThat(JobSizing.jobTokens(1750, 5)).isEqualTo(600 + 5 * 24 + 1750 + 5 * 448 + 16);
+  }
+
+  @Test
+  void aBatchIsCheaperThanItsSpansAsSingles() {
+    int batch = JobSizing.jobTokens(5 * 350, 5);
+    int singles = 5 * JobSizing.jobTokens(350, 1);
+    assertThat(batch).isLessThan(singles);
+  }
+
+  @Test
+  void aJobWithoutSpansOrWithNegativeTokensIsRejected() {
+    assertThatThrownBy(() -> JobSizing.outputCap(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JobSizing.jobTokens(-1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anAbsurdSizeOverflowsLoudlyInsteadOfWrappingAround() {
+    assertThatThrownBy(() -> JobSizing.jobTokens(Integer.MAX_VALUE - 10, 1))
+        .isInstanceOf(ArithmeticException.class);
+  }
+}
