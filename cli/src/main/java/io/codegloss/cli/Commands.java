@@ -373,7 +373,7 @@ final class Commands {
     Queue queue = Queue.open(db.dataSource(), identity::maxTokens);
     JobEnqueuer enqueuer = new JobEnqueuer(db, queue.scheduler());
     EnrichJobRunner runner =
-        new EnrichJobRunner(db, backend, identity, enqueuer, EnrichmentPipeline.create(db, backend, s));
+        new EnrichJobRunner(db, backend, identity, enqueuer, EnrichmentPipeline.create(backend, s));
     return new WorkerProcess(
         db,
         queue,

@@ -1,5 +1,7 @@
 package io.codegloss.scheduler.plan;
 
+import io.codegloss.core.queue.JobSizing;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,7 @@
 package io.codegloss.scheduler.plan;
 
+import io.codegloss.core.queue.JobSizing;
+
 import java.util.List;
 import java.util.Objects;
 

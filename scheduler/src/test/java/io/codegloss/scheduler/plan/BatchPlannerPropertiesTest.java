@@ -1,5 +1,7 @@
 package io.codegloss.scheduler.plan;
 
+import io.codegloss.core.queue.JobSizing;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codegloss.core.span.SpanKind;

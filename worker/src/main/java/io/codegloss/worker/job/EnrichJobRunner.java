@@ -147,13 +147,15 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       recordCall(work, "batch", spans.size(), 0, null, null, started, "error", e.oneLine());
       throw e;
     }
-    EnrichmentPipeline.Outcome outcome = enrichment.parseBatch(response.text(), spans);
-    List<Span> failed = outcome.failed();
-    int valid = spans.size() - failed.size();
-    String callOutcome = failed.isEmpty() ? "ok" : valid == 0 ? "invalid" : "partial";
     List<JobPlan> singles = new ArrayList<>();
+    int[] validCount = new int[1];
     db.inTransaction(
         c -> {
+          EnrichmentPipeline.Outcome outcome = enrichment.parseBatch(c, response.text(), spans);
+          List<Span> failed = outcome.failed();
+          int valid = spans.size() - failed.size();
+          validCount[0] = valid;
+          String callOutcome = failed.isEmpty() ? "ok" : valid == 0 ? "invalid" : "partial";
           outcome.storeValid(c, meta(work, "batch"));
           LlmCalls.record(
               c,
@@ -174,7 +176,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     log.info(
         "batch {}: {} of {} spans enriched in {} ms, {} re-enqueued as single",
         work.job().id(),
-        valid,
+        validCount[0],
         spans.size(),
         response.wallMillis(),
         singles.size());
@@ -201,21 +203,27 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       recordCall(work, "single", 1, 0, null, null, started, "error", e.oneLine());
       throw e;
     }
-    EnrichmentPipeline.Outcome outcome = enrichment.parseSingle(response.text(), span, prepared.notes());
-    boolean ok = outcome.failed().isEmpty();
-    db.inTransaction(
-        c -> {
+    String[] problem = new String[1];
+    boolean ok =
+        db.inTransaction(
+            (Database.TxWork<Boolean>)
+                c -> {
+          EnrichmentPipeline.Outcome outcome =
+              enrichment.parseSingle(c, response.text(), span, prepared.notes());
+          boolean valid = outcome.failed().isEmpty();
+          problem[0] = outcome.errorSummary();
           outcome.storeValid(c, meta(work, "single"));
           LlmCalls.record(
               c,
-              call(work, "single", 1, ok ? 1 : 0, response, ok ? "ok" : "invalid", outcome.errorSummary()));
-          if (ok) {
+              call(work, "single", 1, valid ? 1 : 0, response, valid ? "ok" : "invalid", problem[0]));
+          if (valid) {
             JobRows.finish(c, work.job().id(), "succeeded", null);
           }
+          return valid;
         });
     if (!ok) {
-      failSpan(work, span, outcome.errorSummary(), false);
-      throw new PermanentException("span " + span.symbol() + ": " + outcome.errorSummary());
+      failSpan(work, span, problem[0], false);
+      throw new PermanentException("span " + span.symbol() + ": " + problem[0]);
     }
   }
 
@@ -310,7 +318,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     long ms = (System.nanoTime() - startedNanos) / 1_000_000;
     try {
       db.inTransaction(
-          c ->
+          (Database.TxAction)
+              c ->
               LlmCalls.record(
                   c,
                   new LlmCalls.Call(

@@ -1,4 +1,4 @@
-package io.codegloss.scheduler.plan;
+package io.codegloss.core.queue;
 
 /**
  * The size of an enrichment job in tokens, the one number a worker compares with its own limit
@@ -13,7 +13,7 @@ package io.codegloss.scheduler.plan;
  * </pre>
  *
  * Single-span jobs use the same formula with n = 1. Read-only context (neighbour signatures and
- * summaries, see {@link ContextSpans}) is not counted: it is optional, and the prompt builder adds
+ * summaries, see the scheduler's ContextSpans) is not counted: it is optional, and the prompt builder adds
  * only as much of it as fits in the worker's remaining budget.
  */
 public final class JobSizing {

@@ -1,0 +1,221 @@
+package io.codegloss.worker.job;
+
+import io.codegloss.core.config.Settings;
+import io.codegloss.core.enrich.EnrichmentSchema;
+import io.codegloss.core.enrich.RelatedResolver;
+import io.codegloss.core.queue.JobSizing;
+import io.codegloss.core.span.Span;
+import io.codegloss.core.span.SpanKind;
+import io.codegloss.worker.enrich.BatchParseResult;
+import io.codegloss.worker.enrich.BatchParser;
+import io.codegloss.worker.enrich.EnrichmentStore;
+import io.codegloss.worker.enrich.Prompt;
+import io.codegloss.worker.enrich.PromptBuilder;
+import io.codegloss.worker.enrich.PromptBuilder.ContextSpan;
+import io.codegloss.worker.enrich.PromptBuilder.FittedCode;
+import io.codegloss.worker.enrich.SingleParser;
+import io.codegloss.worker.enrich.SpanOutcome;
+import io.codegloss.worker.enrich.StoreMeta;
+import io.codegloss.worker.llm.LlmBackend;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Prompts, sizing, parsing and storage for one backend, as the job runner needs them. The sizes
+ * come from {@link JobSizing}, the same numbers the planner stored in {@code jobs.tokens}, so the
+ * worker's exact re-check and the scheduler's estimate agree on what a job is.
+ */
+public final class EnrichmentPipeline {
+
+  /** A prompt ready to send, with its exact size. */
+  record Prepared(
+      String system, String user, String schema, int promptTokens, int outputCap, List<String> notes) {}
+
+  /** Where and by whom an enrichment is stored. */
+  record StoreContext(
+      String model, String backend, int generation, String mode, String worker, UUID jobId) {}
+
+  /** The parse of one answer: what validated, what did not, and how to store the first part. */
+  static final class Outcome {
+    private final List<SpanOutcome> outcomes;
+    private final String errorSummary;
+    private final List<String> callNotes;
+    private final EnrichmentStore store;
+
+    Outcome(List<SpanOutcome> outcomes, String errorSummary, List<String> callNotes, EnrichmentStore store) {
+      this.outcomes = outcomes;
+      this.errorSummary = errorSummary;
+      this.callNotes = callNotes;
+      this.store = store;
+    }
+
+    List<Span> failed() {
+      return outcomes.stream().filter(o -> !(o instanceof SpanOutcome.Valid)).map(SpanOutcome::span).toList();
+    }
+
+    String errorSummary() {
+      return errorSummary;
+    }
+
+    void storeValid(Connection c, StoreContext ctx) throws SQLException {
+      StoreMeta meta =
+          StoreMeta.of(ctx.model(), ctx.backend(), ctx.generation(), ctx.mode(), ctx.worker(), ctx.jobId())
+              .withNotes(callNotes);
+      for (SpanOutcome o : outcomes) {
+        if (o instanceof SpanOutcome.Valid v) {
+          store.store(c, v, meta);
+        }
+      }
+    }
+  }
+
+  private final LlmBackend backend;
+  private final EnrichmentStore store;
+  private final double timeoutBase;
+  private final double perPromptToken;
+  private final double perOutputToken;
+
+  EnrichmentPipeline(
+      LlmBackend backend,
+      EnrichmentStore store,
+      double timeoutBase,
+      double perPromptToken,
+      double perOutputToken) {
+    this.backend = backend;
+    this.store = store;
+    this.timeoutBase = timeoutBase;
+    this.perPromptToken = perPromptToken;
+    this.perOutputToken = perOutputToken;
+  }
+
+  /**
+   * CODEGLOSS_LLM_TIMEOUT_BASE_SECONDS (60), CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS (250, i.e.
+   * 4 tokens/s, a slow CPU) and CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS (20) make the deadline
+   * of each call.
+   */
+  public static EnrichmentPipeline create(LlmBackend backend, Settings settings) {
+    return new EnrichmentPipeline(
+        backend,
+        EnrichmentStore.fromSettings(settings),
+        settings.intValue("CODEGLOSS_LLM_TIMEOUT_BASE_SECONDS", 60, 1, 86_400),
+        settings.intValue("CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS", 20, 0, 60_000) / 1000.0,
+        settings.intValue("CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS", 250, 0, 600_000) / 1000.0);
+  }
+
+  int promptVersion() {
+    return EnrichmentSchema.PROMPT_VERSION;
+  }
+
+  double timeoutBaseSeconds() {
+    return timeoutBase;
+  }
+
+  double timeoutSecondsPerPromptToken() {
+    return perPromptToken;
+  }
+
+  double timeoutSecondsPerOutputToken() {
+    return perOutputToken;
+  }
+
+  int estimateJobTokens(List<Span> spans) {
+    int code = spans.stream().mapToInt(Span::tokenEstimate).sum();
+    return JobSizing.jobTokens(code, spans.size());
+  }
+
+  Prepared prepareBatch(List<Span> spans, List<JobRows.Neighbour> neighbours) {
+    Prompt p = PromptBuilder.batch(spans, context(neighbours));
+    int outputCap = JobSizing.outputCap(spans.size());
+    return new Prepared(
+        p.system(), p.user(), EnrichmentSchema.batch(spans.size()), count(p), outputCap, List.of());
+  }
+
+  /**
+   * A single-span prompt that fits {@code budget}: when the whole code does not, it is cut by
+   * whole lines with a note stored beside the enrichment (never silently).
+   */
+  Prepared prepareSingle(Span span, List<JobRows.Neighbour> neighbours, int budget) {
+    int outputCap = JobSizing.outputCap(1);
+    List<ContextSpan> context = context(neighbours);
+    Prompt whole = PromptBuilder.single(span, context);
+    int tokens = count(whole);
+    List<String> notes = new ArrayList<>();
+    if (tokens + outputCap > budget) {
+      // Drop the optional context first, then cut the code to what is left.
+      Prompt bare = PromptBuilder.single(span, List.of());
+      int overhead = count(bare) - backend.countTokens(PromptBuilder.numbered(span).text());
+      int codeBudget = budget - outputCap - overhead;
+      FittedCode fitted = PromptBuilder.fitCode(span, backend::countTokens, codeBudget);
+      whole = PromptBuilder.single(span, fitted, List.of());
+      tokens = count(whole);
+      if (fitted.note() != null) {
+        notes.add(fitted.note());
+      }
+    }
+    return new Prepared(
+        whole.system(), whole.user(), EnrichmentSchema.single(), tokens, outputCap, notes);
+  }
+
+  Outcome parseBatch(Connection c, String text, List<Span> spans) {
+    Span first = spans.get(0);
+    BatchParseResult r =
+        BatchParser.parse(text, spans, RelatedResolver.forRepo(c, first.repoId(), first.fileId()));
+    List<String> notes = new ArrayList<>();
+    if (r.note() != null) {
+      notes.add(r.note());
+    }
+    return new Outcome(r.outcomes(), summarize(r.outcomes(), r.failure()), notes, store);
+  }
+
+  Outcome parseSingle(Connection c, String text, Span span, List<String> notes) {
+    SpanOutcome o =
+        SingleParser.parse(text, span, RelatedResolver.forRepo(c, span.repoId(), span.fileId()));
+    return new Outcome(List.of(o), summarize(List.of(o), null), notes, store);
+  }
+
+  void recordFailure(Connection c, Span span, String error, boolean permanent) throws SQLException {
+    store.recordFailure(c, span.id(), span.contentHash(), error, permanent);
+  }
+
+  private static String summarize(List<SpanOutcome> outcomes, String failure) {
+    if (failure != null) {
+      return failure;
+    }
+    return outcomes.stream()
+        .map(EnrichmentPipeline::problem)
+        .filter(s -> s != null)
+        .collect(Collectors.joining("; "));
+  }
+
+  private static String problem(SpanOutcome o) {
+    if (o instanceof SpanOutcome.Invalid i) {
+      return i.span().symbol() + ": " + i.reason();
+    }
+    if (o instanceof SpanOutcome.Missing m) {
+      return m.span().symbol() + ": " + m.reason();
+    }
+    return null;
+  }
+
+  private int count(Prompt p) {
+    return backend.countTokens(p.system()) + backend.countTokens(p.user());
+  }
+
+  private static List<ContextSpan> context(List<JobRows.Neighbour> neighbours) {
+    return neighbours.stream()
+        .map(
+            n ->
+                new ContextSpan(
+                    SpanKind.fromDb(n.kind()),
+                    n.symbol(),
+                    n.startLine(),
+                    n.startLine(),
+                    n.signature(),
+                    n.summary()))
+        .toList();
+  }
+}
