@@ -229,7 +229,7 @@ public final class TestDatabase implements AutoCloseable {
           () -> {
             pg.close();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (EmbeddedPostgres.runningPort(home).isPresent() && System.nanoTime() < deadline) {
+            while (EmbeddedPostgres.isRunning(home) && System.nanoTime() < deadline) {
               sleep(50);
             }
             deleteTree(home);

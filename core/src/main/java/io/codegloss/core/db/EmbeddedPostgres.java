@@ -193,6 +193,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return OptionalInt.empty();
   }
 
+  /** Whether a postmaster (ready, starting or stopping) is alive for {@code home}. */
+  public static boolean isRunning(Path home) {
+    Path pgdata = home.toAbsolutePath().normalize().resolve("pgdata");
+    return PidFile.read(pgdata).map(p -> isLivePostmaster(p.pid())).orElse(false);
+  }
+
   public String host() {
     return HOST;
   }
@@ -237,7 +243,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
    */
   @Override
   @SuppressWarnings("try") // the lock is held by the try block itself
-  public void close() {
+  public synchronized void close() {
     if (closed.getAndSet(true)) {
       return;
     }
