@@ -18,11 +18,13 @@ public final class Args {
   static final Set<String> SWITCHES =
       Set.of("json", "full", "until-idle", "until-done", "help", "no-dashboard", "fixed-latency");
 
+  private final String[] raw;
   private final String command;
   private final List<String> positional;
   private final Map<String, String> flags;
 
-  private Args(String command, List<String> positional, Map<String, String> flags) {
+  private Args(String[] raw, String command, List<String> positional, Map<String, String> flags) {
+    this.raw = raw.clone();
     this.command = command;
     this.positional = positional;
     this.flags = flags;
@@ -57,7 +59,24 @@ public final class Args {
         positional.add(a);
       }
     }
-    return new Args(command == null ? "help" : command, positional, flags);
+    return new Args(argv, command == null ? "help" : command, positional, flags);
+  }
+
+  /** The arguments after the command word, as given. */
+  public String[] raw() {
+    String[] rest = new String[Math.max(0, raw.length - 1)];
+    int j = 0;
+    boolean skipped = false;
+    for (String a : raw) {
+      if (!skipped && a.equals(command)) {
+        skipped = true;
+        continue;
+      }
+      if (j < rest.length) {
+        rest[j++] = a;
+      }
+    }
+    return rest;
   }
 
   public String command() {

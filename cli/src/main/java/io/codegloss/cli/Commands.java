@@ -88,7 +88,7 @@ final class Commands {
       case "up" -> new UpCommand(this).run();
       case "show" -> show();
       case "stats" -> stats();
-      case "bench" -> new BenchCommand(this).run();
+      case "bench" -> io.codegloss.bench.Bench.run(args.raw(), env, out.out(), System.err);
       case "version", "--version" -> {
         out.line("codegloss " + CodeglossMain.VERSION);
         yield 0;
@@ -211,7 +211,12 @@ final class Commands {
                   () ->
                       new PermanentException(
                           anchor + " is not inside an indexed repository (run 'codegloss index PATH')"));
-      Path root = q.rootOf(repoId);
+      Path root =
+          q.status().stream()
+              .filter(r -> r.repoId() == repoId)
+              .map(r -> Path.of(r.root()))
+              .findFirst()
+              .orElseThrow();
       String relative = file == null ? null : root.relativize(anchor).toString().replace('\\', '/');
       var spans = q.spans(root, relative);
       if (args.has("json")) {

@@ -1,0 +1,117 @@
+package io.codegloss.cli;
+
+import io.codegloss.core.report.QueueHealth;
+import io.codegloss.core.report.StatsQuery;
+import io.codegloss.scheduler.index.IndexReport;
+import io.codegloss.scheduler.index.RepoStatus;
+import io.codegloss.scheduler.index.SkippedFile;
+import io.codegloss.scheduler.index.SpanInfo;
+import io.codegloss.scheduler.plan.PlanJson;
+import io.codegloss.scheduler.plan.PlannedBatch;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Text output for people; --json output goes through the same records. */
+final class Reports {
+
+  private Reports() {}
+
+  static void index(Printer out, Path root, IndexReport r) {
+    out.linef(
+        "%s: %d files scanned, %d changed, %d removed, %d skipped; %d spans (%d added, %d changed,"
+            + " %d moved, %d removed) in %.2f s",
+        root,
+        r.filesScanned(),
+        r.filesChanged(),
+        r.filesRemoved(),
+        r.filesSkipped().size(),
+        r.spansTotal(),
+        r.spansAdded(),
+        r.spansChanged(),
+        r.spansMoved(),
+        r.spansRemoved(),
+        r.seconds());
+    if (r.filesWithParseErrors() > 0) {
+      out.linef("  %d files had syntax errors; what the parser recovered was indexed", r.filesWithParseErrors());
+    }
+    int shown = 0;
+    for (SkippedFile s : r.filesSkipped()) {
+      if (shown++ == 20) {
+        out.linef("  ... and %d more skipped (see --json)", r.filesSkipped().size() - 20);
+        break;
+      }
+      out.line("  skipped " + s.path() + ": " + s.reason() + (s.detail() == null ? "" : " (" + s.detail() + ")"));
+    }
+  }
+
+  static void status(Printer out, List<RepoStatus> repos, QueueHealth.Snapshot queue) {
+    if (repos.isEmpty()) {
+      out.line("no repository indexed yet (run 'codegloss index PATH')");
+    }
+    for (RepoStatus r : repos) {
+      out.linef(
+          "%s  (generation %d, indexed %s)", r.root(), r.generation(), r.lastIndexedAt() == null ? "never" : r.lastIndexedAt());
+      out.linef(
+          "  %d files (%d skipped), %d spans, %d pending enrichment", r.files(), r.skippedFiles(), r.spans(), r.pending());
+      for (RepoStatus.LanguageKindCount c : r.byLanguageAndKind()) {
+        out.linef("    %-12s %-9s %6d spans  %6d pending", c.language(), c.kind(), c.spans(), c.pending());
+      }
+    }
+    out.linef("queue: %d live workers (largest limit %d tokens)", queue.liveWorkers(), queue.largestLiveLimit());
+    for (Map.Entry<String, Long> e : queue.byStatus().entrySet()) {
+      out.linef("  %-20s %d", e.getKey(), e.getValue());
+    }
+    if (queue.tooLargeForLiveWorkers() > 0) {
+      out.linef(
+          "  WARNING: %d enqueued jobs are larger than every live worker's --max-tokens; start a"
+              + " larger worker or lower RAG_BATCH_MAX_TOKENS",
+          queue.tooLargeForLiveWorkers());
+    }
+  }
+
+  static void spans(Printer out, List<SpanInfo> spans) {
+    for (SpanInfo s : spans) {
+      out.linef(
+          "%s:%d-%d  %-8s %s  %s", s.file(), s.startLine(), s.endLine(), s.kind(), s.symbol(), s.hash().substring(0, Math.min(12, s.hash().length())));
+    }
+  }
+
+  static Object planJson(List<PlannedBatch> batches) {
+    return PlanJson.toJson(batches).get("batches");
+  }
+
+  static void plan(Printer out, List<PlannedBatch> batches) {
+    out.line(PlanJson.render(batches));
+  }
+
+  static void stats(Printer out, List<StatsQuery.Row> rows) {
+    if (rows.isEmpty()) {
+      out.line("no LLM calls recorded yet");
+      return;
+    }
+    out.linef(
+        "%-6s %-28s %-18s %5s %6s %7s %9s %9s %8s %9s %8s %8s",
+        "mode", "model", "worker", "jobs", "calls", "spans/c", "prompt/s", "compl/s", "sec/span", "1st-try", "salvaged", "to-single");
+    for (StatsQuery.Row r : rows) {
+      out.linef(
+          "%-6s %-28s %-18s %5d %6d %7.2f %9.0f %9.0f %8.2f %8.0f%% %8d %8d",
+          r.mode(),
+          clip(r.model(), 28),
+          clip(r.worker(), 18),
+          r.jobs(),
+          r.calls(),
+          r.spansPerCall(),
+          r.promptTokensPerSpan(),
+          r.completionTokensPerSpan(),
+          r.secondsPerSpan(),
+          r.firstTryValidRate() * 100,
+          r.spansSalvaged(),
+          r.reenqueuedAsSingle());
+    }
+  }
+
+  private static String clip(String s, int n) {
+    return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+  }
+}
