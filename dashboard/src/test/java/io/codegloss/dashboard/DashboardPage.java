@@ -93,14 +93,19 @@ public final class DashboardPage {
   }
 
   public String capacityWarning() {
-    WebElement e = driver.findElement(By.id("capacity-warning"));
-    return e.isDisplayed() ? e.getText() : "";
+    return fresh(
+        () -> {
+          WebElement e = driver.findElement(By.id("capacity-warning"));
+          return e.isDisplayed() ? e.getText() : "";
+        });
   }
 
   public List<String> workerNames() {
-    return driver.findElements(By.cssSelector("#workers-table tbody tr[data-worker]")).stream()
-        .map(r -> r.getAttribute("data-worker"))
-        .toList();
+    return fresh(
+        () ->
+            driver.findElements(By.cssSelector("#workers-table tbody tr[data-worker]")).stream()
+                .map(r -> r.getAttribute("data-worker"))
+                .toList());
   }
 
   /** alive, draining, dead or stopped; empty when the worker is not listed. */
@@ -114,8 +119,11 @@ public final class DashboardPage {
 
   /** The whole row of a worker as shown, cells separated by spaces. */
   public String workerRow(String name) {
-    List<WebElement> rows = workerRows(name);
-    return rows.isEmpty() ? "" : rows.get(0).getText();
+    return fresh(
+        () -> {
+          List<WebElement> rows = workerRows(name);
+          return rows.isEmpty() ? "" : rows.get(0).getText();
+        });
   }
 
   public DashboardPage awaitWorkerStatus(String name, String status) {
@@ -136,18 +144,20 @@ public final class DashboardPage {
 
   /** Minutes with data in a chart ("spans" or "tokens"), as drawn. */
   public int chartPointsWithData(String chart) {
-    return Integer.parseInt(canvas(chart).getAttribute("data-points"));
+    return fresh(() -> Integer.parseInt(canvas(chart).getAttribute("data-points")));
   }
 
   /** Worker/model lines drawn in a chart besides the overall one. */
   public int chartSeries(String chart) {
-    return Integer.parseInt(canvas(chart).getAttribute("data-series"));
+    return fresh(() -> Integer.parseInt(canvas(chart).getAttribute("data-series")));
   }
 
   public List<String> chartLegend(String chart) {
-    return driver.findElements(By.cssSelector("#legend-" + chart + " li")).stream()
-        .map(e -> e.getAttribute("data-series"))
-        .toList();
+    return fresh(
+        () ->
+            driver.findElements(By.cssSelector("#legend-" + chart + " li")).stream()
+                .map(e -> e.getAttribute("data-series"))
+                .toList());
   }
 
   /**
@@ -196,9 +206,11 @@ public final class DashboardPage {
 
   /** Every link to a JobRunr job page shown on the page. */
   public List<String> jobLinks() {
-    return driver.findElements(By.cssSelector("a[data-testid='job-link']")).stream()
-        .map(a -> a.getAttribute("href"))
-        .toList();
+    return fresh(
+        () ->
+            driver.findElements(By.cssSelector("a[data-testid='job-link']")).stream()
+                .map(a -> a.getAttribute("href"))
+                .toList());
   }
 
   /** Waits until {@code condition} holds on this page (the page updates itself). */
@@ -223,11 +235,28 @@ public final class DashboardPage {
   }
 
   private List<String> rowsText(String css) {
-    return driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    return fresh(
+        () -> driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
   }
 
   private String text(By by) {
-    return driver.findElement(by).getText().trim();
+    return fresh(() -> driver.findElement(by).getText().trim());
+  }
+
+  /**
+   * Reads again when the page redrew the element between finding and reading it: the page updates
+   * itself every few seconds.
+   */
+  private <T> T fresh(java.util.function.Supplier<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return read.get();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private WebDriverWait wait(String what) {

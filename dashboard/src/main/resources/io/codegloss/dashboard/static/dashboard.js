@@ -92,14 +92,24 @@
   }
 
   // --- rendering -------------------------------------------------------------------------------
+  // Sections are redrawn only when their data changed, so that an operator can select text
+  // in a table that is not moving.
+  const drawn = {};
+  function changed(key, data) {
+    const text = JSON.stringify(data);
+    if (drawn[key] === text) return false;
+    drawn[key] = text;
+    return true;
+  }
+
   function render(s) {
     lastSnapshot = s;
-    renderSummary(s.summary, s.queue);
-    renderQueue(s.queue);
-    renderThroughput(s.throughput);
-    renderWorkers(s.workers);
-    renderSavings(s.savings);
-    renderFailures(s.failures);
+    if (changed('summary', [s.summary, s.queue.maxLiveWorkerTokens])) renderSummary(s.summary, s.queue);
+    if (changed('queue', s.queue)) renderQueue(s.queue);
+    if (changed('throughput', s.throughput)) renderThroughput(s.throughput);
+    if (changed('workers', s.workers)) renderWorkers(s.workers);
+    if (changed('savings', s.savings)) renderSavings(s.savings);
+    if (changed('failures', s.failures)) renderFailures(s.failures);
     setText('#updated-at', 'updated ' + time(s.summary.generatedAt));
     document.body.dataset.generatedAt = s.summary.generatedAt;
   }
@@ -112,7 +122,8 @@
     setText('[data-testid=summary-enqueued]', fmt(sum.jobs.enqueued));
     setText('[data-testid=summary-processing]', fmt(sum.jobs.processing));
     setText('[data-testid=summary-failed]', fmt(sum.jobs.failed));
-    setText('[data-testid=summary-workers]', fmt(sum.workersAlive) + (sum.workersDead ? ' (' + sum.workersDead + ' dead)' : ''));
+    $('[data-testid=summary-workers]').replaceChildren(fmt(sum.workersAlive),
+      sum.workersDead ? el('span', { class: 'small muted' }, ' (' + sum.workersDead + ' dead)') : '');
     setText('[data-testid=summary-spans-hour]', fmt(sum.spansLastHour));
     setText('[data-testid=summary-failed-spans]', fmt(sum.failedSpans));
     setText('[data-testid=max-live-tokens]', sum.maxLiveWorkerTokens === null ? 'no live worker' : fmt(sum.maxLiveWorkerTokens) + ' tokens');
@@ -283,7 +294,13 @@
       const d = new Date(times[i]);
       if (d.getMinutes() % 10 === 0 || i === n - 1) {
         const txt = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-        if (i === n - 1 || n - 1 - i >= 4) g.fillText(txt, x(i), top + ph + 6);
+        if (i === n - 1) {
+          g.textAlign = 'right';
+          g.fillText(txt, x(i), top + ph + 6);
+          g.textAlign = 'center';
+        } else if (n - 1 - i >= 4 && i >= 2) {
+          g.fillText(txt, x(i), top + ph + 6);
+        }
       }
     }
 
