@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.CodeglossException;
+import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.error.RetryableException;
 import io.codegloss.dashboard.view.DashboardQueries;
 import io.javalin.Javalin;
@@ -12,6 +13,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -55,7 +57,15 @@ public final class DashboardServer implements AutoCloseable {
       throw new IllegalStateException("dashboard already started");
     }
     Javalin created = Javalin.create(cfg -> configure(cfg));
-    created.start(port);
+    try {
+      created.start(port);
+    } catch (JavalinBindException e) {
+      throw new PermanentException(
+          "the dashboard cannot listen on port "
+              + port
+              + ": it is in use (choose another with --port)",
+          e);
+    }
     app = created;
     live.start();
     log.info(

@@ -1,11 +1,13 @@
 package io.codegloss.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.codegloss.core.db.Database;
+import io.codegloss.core.error.PermanentException;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -286,6 +288,17 @@ class DashboardApiTest {
     for (String body : bodies) {
       assertThat(body).doesNotContainPattern("(src|href)=\"https?://").doesNotContain("cdn");
     }
+  }
+
+  @Test
+  void aPortInUseIsReportedAsSuchAndNothingIsLeftRunning() {
+    DashboardServer second = new DashboardServer(db, DashboardSettings.defaults());
+
+    assertThatThrownBy(() -> second.start(server.port()))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("port " + server.port())
+        .hasMessageContaining("in use");
+    assertThat(http.get("/api/summary").statusCode()).isEqualTo(200);
   }
 
   private static String nextSnapshot(BufferedReader in) throws java.io.IOException {

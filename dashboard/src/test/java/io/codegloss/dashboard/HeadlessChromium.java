@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -58,6 +60,23 @@ public final class HeadlessChromium {
             .usingAnyFreePort()
             .withTimeout(Duration.ofSeconds(60))
             .build();
-    return new ChromeDriver(service, options);
+    return new ChromeDriver(service, options) {
+      @Override
+      public void quit() {
+        try {
+          super.quit();
+        } finally {
+          deleteTree(profile);
+        }
+      }
+    };
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover profile in the temp directory is harmless
+    }
   }
 }

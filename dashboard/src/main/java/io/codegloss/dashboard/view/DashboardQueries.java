@@ -166,17 +166,25 @@ public final class DashboardQueries {
     try (PreparedStatement ps =
             c.prepareStatement(
                 """
-                select r.id, r.name, r.root_path,
-                       (select count(*) from spans s where s.repo_id = r.id),
-                       (select count(*) from spans s
-                         where s.repo_id = r.id
-                           and exists (select 1 from enrichments e
-                                        where e.span_id = s.id
-                                          and e.span_hash = s.content_hash
-                                          and e.generation >= r.generation)),
-                       (select count(*) from span_failures f join spans s on s.id = f.span_id
-                         where s.repo_id = r.id)
+                with current_enrichment as (
+                  -- hash joins instead of one index probe per span: this runs every few seconds
+                  select distinct e.span_id
+                    from enrichments e
+                    join spans s on s.id = e.span_id and s.content_hash = e.span_hash
+                    join repositories r on r.id = s.repo_id and e.generation >= r.generation),
+                per_repo as (
+                  select s.repo_id, count(*) as spans, count(c.span_id) as enriched
+                    from spans s left join current_enrichment c on c.span_id = s.id
+                   group by s.repo_id),
+                failed as (
+                  select s.repo_id, count(*) as failed
+                    from span_failures f join spans s on s.id = f.span_id
+                   group by s.repo_id)
+                select r.id, r.name, r.root_path, coalesce(p.spans, 0), coalesce(p.enriched, 0),
+                       coalesce(f.failed, 0)
                   from repositories r
+                  left join per_repo p on p.repo_id = r.id
+                  left join failed f on f.repo_id = r.id
                  order by r.name, r.id
                 """);
         ResultSet rs = ps.executeQuery()) {
