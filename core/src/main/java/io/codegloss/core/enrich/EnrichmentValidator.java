@@ -71,7 +71,9 @@ public final class EnrichmentValidator {
           "describe this code span",
           "describe each of these",
           "line-numbered",
-          "do not describe");
+          "do not describe",
+          "120 words",
+          "in your own words");
 
   private static final Set<String> EMPTY_WORDS =
       Set.of("none", "n/a", "na", "null", "nothing", "-", "");
@@ -146,6 +148,10 @@ public final class EnrichmentValidator {
     for (String f : EnrichmentSchema.STRING_LISTS) {
       cleanList(n, f, notes);
     }
+    String copies = copiedLists(n);
+    if (copies != null) {
+      return invalid(copies);
+    }
     cleanUsage(n);
     cleanEvidence(n, span, notes);
 
@@ -214,6 +220,9 @@ public final class EnrichmentValidator {
     }
     if (EnrichmentExample.isPlaceholder(EnrichmentSchema.SUMMARY, s)) {
       return SummaryCheck.error("summary_120w copies the prompt's example");
+    }
+    if (EnrichmentExample.copiesInstructions(s)) {
+      return SummaryCheck.error("summary_120w copies the prompt's instructions");
     }
     Optional<String> echo = echo(s, span);
     if (echo.isPresent()) {
@@ -352,6 +361,8 @@ public final class EnrichmentValidator {
     }
     ArrayNode out = n.arrayNode();
     int placeholders = 0;
+    int repeated = 0;
+    Set<String> seen = new HashSet<>();
     for (JsonNode e : v) {
       if (!e.isTextual()) {
         out.add(e); // the schema reports the wrong type
@@ -365,11 +376,18 @@ public final class EnrichmentValidator {
         placeholders++;
         continue;
       }
+      if (!seen.add(squash(s))) {
+        repeated++; // small models loop: "x", "x", "x" until maxItems
+        continue;
+      }
       out.add(s);
     }
     if (placeholders > 0) {
       notes.add(
           "dropped " + placeholders + " " + field + " entry copied from the prompt's example");
+    }
+    if (repeated > 0) {
+      notes.add("dropped " + repeated + " repeated " + field + " entries");
     }
     int max = EnrichmentSchema.maxItems(field);
     if (out.size() > max) {
@@ -379,6 +397,34 @@ public final class EnrichmentValidator {
       }
     }
     n.set(field, out);
+  }
+
+  /**
+   * A model that writes the same entries into three or more of inputs, outputs, side_effects and
+   * pitfalls is looping, not describing; such an item is garbage even if each list looks fine.
+   */
+  private static String copiedLists(ObjectNode n) {
+    List<String> fields =
+        List.of(
+            EnrichmentSchema.INPUTS,
+            EnrichmentSchema.OUTPUTS,
+            EnrichmentSchema.SIDE_EFFECTS,
+            EnrichmentSchema.PITFALLS);
+    java.util.Map<String, List<String>> byContent = new java.util.HashMap<>();
+    for (String f : fields) {
+      JsonNode v = n.get(f);
+      if (v.isArray() && !v.isEmpty()) {
+        byContent
+            .computeIfAbsent(v.toString().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            .add(f);
+      }
+    }
+    for (List<String> same : byContent.values()) {
+      if (same.size() >= 3) {
+        return String.join(", ", same) + " repeat the same entries";
+      }
+    }
+    return null;
   }
 
   private static void cleanUsage(ObjectNode n) {

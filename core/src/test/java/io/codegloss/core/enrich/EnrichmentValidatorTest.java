@@ -360,4 +360,38 @@ class EnrichmentValidatorTest {
     assertThat(v.enrichment().relatedSpans()).isEmpty();
     assertThat(v.droppedRelated()).isEqualTo(2);
   }
+
+  @Test
+  void rejectsASummaryCopiedFromThePromptInstructions() throws Exception {
+    assertThat(invalid(i -> i.put("summary_120w", "what the code does and why")))
+        .isEqualTo("summary_120w copies the prompt's instructions");
+    assertThat(invalid(i -> i.put("summary_120w", "What it does, in your own words.")))
+        .contains("echoes the prompt");
+  }
+
+  @Test
+  void dropsEntriesASmallModelRepeatsUntilTheListIsFull() throws Exception {
+    ValidationOutcome.Valid v =
+        valid(
+            i ->
+                i.putArray("inputs")
+                    .add("email: str")
+                    .add("email: str")
+                    .add("Email: str")
+                    .add("self"));
+    assertThat(v.enrichment().inputs()).containsExactly("email: str", "self");
+    assertThat(v.notes()).containsExactly("dropped 2 repeated inputs entries");
+  }
+
+  @Test
+  void rejectsAnItemWhoseListsAreCopiesOfEachOther() throws Exception {
+    assertThat(
+            invalid(
+                i -> {
+                  for (String f : List.of("inputs", "outputs", "side_effects", "pitfalls")) {
+                    i.putArray(f).add("app/user.py").add("user.set_email");
+                  }
+                }))
+        .isEqualTo("inputs, outputs, side_effects, pitfalls repeat the same entries");
+  }
 }
