@@ -173,13 +173,14 @@ public final class EnrichmentValidator {
     Set<Long> seen = new HashSet<>();
     for (String raw : parsed.relatedSpans()) {
       String name = cleanName(raw);
-      OptionalLong id = resolve(name, resolver);
-      if (id.isEmpty()) {
+      Resolved r = resolve(name, resolver);
+      if (r == null) {
         unknownNames.add(name);
-      } else if (id.getAsLong() == span.id()) {
+      } else if (r.id() == span.id()) {
         self++;
-      } else if (seen.add(id.getAsLong())) {
-        kept.add(name);
+      } else if (seen.add(r.id())) {
+        // Keep the spelling that resolved, so that the store resolves it the same way.
+        kept.add(r.name());
       }
     }
     if (!unknownNames.isEmpty()) {
@@ -537,9 +538,11 @@ public final class EnrichmentValidator {
     return s;
   }
 
-  private static OptionalLong resolve(String name, RelatedResolver resolver) {
+  private record Resolved(String name, long id) {}
+
+  private static Resolved resolve(String name, RelatedResolver resolver) {
     if (name.isEmpty()) {
-      return OptionalLong.empty();
+      return null;
     }
     Set<String> tries = new LinkedHashSet<>();
     tries.add(name);
@@ -547,10 +550,10 @@ public final class EnrichmentValidator {
     for (String t : tries) {
       OptionalLong id = resolver.resolve(t);
       if (id.isPresent()) {
-        return id;
+        return new Resolved(t, id.getAsLong());
       }
     }
-    return OptionalLong.empty();
+    return null;
   }
 
   // ---------------------------------------------------------------- helpers

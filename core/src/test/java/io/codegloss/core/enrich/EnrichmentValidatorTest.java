@@ -244,6 +244,10 @@ class EnrichmentValidatorTest {
     // The third names the same span as the first: kept once, not counted as dropped.
     assertThat(v.enrichment().relatedSpans()).containsExactly("validate_email", "get_email");
     assertThat(v.droppedRelated()).isZero();
+    ValidationOutcome.Valid rust = valid(i -> i.putArray("related_spans").add("User::get_email"));
+    assertThat(rust.enrichment().relatedSpans())
+        .as("stored in the spelling that resolved")
+        .containsExactly("User.get_email");
   }
 
   @Test

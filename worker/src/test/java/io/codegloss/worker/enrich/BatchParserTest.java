@@ -267,4 +267,21 @@ class BatchParserTest {
     assertThat(r.unindexed()).isEqualTo(2);
     assertThat(r.outcomes().get(1)).isInstanceOf(SpanOutcome.Missing.class);
   }
+
+  @Test
+  void skipsJsonQuotedFromTheCodeBeforeTheAnswer() {
+    String text =
+        "The code returns {\"ok\": true} when done. Answer:\n"
+            + items(item(1, GET), item(2, SET), item(3, VALIDATE));
+    assertThat(parse(text).valid()).hasSize(3);
+  }
+
+  @Test
+  void aTruncatedAnswerAfterQuotedJsonStillFailsAsTruncated() {
+    String full = items(item(1, GET), item(2, SET), item(3, VALIDATE));
+    String text = "It builds {\"ok\": true}.\n" + full.substring(0, full.length() - 40);
+    BatchParseResult r = parse(text);
+    assertThat(r.failure()).startsWith("truncated JSON");
+    assertThat(r.valid()).isEmpty();
+  }
 }
