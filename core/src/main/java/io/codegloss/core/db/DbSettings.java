@@ -1,5 +1,12 @@
 package io.codegloss.core.db;
 
+import io.codegloss.core.config.Settings;
+import io.codegloss.core.error.ConfigException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,17 +15,102 @@ import org.jspecify.annotations.Nullable;
  * @param url a JDBC url such as {@code jdbc:postgresql://db:5432/codegloss}, or null
  * @param user the user name, or null to take it from the url
  * @param password the password, or null; never logged
+ * @param keepEmbedded leave an embedded server this process started running when it exits
  */
-public record DbSettings(@Nullable String url, @Nullable String user, @Nullable String password) {
+public record DbSettings(
+    @Nullable String url, @Nullable String user, @Nullable String password, boolean keepEmbedded) {
+
+  public static final String URL = "CODEGLOSS_DB_URL";
+  public static final String USER = "CODEGLOSS_DB_USER";
+  public static final String PASSWORD = "CODEGLOSS_DB_PASSWORD";
+  public static final String EMBEDDED_KEEP = "CODEGLOSS_EMBEDDED_KEEP";
+
+  public DbSettings(@Nullable String url, @Nullable String user, @Nullable String password) {
+    this(url, user, password, false);
+  }
+
+  /**
+   * Reads {@code CODEGLOSS_DB_URL}, {@code CODEGLOSS_DB_USER}, {@code CODEGLOSS_DB_PASSWORD} and
+   * {@code CODEGLOSS_EMBEDDED_KEEP}. Besides JDBC urls, the {@code postgresql://user:pw@host/db}
+   * form most hosting services hand out is accepted; its user and password count as if given in the
+   * other two variables (which win when both are set).
+   */
+  public static DbSettings from(Settings settings) {
+    boolean keep = settings.onOff(EMBEDDED_KEEP, false);
+    Optional<String> raw = settings.optional(URL);
+    String user = settings.optional(USER).orElse(null);
+    String password = settings.optional(PASSWORD).orElse(null);
+    if (raw.isEmpty()) {
+      return new DbSettings(null, user, password, keep);
+    }
+    String url = raw.get();
+    if (url.startsWith("jdbc:postgresql:")) {
+      return new DbSettings(url, user, password, keep);
+    }
+    if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
+      return fromLibpqUrl(url, user, password, keep, settings.source(URL));
+    }
+    throw new ConfigException(
+        "invalid value for "
+            + URL
+            + " (from "
+            + settings.source(URL)
+            + "): expected jdbc:postgresql://host:port/database");
+  }
+
+  private static DbSettings fromLibpqUrl(
+      String url, @Nullable String user, @Nullable String password, boolean keep, String source) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new ConfigException(
+          "invalid value for "
+              + URL
+              + " (from "
+              + source
+              + "): expected postgresql://user:password@host:port/database");
+    }
+    if (uri.getHost() == null) {
+      throw new ConfigException(
+          "invalid value for " + URL + " (from " + source + "): the url names no host");
+    }
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo != null) {
+      int colon = userInfo.indexOf(':');
+      String u = colon < 0 ? userInfo : userInfo.substring(0, colon);
+      String p = colon < 0 ? null : userInfo.substring(colon + 1);
+      if (user == null && !u.isEmpty()) {
+        user = URLDecoder.decode(u, StandardCharsets.UTF_8);
+      }
+      if (password == null && p != null) {
+        password = URLDecoder.decode(p, StandardCharsets.UTF_8);
+      }
+    }
+    String jdbc =
+        "jdbc:postgresql://"
+            + uri.getHost()
+            + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+            + (uri.getRawPath() == null ? "/" : uri.getRawPath())
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    return new DbSettings(jdbc, user, password, keep);
+  }
+
+  /** True when no url is set and the embedded server is used. */
+  public boolean embedded() {
+    return url == null;
+  }
 
   @Override
   public String toString() {
     return "DbSettings[url="
-        + url
+        + (url == null ? "embedded" : Database.redact(url))
         + ", user="
         + user
         + ", password="
         + (password == null ? "none" : "***")
+        + ", keepEmbedded="
+        + keepEmbedded
         + "]";
   }
 }

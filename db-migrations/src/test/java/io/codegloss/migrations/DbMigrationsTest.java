@@ -1,0 +1,136 @@
+package io.codegloss.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.codegloss.core.db.Database;
+import io.codegloss.core.error.PermanentException;
+import io.codegloss.testing.TestDatabase;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jobrunr.storage.StorageProviderUtils.DatabaseOptions;
+import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
+import org.junit.jupiter.api.Test;
+
+class DbMigrationsTest {
+
+  @Test
+  void migratesABlankDatabaseWithCodeglossAndJobRunrTables() {
+    try (TestDatabase db = TestDatabase.blank()) {
+      DbMigrations.Result result = DbMigrations.apply(db.database().dataSource());
+
+      assertThat(result.migrationsExecuted()).isPositive();
+      assertThat(tableExists(db, "spans")).isTrue();
+      assertThat(tableExists(db, "llm_calls")).isTrue();
+      assertThat(tableExists(db, "jobrunr_jobs")).isTrue();
+      // what every other component does: open JobRunr without creating anything
+      PostgresStorageProvider jobrunr =
+          new PostgresStorageProvider(db.database().dataSource(), DatabaseOptions.SKIP_CREATE);
+      jobrunr.close();
+    }
+  }
+
+  @Test
+  void applyingAgainChangesNothing() {
+    try (TestDatabase db = TestDatabase.blank()) {
+      DbMigrations.Result first = DbMigrations.apply(db.database().dataSource());
+      long jobrunrMigrations = count(db, "select count(*) from jobrunr_migrations");
+
+      DbMigrations.Result second = DbMigrations.apply(db.database().dataSource());
+
+      assertThat(second.migrationsExecuted()).isZero();
+      assertThat(second.schemaVersion()).isEqualTo(first.schemaVersion());
+      assertThat(count(db, "select count(*) from jobrunr_migrations")).isEqualTo(jobrunrMigrations);
+    }
+  }
+
+  @Test
+  void severalProcessesMigratingAtOnceAllSucceedAndMigrateOnce() throws Exception {
+    int processes = 6;
+    try (TestDatabase db = TestDatabase.blank()) {
+      List<Database> pools = new ArrayList<>();
+      for (int i = 0; i < processes; i++) {
+        pools.add(Database.connect(db.jdbcUrl(), db.user(), db.password(), 3, "proc-" + i));
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(processes);
+      try {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<DbMigrations.Result>> results = new ArrayList<>();
+        for (Database p : pools) {
+          results.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return DbMigrations.apply(p.dataSource());
+                  }));
+        }
+        go.countDown();
+        int executed = 0;
+        for (Future<DbMigrations.Result> r : results) {
+          executed += r.get(120, TimeUnit.SECONDS).migrationsExecuted();
+        }
+        long versions =
+            count(db, "select count(*) from flyway_schema_history where version is not null");
+        assertThat(executed).isEqualTo(versions);
+        assertThat(
+                count(
+                    db,
+                    "select count(*) from (select script from jobrunr_migrations group by script"
+                        + " having count(*) > 1) dupes"))
+            .isZero();
+      } finally {
+        pool.shutdownNow();
+        pools.forEach(Database::close);
+      }
+    }
+  }
+
+  @Test
+  void aSchemaNewerThanThisBuildIsRefusedInOneLine() {
+    try (TestDatabase db = TestDatabase.fresh()) {
+      db.database()
+          .inTransaction(
+              c -> {
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "insert into flyway_schema_history (installed_rank, version, description,"
+                            + " type, script, checksum, installed_by, execution_time, success)"
+                            + " select max(installed_rank) + 1, '999', 'from the future', 'SQL',"
+                            + " 'V999__from_the_future.sql', 0, 'test', 0, true"
+                            + " from flyway_schema_history")) {
+                  ps.executeUpdate();
+                }
+              });
+
+      assertThatThrownBy(() -> DbMigrations.apply(db.database().dataSource()))
+          .isInstanceOf(PermanentException.class)
+          .hasMessageMatching(
+              "database schema is at version 999, newer than this codegloss \\(\\d+\\): upgrade"
+                  + " codegloss")
+          .hasMessageNotContaining("\n");
+    }
+  }
+
+  private static boolean tableExists(TestDatabase db, String table) {
+    return count(db, "select count(*) from pg_tables where tablename = '" + table + "'") == 1;
+  }
+
+  private static long count(TestDatabase db, String sql) {
+    return db.database()
+        .withConnection(
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql);
+                  ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+              }
+            });
+  }
+}
