@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.codegloss.core.db.Database;
 import io.codegloss.scheduler.index.IndexFixture.Row;
+import io.codegloss.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -37,18 +38,20 @@ class IncrementalIndexTest {
           + "    return parse_json(open(path).read())\n";
 
   @TempDir Path repo;
+  private TestDatabase testDb;
   private Database db;
   private IndexFixture fx;
 
   @BeforeEach
-  void setUp() throws Exception {
-    db = IndexTestDb.fresh();
+  void setUp() {
+    testDb = TestDatabase.fresh();
+    db = testDb.database();
     fx = new IndexFixture(db, repo);
   }
 
   @AfterEach
   void tearDown() {
-    db.close();
+    testDb.close();
   }
 
   @Test

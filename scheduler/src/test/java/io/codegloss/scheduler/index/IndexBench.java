@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.Database;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.codegloss.migrations.DbMigrations;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.sql.Statement;
 
 /**
@@ -42,22 +40,16 @@ public final class IndexBench {
             System.getenv("CODEGLOSS_DB_PASSWORD"),
             8,
             "bench")) {
-      boolean fresh = reset || !schemaExists(db);
-      if (fresh) {
-        String schema;
-        try (InputStream in =
-            IndexBench.class.getResourceAsStream("/db/migration/V1__schema.sql")) {
-          schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+      if (reset) {
         db.withConnection(
             c -> {
               try (Statement st = c.createStatement()) {
                 st.execute("drop schema if exists public cascade; create schema public");
-                st.execute(schema);
               }
               return null;
             });
       }
+      DbMigrations.apply(db.dataSource());
       IndexReport report = new Indexer(db, IndexSettings.from(settings)).index(root);
       ObjectMapper json =
           new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -68,16 +60,5 @@ public final class IndexBench {
       System.out.println(json.writeValueAsString(node));
     }
     System.exit(0);
-  }
-
-  private static boolean schemaExists(Database db) {
-    return db.withConnection(
-        c -> {
-          try (Statement st = c.createStatement();
-              ResultSet rs = st.executeQuery("select to_regclass('public.spans') is not null")) {
-            rs.next();
-            return rs.getBoolean(1);
-          }
-        });
   }
 }
