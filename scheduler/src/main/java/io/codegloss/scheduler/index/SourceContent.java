@@ -7,8 +7,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -34,16 +36,19 @@ final class SourceContent {
   static Read read(Path file, long maxBytes) {
     byte[] bytes;
     try {
-      if (Files.size(file) > maxBytes) {
+      BasicFileAttributes attrs =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isRegularFile()) {
+        // replaced by a folder, a link or a device since the walk: not a source file any more
+        return new Gone();
+      }
+      if (attrs.size() > maxBytes) {
         return new Skip(SkipReason.TOO_LARGE, "grew past CODEGLOSS_MAX_FILE_BYTES=" + maxBytes);
       }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       return new Gone();
     } catch (IOException | SecurityException e) {
-      if (Files.isDirectory(file)) {
-        return new Gone();
-      }
       return new Skip(SkipReason.UNREADABLE, describe(e));
     }
     if (bytes.length > maxBytes) {
