@@ -27,7 +27,7 @@ final class EmbeddedBackend implements LlmBackend {
   private static final Map<String, String> GRAMMARS = new ConcurrentHashMap<>();
 
   private final LlmSettings settings;
-  private final EmbeddedModel model;
+  final EmbeddedModel model;
   private final String modelName;
   private final boolean gemmaTurns;
 
@@ -118,7 +118,7 @@ final class EmbeddedBackend implements LlmBackend {
     try {
       if (!model.slots.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new RetryableException(
-            "embedded: the model stayed busy for " + timeout.toSeconds() + " s");
+            "embedded: the model stayed busy for " + timeout.toMillis() + " ms");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

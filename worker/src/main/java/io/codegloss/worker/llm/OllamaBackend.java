@@ -105,7 +105,7 @@ final class OllamaBackend extends HttpBackend {
           estimate);
     }
     return new LlmResponse(
-        content.asText(),
+        JsonText.escapeControlCharsInStrings(content.asText()),
         promptTokens,
         evalTokens,
         doneReason,

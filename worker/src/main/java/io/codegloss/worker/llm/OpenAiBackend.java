@@ -232,7 +232,7 @@ final class OpenAiBackend extends HttpBackend {
       throw new PermanentException("openai: the answer was stopped by the content filter");
     }
     return new LlmResponse(
-        content.asText(),
+        JsonText.escapeControlCharsInStrings(content.asText()),
         promptTokens != null ? promptTokens : counted,
         completionTokens,
         finish,

@@ -178,7 +178,7 @@ class OpenAiBackendTest extends HttpBackendFaultsTest {
     LlmBackend b = backend();
 
     assertThat(b.exactTokenCounts()).isFalse();
-    assertThat(b.countTokens("abcdef")).isEqualTo(2);
+    assertThat(b.countTokens("abcdef")).isEqualTo(3);
   }
 
   @Test

@@ -84,7 +84,7 @@ public final class LlamaServerProcess implements AutoCloseable {
     Path model = requireModel();
     int port = freePort();
     try {
-      Path log = Files.createTempFile("llama-server-" + port + "-", ".log");
+      Path log = logDir().resolve("llama-server-" + port + ".log");
       List<String> cmd =
           new ArrayList<>(
               List.of(
@@ -104,7 +104,10 @@ public final class LlamaServerProcess implements AutoCloseable {
                   "--n_ctx",
                   Integer.toString(contextTokens),
                   "--n_threads",
-                  Integer.toString(Runtime.getRuntime().availableProcessors())));
+                  Integer.toString(Runtime.getRuntime().availableProcessors()),
+                  // verbose mode logs every decode step, megabytes per answer
+                  "--verbose",
+                  "False"));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.redirectOutput(log.toFile());
       Map<String, String> env = pb.environment();
@@ -169,6 +172,12 @@ public final class LlamaServerProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
+  }
+
+  /** target/ of the module under test when there is one, else the temp directory. */
+  private static Path logDir() throws IOException {
+    Path target = Path.of("target");
+    return Files.isDirectory(target) ? target : Files.createTempDirectory("llama-server-logs");
   }
 
   private static int freePort() {
