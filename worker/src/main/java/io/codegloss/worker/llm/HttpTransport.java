@@ -106,43 +106,12 @@ final class HttpTransport {
           if (parsed != null) {
             return new Reply(r.code(), body, attempt, parsed);
           }
-          last = "answer from " + where + " ends before its JSON does";
-          if (attempt >= maxAttempts) {
-            throw new RetryableException(
-                backend + ": gave up after " + attempt + " attempt(s): " + last);
-          }
-          sleep(delay);
-          continue;
-        }
-        if (returnAsIs.test(reply)) {
+          last = "the answer from " + where + " ends before its JSON does";
+        } else if (returnAsIs.test(reply)) {
           return reply;
-        }
-        String detail = errorDetail(body);
-        if (isOverflow(r.code(), body)) {
-          throw new PermanentException(
-              backend + ": context overflow reported by " + where + ": " + detail);
-        }
-        if (r.code() == 429) {
-          Duration asked = retryAfter(r.header("Retry-After"));
-          if (asked != null) {
-            if (asked.compareTo(maxRetryAfter) > 0) {
-              throw new RetryableException(
-                  backend
-                      + ": rate limited by "
-                      + where
-                      + ", retry after "
-                      + asked.toSeconds()
-                      + " s: "
-                      + detail);
-            }
-            delay = asked;
-          }
-          last = "HTTP 429 from " + where + ": " + detail;
-        } else if (r.code() >= 500 || r.code() == 408) {
-          last = "HTTP " + r.code() + " from " + where + ": " + detail;
         } else {
-          throw new PermanentException(
-              backend + ": HTTP " + r.code() + " from " + where + ": " + detail);
+          delay = classifyRefusal(r.code(), r.header("Retry-After"), body, where, delay);
+          last = "HTTP " + r.code() + " from " + where + ": " + errorDetail(body);
         }
       } catch (IOException e) {
         if (Thread.currentThread().isInterrupted()) {
@@ -150,13 +119,48 @@ final class HttpTransport {
         }
         last = describe(e, timeout) + " (" + where + ")";
       }
+      last = redact(last);
       if (attempt >= maxAttempts) {
         throw new RetryableException(
-            backend + ": gave up after " + attempt + " attempt(s): " + redact(last));
+            backend + ": gave up after " + attempt + " attempt(s): " + last);
       }
       log.debug("{}: attempt {} failed ({}); retrying in {} ms", backend, attempt, last, delay);
       sleep(delay);
     }
+  }
+
+  /**
+   * Throws for a refusal that will not change on a retry; returns the delay before the retry of one
+   * that may (429, 408, 5xx).
+   */
+  private Duration classifyRefusal(
+      int code, @Nullable String retryAfterHeader, String body, String where, Duration backoff) {
+    String detail = errorDetail(body);
+    if (isOverflow(code, body)) {
+      throw new PermanentException(
+          backend + ": context overflow reported by " + where + ": " + detail);
+    }
+    if (code == 429) {
+      Duration asked = retryAfter(retryAfterHeader);
+      if (asked == null) {
+        return backoff;
+      }
+      if (asked.compareTo(maxRetryAfter) > 0) {
+        throw new RetryableException(
+            backend
+                + ": rate limited by "
+                + where
+                + ", retry after "
+                + asked.toSeconds()
+                + " s: "
+                + detail);
+      }
+      return asked;
+    }
+    if (code >= 500 || code == 408) {
+      return backoff;
+    }
+    throw new PermanentException(backend + ": HTTP " + code + " from " + where + ": " + detail);
   }
 
   /** One plain attempt with a short deadline, no retries (token counting, model discovery). */
@@ -189,10 +193,7 @@ final class HttpTransport {
   private @Nullable JsonNode parseSuccess(String body, String where) {
     try {
       JsonNode n = Json.MAPPER.readTree(body);
-      if (n == null) {
-        return null;
-      }
-      return n;
+      return n == null || n.isMissingNode() ? null : n;
     } catch (JsonEOFException cutShort) {
       return null;
     } catch (IOException e) {

@@ -247,6 +247,14 @@ abstract class HttpBackendFaultsTest {
   }
 
   @Test
+  void anEmptyAnswerIsRetried() {
+    routes.chat.add(new MockResponse.Builder().body("").build());
+    routes.chat.add(ok("{\"summary\":\"x\"}"));
+
+    assertThat(backend().complete(request()).attempts()).isEqualTo(2);
+  }
+
+  @Test
   void aBodyThatIsNotJsonIsPermanent() {
     routes.chat.add(
         new MockResponse.Builder()
