@@ -1,0 +1,192 @@
+package io.codegloss.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.codegloss.core.db.Database;
+import io.codegloss.core.error.CodeglossException;
+import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.error.RetryableException;
+import io.codegloss.dashboard.view.DashboardQueries;
+import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's view: one page plus the JSON API it is built on (docs/dashboard-api.md). Only GET
+ * routes exist and every query runs in a read-only transaction, so nothing here can change a job;
+ * destructive actions stay in the JobRunr dashboard.
+ */
+public final class DashboardServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
+  private static final String STATIC = "/io/codegloss/dashboard/static/";
+
+  private final DashboardSettings settings;
+  private final DashboardQueries queries;
+  private final ObjectMapper json;
+  private final LiveUpdates live;
+  private Javalin app;
+
+  public DashboardServer(Database db, DashboardSettings settings) {
+    this.settings = settings;
+    this.queries = new DashboardQueries(db, settings);
+    this.json =
+        new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    this.live = new LiveUpdates(queries, json, settings.refreshSeconds());
+  }
+
+  /**
+   * Starts listening on all interfaces.
+   *
+   * @param port the port, 0 for any free one (see {@link #port()})
+   */
+  public synchronized DashboardServer start(int port) {
+    if (app != null) {
+      throw new IllegalStateException("dashboard already started");
+    }
+    Javalin created = Javalin.create(cfg -> configure(cfg));
+    try {
+      created.start(port);
+    } catch (JavalinBindException e) {
+      throw new PermanentException(
+          "the dashboard cannot listen on port "
+              + port
+              + ": it is in use (choose another with --port)",
+          e);
+    }
+    app = created;
+    live.start();
+    log.info(
+        "dashboard listening on port {} ({})",
+        app.port(),
+        settings.authRequired() ? "basic auth required" : "no password set: open to anyone");
+    return this;
+  }
+
+  private void configure(io.javalin.config.JavalinConfig cfg) {
+    cfg.startup.showJavalinBanner = false;
+    cfg.startup.showOldJavalinVersionWarning = false;
+    cfg.jsonMapper(new JavalinJackson(json, false));
+    if (settings.authRequired()) {
+      cfg.routes.before(new BasicAuth(settings.user(), settings.password()));
+    }
+    cfg.routes.get("/", ctx -> asset(ctx, "index.html", "text/html; charset=utf-8"));
+    cfg.routes.get(
+        "/assets/dashboard.js",
+        ctx -> asset(ctx, "dashboard.js", "text/javascript; charset=utf-8"));
+    cfg.routes.get(
+        "/assets/dashboard.css", ctx -> asset(ctx, "dashboard.css", "text/css; charset=utf-8"));
+    cfg.routes.get("/api/summary", ctx -> ctx.json(queries.summary()));
+    cfg.routes.get("/api/queue", ctx -> ctx.json(queries.queue()));
+    cfg.routes.get(
+        "/api/throughput",
+        ctx ->
+            ctx.json(
+                queries.throughput(
+                    intParam(
+                        ctx,
+                        "minutes",
+                        DashboardQueries.DEFAULT_MINUTES,
+                        DashboardQueries.MAX_MINUTES))));
+    cfg.routes.get("/api/workers", ctx -> ctx.json(queries.workers()));
+    cfg.routes.get("/api/savings", ctx -> ctx.json(queries.savings()));
+    cfg.routes.get(
+        "/api/failures",
+        ctx ->
+            ctx.json(
+                queries.failures(
+                    intParam(
+                        ctx,
+                        "limit",
+                        DashboardQueries.DEFAULT_FAILURE_LIMIT,
+                        DashboardQueries.MAX_FAILURE_LIMIT))));
+    cfg.routes.get("/api/snapshot", ctx -> ctx.json(queries.snapshot()));
+    cfg.routes.get(
+        "/api/config",
+        ctx ->
+            ctx.json(
+                Map.of(
+                    "refreshSeconds", settings.refreshSeconds(),
+                    "workerDeadSeconds", settings.workerDeadSeconds(),
+                    "jobrunrDashboardUrl", settings.jobrunrDashboardUrl())));
+    cfg.routes.sse("/api/events", live::accept);
+    cfg.routes.exception(
+        CodeglossException.class,
+        (e, ctx) -> {
+          log.warn("dashboard request {} failed: {}", ctx.path(), e.oneLine());
+          ctx.status(
+              e instanceof RetryableException
+                  ? HttpStatus.SERVICE_UNAVAILABLE
+                  : HttpStatus.INTERNAL_SERVER_ERROR);
+          ctx.json(Map.of("error", e.oneLine()));
+        });
+  }
+
+  private static int intParam(Context ctx, String name, int defaultValue, int max) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      int v = Integer.parseInt(raw.trim());
+      if (v >= 1 && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new BadRequestResponse(name + " must be a whole number from 1 to " + max);
+  }
+
+  private static void asset(Context ctx, String name, String contentType) {
+    try (InputStream in = DashboardServer.class.getResourceAsStream(STATIC + name)) {
+      if (in == null) {
+        throw new IllegalStateException("dashboard asset missing from the jar: " + name);
+      }
+      ctx.contentType(contentType);
+      ctx.header("Cache-Control", "no-cache");
+      ctx.result(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The port actually bound (useful after {@code start(0)}). */
+  public synchronized int port() {
+    if (app == null) {
+      throw new IllegalStateException("dashboard not started");
+    }
+    return app.port();
+  }
+
+  /** Pages with a live event stream open right now. */
+  public int openPages() {
+    return live.openPages();
+  }
+
+  public synchronized void stop() {
+    live.stop();
+    if (app != null) {
+      app.stop();
+      app = null;
+      log.info("dashboard stopped");
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

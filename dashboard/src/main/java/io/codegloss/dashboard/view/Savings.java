@@ -1,0 +1,15 @@
+package io.codegloss.dashboard.view;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Batch against single mode. The ratios are batch per-span cost / single per-span cost (0.25 means
+ * batching needs a quarter of the calls per span); null until both modes have enriched spans.
+ */
+public record Savings(
+    ModeCost batch,
+    ModeCost single,
+    @Nullable Double callsRatio,
+    @Nullable Double tokensRatio,
+    @Nullable Double secondsRatio,
+    @Nullable Long callsSaved) {}

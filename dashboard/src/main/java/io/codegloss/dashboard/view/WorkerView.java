@@ -1,0 +1,29 @@
+package io.codegloss.dashboard.view;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A worker as the operator sees it.
+ *
+ * @param alive heartbeat within the dead threshold and not stopped
+ * @param status "alive", "draining", "dead" or "stopped"
+ * @param processingJobs ids of jobs this worker holds in state processing (at most 10)
+ */
+public record WorkerView(
+    String name,
+    String host,
+    int maxTokens,
+    int concurrency,
+    String backend,
+    String model,
+    String version,
+    String state,
+    int currentJobs,
+    List<UUID> processingJobs,
+    Instant startedAt,
+    Instant lastHeartbeat,
+    long secondsSinceHeartbeat,
+    boolean alive,
+    String status) {}
