@@ -11,7 +11,7 @@ import org.jobrunr.jobs.lambdas.JobRequest;
 public record EnrichJobRequest(UUID jobId) implements JobRequest {
 
   @Override
-  public Class<EnrichJobHandler> getJobRequestHandler() {
-    return EnrichJobHandler.class;
+  public Class<EnrichJobDispatcher> getJobRequestHandler() {
+    return EnrichJobDispatcher.class;
   }
 }

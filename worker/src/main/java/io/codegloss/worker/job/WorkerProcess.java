@@ -2,6 +2,7 @@ package io.codegloss.worker.job;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.CodeglossException;
+import io.codegloss.core.job.EnrichJobDispatcher;
 import io.codegloss.core.job.EnrichJobHandler;
 import io.codegloss.core.queue.Queue;
 import java.sql.PreparedStatement;
@@ -66,6 +67,9 @@ public final class WorkerProcess implements AutoCloseable {
         new JobActivator() {
           @Override
           public <T> T activateJob(Class<T> type) {
+            if (type == EnrichJobDispatcher.class) {
+              return type.cast(new EnrichJobDispatcher(counted));
+            }
             if (type.isAssignableFrom(EnrichJobHandler.class) || type == EnrichJobHandler.class) {
               return type.cast(counted);
             }
