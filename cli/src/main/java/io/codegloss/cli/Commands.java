@@ -137,7 +137,8 @@ final class Commands {
   }
 
   OpenDatabase openDatabase(Settings settings, String pool, int poolSize) {
-    OpenDatabase db = Databases.open(DbSettings.from(settings), home, pool, poolSize);
+    // Migrations hold an advisory lock on one connection while Flyway uses two more.
+    OpenDatabase db = Databases.open(DbSettings.from(settings), home, pool, Math.max(poolSize, 4));
     DbMigrations.apply(db.database().dataSource());
     return db;
   }
