@@ -2,8 +2,8 @@ package io.codegloss.cli;
 
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.Database;
-import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.Databases;
+import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.error.ConfigException;
@@ -93,8 +93,9 @@ final class Commands {
         out.line("codegloss " + CodeglossMain.VERSION);
         yield 0;
       }
-      default -> throw new ConfigException(
-          "unknown command '" + args.command() + "' (run 'codegloss help')");
+      default ->
+          throw new ConfigException(
+              "unknown command '" + args.command() + "' (run 'codegloss help')");
     };
   }
 
@@ -129,7 +130,9 @@ final class Commands {
             .map(Path::of)
             .orElseGet(
                 () ->
-                    Path.of(env.getOrDefault("CODEGLOSS_CONFIG", home.resolve("config.properties").toString())));
+                    Path.of(
+                        env.getOrDefault(
+                            "CODEGLOSS_CONFIG", home.resolve("config.properties").toString())));
     if (args.flag("config").isPresent() && !Files.isRegularFile(config)) {
       throw new ConfigException("config file " + config + " does not exist");
     }
@@ -211,7 +214,8 @@ final class Commands {
               .orElseThrow(
                   () ->
                       new PermanentException(
-                          anchor + " is not inside an indexed repository (run 'codegloss index PATH')"));
+                          anchor
+                              + " is not inside an indexed repository (run 'codegloss index PATH')"));
       Path root =
           q.status().stream()
               .filter(r -> r.repoId() == repoId)
@@ -230,7 +234,10 @@ final class Commands {
   }
 
   private int plan() {
-    allow(merge(Map.of("json", "", "db-url", ""), PlanSettings.FLAGS).keySet().toArray(String[]::new));
+    allow(
+        merge(Map.of("json", "", "db-url", ""), PlanSettings.FLAGS)
+            .keySet()
+            .toArray(String[]::new));
     Settings s = settings(PlanSettings.FLAGS);
     PlanSettings plan = PlanSettings.from(s);
     Path root = pathArg(0, ".");
@@ -239,7 +246,9 @@ final class Commands {
       Queue queue = Queue.openClientOnly(db.database().dataSource());
       EnqueueService svc =
           new EnqueueService(
-              db.database(), new BatchPlanner(plan), new JobEnqueuer(db.database(), queue.scheduler()));
+              db.database(),
+              new BatchPlanner(plan),
+              new JobEnqueuer(db.database(), queue.scheduler()));
       List<PlannedBatch> batches = svc.plan(repoId);
       if (args.has("json")) {
         out.json(Map.of("batches", Reports.planJson(batches)));
@@ -256,7 +265,10 @@ final class Commands {
         .orElseThrow(
             () ->
                 new PermanentException(
-                    root + " is not an indexed repository (run 'codegloss index " + root + "' first)"));
+                    root
+                        + " is not an indexed repository (run 'codegloss index "
+                        + root
+                        + "' first)"));
   }
 
   private int enqueue() {
@@ -272,7 +284,9 @@ final class Commands {
       Queue queue = Queue.openClientOnly(db.database().dataSource());
       EnqueueService svc =
           new EnqueueService(
-              db.database(), new BatchPlanner(plan), new JobEnqueuer(db.database(), queue.scheduler()));
+              db.database(),
+              new BatchPlanner(plan),
+              new JobEnqueuer(db.database(), queue.scheduler()));
       int generation = args.has("full") ? svc.bumpGeneration(repoId) : -1;
       EnqueueService.Result r = svc.enqueue(repoId);
       if (args.has("json")) {
@@ -392,7 +406,10 @@ final class Commands {
   }
 
   private int worker() {
-    allow(merge(WORKER_FLAGS, Map.of("db-url", "", "until-idle", "")).keySet().toArray(String[]::new));
+    allow(
+        merge(WORKER_FLAGS, Map.of("db-url", "", "until-idle", ""))
+            .keySet()
+            .toArray(String[]::new));
     Settings s = settings(WORKER_FLAGS);
     try (OpenDatabase db = openDatabase(s, "worker", 4);
         LlmBackend backend = LlmBackends.create(s, home)) {
@@ -403,7 +420,8 @@ final class Commands {
       Thread hook =
           new Thread(
               () -> {
-                out.progress("codegloss worker: draining (finishing running jobs, taking no new ones)");
+                out.progress(
+                    "codegloss worker: draining (finishing running jobs, taking no new ones)");
                 worker.drain(grace);
                 stopped.countDown();
               });
@@ -413,7 +431,9 @@ final class Commands {
               + backend.name()
               + ", model "
               + backend.model()
-              + (args.has("until-idle") ? "; exits when no job is left" : " (Ctrl-C drains and stops)"));
+              + (args.has("until-idle")
+                  ? "; exits when no job is left"
+                  : " (Ctrl-C drains and stops)"));
       if (args.has("until-idle")) {
         waitUntilIdle(worker);
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -441,7 +461,8 @@ final class Commands {
     try (OpenDatabase db = openDatabase(s, "dashboard", 4)) {
       DashboardServer server = new DashboardServer(db.database(), DashboardSettings.from(s));
       server.start(port);
-      out.progress("codegloss dashboard on http://localhost:" + server.port() + "/ (Ctrl-C to stop)");
+      out.progress(
+          "codegloss dashboard on http://localhost:" + server.port() + "/ (Ctrl-C to stop)");
       awaitShutdown();
       server.stop();
     }
@@ -453,7 +474,8 @@ final class Commands {
     Settings s = settings(Map.of());
     String what =
         args.positional(0)
-            .orElseThrow(() -> new ConfigException("usage: codegloss show SYMBOL | FILE[:LINE] [--json]"));
+            .orElseThrow(
+                () -> new ConfigException("usage: codegloss show SYMBOL | FILE[:LINE] [--json]"));
     Path cwd = Path.of("").toAbsolutePath();
     try (OpenDatabase db = openDatabase(s, "show", 2)) {
       RepoQueries q = new RepoQueries(db.database());

@@ -39,7 +39,10 @@ class DistributedEnrichmentE2eTest {
       assertThat(enqueued.code()).as(enqueued.err()).isZero();
       long spans = count(db, "select count(*) from spans");
       assertThat(spans).as("fixture spans").isGreaterThanOrEqualTo(10);
-      assertThat(count(db, "select count(*) from spans s join files f on f.id = s.file_id where f.path like '%.env%'"))
+      assertThat(
+              count(
+                  db,
+                  "select count(*) from spans s join files f on f.id = s.file_id where f.path like '%.env%'"))
           .as("secrets are never indexed")
           .isZero();
       assertThat(count(db, "select count(*) from jobs where kind = 'batch'"))
@@ -91,9 +94,14 @@ class DistributedEnrichmentE2eTest {
             .pollInterval(Duration.ofSeconds(2))
             .until(
                 () ->
-                    count(db, "select count(*) from jobs where status in ('enqueued', 'processing')") == 0
-                        && count(db, "select count(*) from spans s where not exists (select 1 from enrichments e where e.span_id = s.id)"
-                                + " and not exists (select 1 from span_failures f where f.span_id = s.id)")
+                    count(
+                                db,
+                                "select count(*) from jobs where status in ('enqueued', 'processing')")
+                            == 0
+                        && count(
+                                db,
+                                "select count(*) from spans s where not exists (select 1 from enrichments e where e.span_id = s.id)"
+                                    + " and not exists (select 1 from span_failures f where f.span_id = s.id)")
                             == 0);
 
         long enriched = count(db, "select count(distinct span_id) from enrichments");
@@ -102,7 +110,9 @@ class DistributedEnrichmentE2eTest {
                 db,
                 "select count(*) from span_failures f where not exists"
                     + " (select 1 from enrichments e where e.span_id = f.span_id)");
-        assertThat(enriched + failed).as("every span enriched or recorded as failed").isEqualTo(spans);
+        assertThat(enriched + failed)
+            .as("every span enriched or recorded as failed")
+            .isEqualTo(spans);
         assertThat(enriched).as("most spans enriched").isGreaterThanOrEqualTo(spans * 2 / 3);
         assertThat(count(db, "select count(*) from llm_calls"))
             .as("batching makes fewer calls than spans")
