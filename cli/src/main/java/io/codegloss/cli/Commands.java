@@ -348,7 +348,7 @@ final class Commands {
     allow(merge(flags, Map.of("db-url", "")).keySet().toArray(String[]::new));
     Settings s = settings(flags);
     int port = s.intValue("CODEGLOSS_JOBRUNR_PORT", 8000, 0, 65_535);
-    try (OpenDatabase db = openDatabase(s, "scheduler", 6)) {
+    try (OpenDatabase db = openDatabase(s, "scheduler", 8)) {
       Queue queue = Queue.openClientOnly(db.database().dataSource());
       try (SchedulerProcess scheduler = newScheduler(s, db.database(), queue, port)) {
         scheduler.start();
@@ -486,7 +486,24 @@ final class Commands {
                   () ->
                       new PermanentException(
                           "run 'show' inside an indexed repository (or index one first)"));
-      var shown = EnrichmentQueries.show(db.database(), repoId, what);
+      String query = what;
+      String file = what.replaceAll(":\\d+$", "");
+      Path asPath = cwd.resolve(file).normalize();
+      if (Files.isRegularFile(asPath)) {
+        // A file given by path (absolute or from here) is looked up relative to its repository.
+        Path root =
+            q.status().stream()
+                .filter(r -> r.repoId() == repoId)
+                .map(r -> Path.of(r.root()))
+                .findFirst()
+                .orElseThrow();
+        query =
+            root.relativize(asPath).toString().replace('\\', '/') + what.substring(file.length());
+      }
+      var shown = EnrichmentQueries.show(db.database(), repoId, query);
+      if (shown.isEmpty()) {
+        throw new PermanentException("no span matches '" + what + "' (try 'codegloss spans')");
+      }
       if (args.has("json")) {
         out.json(shown);
       } else {

@@ -134,14 +134,28 @@ class DistributedEnrichmentE2eTest {
         assertThat(
                 count(
                     db,
-                    "select count(*) from job_spans js where js.job_id = ? and not exists"
-                        + " (select 1 from enrichments e where e.span_id = js.span_id)",
+                    "select count(*) from job_spans js where js.job_id = ?"
+                        + " and not exists (select 1 from enrichments e where e.span_id = js.span_id)"
+                        + " and not exists (select 1 from span_failures f where f.span_id = js.span_id)",
                     killed))
-            .as("the killed batch's spans all ended enriched (retried or split)")
+            .as("every span of the killed batch ended enriched or recorded as failed")
             .isZero();
-        assertThat(count(db, "select count(*) from enrichments where mode = 'batch'"))
-            .as("enrichments written by batches")
+        assertThat(
+                count(
+                    db,
+                    "select count(*) from llm_calls l join jobs j on j.id = l.job_id"
+                        + " where l.worker <> 'large-1' and (j.id = ? or j.parent_id = ?)",
+                    killed,
+                    killed))
+            .as("the killed batch was taken up again by another worker (retried or split)")
             .isPositive();
+        assertThat(
+                count(
+                    db,
+                    "select count(*) from jobs where id = ? and status in ('enqueued', 'processing')",
+                    killed))
+            .as("the killed batch is not left hanging")
+            .isZero();
         assertThat(
                 count(
                     db,
