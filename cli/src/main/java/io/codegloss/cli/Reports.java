@@ -101,7 +101,31 @@ final class Reports {
   }
 
   static void plan(Printer out, List<PlannedBatch> batches) {
-    out.line(PlanJson.render(batches));
+    if (batches.isEmpty()) {
+      out.line("nothing pending: every span has a current enrichment, is queued, or is backing off");
+      return;
+    }
+    int spans = 0;
+    int singles = 0;
+    for (PlannedBatch b : batches) {
+      spans += b.spans().size();
+      singles += b.isSingle() ? 1 : 0;
+      out.linef(
+          "%s  %s of %d span%s, %d span tokens, job %d tokens, ended by %s",
+          b.path(),
+          b.isSingle() ? "single" : "batch",
+          b.spans().size(),
+          b.spans().size() == 1 ? "" : "s",
+          b.spanTokens(),
+          b.jobTokens(),
+          b.reason().jsonName());
+      for (var s : b.spans()) {
+        out.linef("    %4d-%-4d %-8s %s", s.startLine(), s.endLine(), s.kind().dbName(), s.symbol());
+      }
+    }
+    out.linef(
+        "%d pending spans -> %d jobs (%d batches, %d single-span)",
+        spans, batches.size(), batches.size() - singles, singles);
   }
 
   static void stats(Printer out, List<StatsQuery.Row> rows) {
