@@ -2,6 +2,7 @@ package io.codegloss.core.enrich;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +14,32 @@ import java.util.Map;
 public final class EnrichmentExample {
 
   public static final String SUMMARY = "What the code does and why, in 1 to 4 plain sentences.";
+
+  /** The system message of every prompt. */
+  public static final String SYSTEM =
+      "You write short, factual notes about source code for other programmers."
+          + " Reply with JSON only, no other text.";
+
+  /** What a batch prompt asks about the spans' relations. */
+  public static final String BATCH_RELATION =
+      "For each span say what it does and how it relates to the other spans:"
+          + " who calls whom, what data they share, the pattern they form.";
+
+  public static final String RULE_SUMMARY =
+      "at most " + EnrichmentSchema.MAX_SUMMARY_WORDS + " words of plain sentences, not code.";
+
+  public static final String RULE_RELATED =
+      "names of other functions or classes it calls, is called by, or works with.";
+
+  public static final String RULE_EMPTY =
+      "Use [] when a list has nothing and null when there is no usage_snippet.";
+
+  /**
+   * Every fixed sentence of the prompts. A summary found inside one of them was copied from the
+   * prompt, not written about the code.
+   */
+  public static final List<String> INSTRUCTIONS =
+      List.of(SUMMARY, SYSTEM, BATCH_RELATION, RULE_SUMMARY, RULE_RELATED, RULE_EMPTY);
 
   /** Placeholder text per field; list fields have one placeholder entry each. */
   public static final Map<String, String> PLACEHOLDERS = placeholders();
@@ -29,6 +56,28 @@ public final class EnrichmentExample {
     m.put(EnrichmentSchema.USAGE_SNIPPET, "one line of code that calls it");
     m.put(EnrichmentSchema.RELATED_SPANS, "name of a function it calls");
     return Map.copyOf(m);
+  }
+
+  /**
+   * True when {@code text} (at least one word) appears inside one of the prompt's fixed sentences
+   * or placeholders, ignoring case, spacing and end punctuation.
+   */
+  public static boolean copiesInstructions(String text) {
+    String t = squash(text).replaceAll("[.!?,;:]+$", "").strip();
+    if (t.isEmpty()) {
+      return false;
+    }
+    for (String s : INSTRUCTIONS) {
+      if (squash(s).contains(t)) {
+        return true;
+      }
+    }
+    for (String s : PLACEHOLDERS.values()) {
+      if (squash(s).contains(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when {@code value} is the placeholder of {@code field} (ignoring case and spacing). */

@@ -71,7 +71,9 @@ public final class EnrichmentValidator {
           "describe this code span",
           "describe each of these",
           "line-numbered",
-          "do not describe");
+          "do not describe",
+          "120 words",
+          "in your own words");
 
   private static final Set<String> EMPTY_WORDS =
       Set.of("none", "n/a", "na", "null", "nothing", "-", "");
@@ -146,6 +148,10 @@ public final class EnrichmentValidator {
     for (String f : EnrichmentSchema.STRING_LISTS) {
       cleanList(n, f, notes);
     }
+    String copies = copiedLists(n);
+    if (copies != null) {
+      return invalid(copies);
+    }
     cleanUsage(n);
     cleanEvidence(n, span, notes);
 
@@ -167,13 +173,14 @@ public final class EnrichmentValidator {
     Set<Long> seen = new HashSet<>();
     for (String raw : parsed.relatedSpans()) {
       String name = cleanName(raw);
-      OptionalLong id = resolve(name, resolver);
-      if (id.isEmpty()) {
+      Resolved r = resolve(name, resolver);
+      if (r == null) {
         unknownNames.add(name);
-      } else if (id.getAsLong() == span.id()) {
+      } else if (r.id() == span.id()) {
         self++;
-      } else if (seen.add(id.getAsLong())) {
-        kept.add(name);
+      } else if (seen.add(r.id())) {
+        // Keep the spelling that resolved, so that the store resolves it the same way.
+        kept.add(r.name());
       }
     }
     if (!unknownNames.isEmpty()) {
@@ -214,6 +221,9 @@ public final class EnrichmentValidator {
     }
     if (EnrichmentExample.isPlaceholder(EnrichmentSchema.SUMMARY, s)) {
       return SummaryCheck.error("summary_120w copies the prompt's example");
+    }
+    if (EnrichmentExample.copiesInstructions(s)) {
+      return SummaryCheck.error("summary_120w copies the prompt's instructions");
     }
     Optional<String> echo = echo(s, span);
     if (echo.isPresent()) {
@@ -352,6 +362,8 @@ public final class EnrichmentValidator {
     }
     ArrayNode out = n.arrayNode();
     int placeholders = 0;
+    int repeated = 0;
+    Set<String> seen = new HashSet<>();
     for (JsonNode e : v) {
       if (!e.isTextual()) {
         out.add(e); // the schema reports the wrong type
@@ -365,11 +377,18 @@ public final class EnrichmentValidator {
         placeholders++;
         continue;
       }
+      if (!seen.add(squash(s))) {
+        repeated++; // small models loop: "x", "x", "x" until maxItems
+        continue;
+      }
       out.add(s);
     }
     if (placeholders > 0) {
       notes.add(
           "dropped " + placeholders + " " + field + " entry copied from the prompt's example");
+    }
+    if (repeated > 0) {
+      notes.add("dropped " + repeated + " repeated " + field + " entries");
     }
     int max = EnrichmentSchema.maxItems(field);
     if (out.size() > max) {
@@ -379,6 +398,34 @@ public final class EnrichmentValidator {
       }
     }
     n.set(field, out);
+  }
+
+  /**
+   * A model that writes the same entries into three or more of inputs, outputs, side_effects and
+   * pitfalls is looping, not describing; such an item is garbage even if each list looks fine.
+   */
+  private static String copiedLists(ObjectNode n) {
+    List<String> fields =
+        List.of(
+            EnrichmentSchema.INPUTS,
+            EnrichmentSchema.OUTPUTS,
+            EnrichmentSchema.SIDE_EFFECTS,
+            EnrichmentSchema.PITFALLS);
+    java.util.Map<String, List<String>> byContent = new java.util.HashMap<>();
+    for (String f : fields) {
+      JsonNode v = n.get(f);
+      if (v.isArray() && !v.isEmpty()) {
+        byContent
+            .computeIfAbsent(v.toString().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            .add(f);
+      }
+    }
+    for (List<String> same : byContent.values()) {
+      if (same.size() >= 3) {
+        return String.join(", ", same) + " repeat the same entries";
+      }
+    }
+    return null;
   }
 
   private static void cleanUsage(ObjectNode n) {
@@ -491,9 +538,11 @@ public final class EnrichmentValidator {
     return s;
   }
 
-  private static OptionalLong resolve(String name, RelatedResolver resolver) {
+  private record Resolved(String name, long id) {}
+
+  private static Resolved resolve(String name, RelatedResolver resolver) {
     if (name.isEmpty()) {
-      return OptionalLong.empty();
+      return null;
     }
     Set<String> tries = new LinkedHashSet<>();
     tries.add(name);
@@ -501,10 +550,10 @@ public final class EnrichmentValidator {
     for (String t : tries) {
       OptionalLong id = resolver.resolve(t);
       if (id.isPresent()) {
-        return id;
+        return new Resolved(t, id.getAsLong());
       }
     }
-    return OptionalLong.empty();
+    return null;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -244,6 +244,10 @@ class EnrichmentValidatorTest {
     // The third names the same span as the first: kept once, not counted as dropped.
     assertThat(v.enrichment().relatedSpans()).containsExactly("validate_email", "get_email");
     assertThat(v.droppedRelated()).isZero();
+    ValidationOutcome.Valid rust = valid(i -> i.putArray("related_spans").add("User::get_email"));
+    assertThat(rust.enrichment().relatedSpans())
+        .as("stored in the spelling that resolved")
+        .containsExactly("User.get_email");
   }
 
   @Test
@@ -359,5 +363,39 @@ class EnrichmentValidatorTest {
             EnrichmentValidator.validate(item, SET_EMAIL, RelatedResolver.of(Map.of()));
     assertThat(v.enrichment().relatedSpans()).isEmpty();
     assertThat(v.droppedRelated()).isEqualTo(2);
+  }
+
+  @Test
+  void rejectsASummaryCopiedFromThePromptInstructions() throws Exception {
+    assertThat(invalid(i -> i.put("summary_120w", "what the code does and why")))
+        .isEqualTo("summary_120w copies the prompt's instructions");
+    assertThat(invalid(i -> i.put("summary_120w", "What it does, in your own words.")))
+        .contains("echoes the prompt");
+  }
+
+  @Test
+  void dropsEntriesASmallModelRepeatsUntilTheListIsFull() throws Exception {
+    ValidationOutcome.Valid v =
+        valid(
+            i ->
+                i.putArray("inputs")
+                    .add("email: str")
+                    .add("email: str")
+                    .add("Email: str")
+                    .add("self"));
+    assertThat(v.enrichment().inputs()).containsExactly("email: str", "self");
+    assertThat(v.notes()).containsExactly("dropped 2 repeated inputs entries");
+  }
+
+  @Test
+  void rejectsAnItemWhoseListsAreCopiesOfEachOther() throws Exception {
+    assertThat(
+            invalid(
+                i -> {
+                  for (String f : List.of("inputs", "outputs", "side_effects", "pitfalls")) {
+                    i.putArray(f).add("app/user.py").add("user.set_email");
+                  }
+                }))
+        .isEqualTo("inputs, outputs, side_effects, pitfalls repeat the same entries");
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,12 +32,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BatchParser {
 
+  /** Top-level keys that mark an object as the answer rather than JSON quoted from the code. */
+  static final Set<String> ANSWER_KEYS =
+      Set.of(EnrichmentSchema.ITEMS, EnrichmentSchema.SUMMARY, EnrichmentSchema.SPAN_INDEX);
+
   private BatchParser() {}
 
   public static BatchParseResult parse(
       String completionText, List<Span> spans, RelatedResolver resolver) {
     JsonExtractor.Extraction x =
-        JsonExtractor.extractObject(completionText, EnrichmentSchema.ITEMS);
+        JsonExtractor.extractObject(completionText, EnrichmentSchema.ITEMS, ANSWER_KEYS);
     if (x instanceof JsonExtractor.Failed f) {
       return allMissing(spans, f.reason(), null);
     }

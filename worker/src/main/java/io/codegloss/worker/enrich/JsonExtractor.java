@@ -1,6 +1,7 @@
 package io.codegloss.worker.enrich;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,11 +58,23 @@ public final class JsonExtractor {
    *     object is unwrapped to that object (a single answer) and a longer one fails
    */
   public static Extraction extractObject(String text, @Nullable String arrayKey) {
+    return extractObject(text, arrayKey, Set.of());
+  }
+
+  /**
+   * Like {@link #extractObject(String, String)}, but prefers the first object that has one of
+   * {@code answerKeys} at its top level: a model that echoes code such as {@code return {"a": 1}}
+   * before its answer must not have that snippet taken as the answer. Without such an object the
+   * first acceptable one is returned.
+   */
+  public static Extraction extractObject(
+      String text, @Nullable String arrayKey, Set<String> answerKeys) {
     if (text == null || text.isBlank()) {
       return new Failed("empty completion", false);
     }
     String t = afterReasoning(text);
     String note = t.length() != text.length() ? "skipped a reasoning block" : null;
+    Extraction fallback = null;
     for (int depth = 0; depth < 2; depth++) {
       int from = 0;
       while (true) {
@@ -77,24 +91,20 @@ public final class JsonExtractor {
           from = p + 1;
           continue;
         }
-        JsonNode v = a.value();
-        String where = p == 0 && t.substring(a.end()).isBlank() ? null : "took JSON out of prose";
-        if (v.isObject()) {
-          return new Found((ObjectNode) v, join(note, where));
+        from = a.end(); // never look inside a value already read
+        Extraction x = accept(a.value(), arrayKey, note, p == 0 && t.substring(a.end()).isBlank());
+        if (x == null) {
+          continue; // prose such as "see [1]" parses as an array
         }
-        if (isArrayOfObjects(v)) {
-          if (arrayKey != null) {
-            ObjectNode wrapped = LENIENT.createObjectNode();
-            wrapped.set(arrayKey, v);
-            return new Found(wrapped, join(join(note, where), "wrapped a top-level array"));
-          }
-          if (v.size() == 1) {
-            return new Found((ObjectNode) v.get(0), join(join(note, where), "unwrapped an array"));
-          }
-          return new Failed("expected one object, got an array of " + v.size() + " objects", false);
+        if (answerKeys.isEmpty() || isAnswer(a.value(), answerKeys)) {
+          return x;
         }
-        // Prose such as "see [1]" parses as an array; skip the whole value, not into it.
-        from = a.end();
+        if (fallback == null) {
+          fallback = x;
+        }
+      }
+      if (fallback != null) {
+        return fallback;
       }
       // A completion that is one JSON string holding the real JSON (double-encoded).
       JsonNode whole = tryWhole(t);
@@ -108,20 +118,86 @@ public final class JsonExtractor {
     return new Failed("no JSON object in the completion", false);
   }
 
+  private static @Nullable Extraction accept(
+      JsonNode v, @Nullable String arrayKey, @Nullable String note, boolean clean) {
+    String where = join(note, clean ? null : "took JSON out of prose");
+    if (v.isObject()) {
+      return new Found((ObjectNode) v, where);
+    }
+    if (!isArrayOfObjects(v)) {
+      return null;
+    }
+    if (arrayKey != null) {
+      ObjectNode wrapped = LENIENT.createObjectNode();
+      wrapped.set(arrayKey, v);
+      return new Found(wrapped, join(where, "wrapped a top-level array"));
+    }
+    if (v.size() == 1) {
+      return new Found((ObjectNode) v.get(0), join(where, "unwrapped an array"));
+    }
+    return new Failed("expected one object, got an array of " + v.size() + " objects", false);
+  }
+
+  private static boolean isAnswer(JsonNode v, Set<String> keys) {
+    JsonNode o = v.isArray() ? v.get(0) : v;
+    for (String k : keys) {
+      if (o.has(k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private record Attempt(@Nullable JsonNode value, int end, boolean truncated) {}
 
   private static Attempt parseAt(String t, int p) {
-    try (JsonParser parser = LENIENT.getFactory().createParser(t.substring(p))) {
+    String rest = t.substring(p);
+    try (JsonParser parser = LENIENT.getFactory().createParser(rest)) {
       JsonNode v = LENIENT.readTree(parser);
       int end = p + (int) parser.currentLocation().getCharOffset();
       return new Attempt(v, Math.min(end, t.length()), false);
     } catch (JsonEOFException e) {
       return new Attempt(null, t.length(), true);
     } catch (JsonProcessingException e) {
-      return new Attempt(null, p + 1, false);
+      // Jackson reports some ends of input as plain parse errors ("Unexpected end-of-input
+      // within/between Array entries"): an error at the very end of the text is a truncation.
+      boolean atEnd = e.getLocation() != null && endsInPartialToken(rest, e.getLocation());
+      boolean eofMessage =
+          e.getOriginalMessage() != null && e.getOriginalMessage().contains("end-of-input");
+      return atEnd || eofMessage
+          ? new Attempt(null, t.length(), true)
+          : new Attempt(null, p + 1, false);
     } catch (IOException e) {
       return new Attempt(null, p + 1, false);
     }
+  }
+
+  /**
+   * True when the error lies at the end of the text, or at the start of a last token that is only a
+   * prefix of a literal or a number ({@code n}, {@code tru}, {@code 1.}), as a cut leaves it.
+   */
+  private static boolean endsInPartialToken(String rest, JsonLocation where) {
+    long offset = where.getCharOffset();
+    String stripped = rest.stripTrailing();
+    if (offset < 0) {
+      return false;
+    }
+    if (offset >= stripped.length()) {
+      return true;
+    }
+    String tail = stripped.substring((int) offset).strip();
+    if (tail.isEmpty()) {
+      return true;
+    }
+    if ("null".startsWith(tail) || "true".startsWith(tail) || "false".startsWith(tail)) {
+      return true;
+    }
+    for (int i = 0; i < tail.length(); i++) {
+      if ("+-0123456789.eE".indexOf(tail.charAt(i)) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static @Nullable JsonNode tryWhole(String t) {

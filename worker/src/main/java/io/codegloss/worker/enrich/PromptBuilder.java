@@ -19,9 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PromptBuilder {
 
-  public static final String SYSTEM =
-      "You write short, factual notes about source code for other programmers."
-          + " Reply with JSON only, no other text.";
+  public static final String SYSTEM = EnrichmentExample.SYSTEM;
 
   /**
    * A span's code as it goes into a prompt: line-numbered, possibly cut.
@@ -105,8 +103,7 @@ public final class PromptBuilder {
     if (oneFile) {
       u.append(" from ").append(first.path()).append(" (").append(first.language()).append(')');
     }
-    u.append(".\nFor each span say what it does and how it relates to the other spans:")
-        .append(" who calls whom, what data they share, the pattern they form.\n\n");
+    u.append(".\n").append(EnrichmentExample.BATCH_RELATION).append("\n\n");
     appendContext(u, context);
     for (int i = 0; i < n; i++) {
       Span s = spans.get(i);
@@ -168,14 +165,10 @@ public final class PromptBuilder {
 
   private static void appendRules(StringBuilder u, String lines) {
     u.append("Rules:\n");
-    u.append("- summary_120w: at most ")
-        .append(EnrichmentSchema.MAX_SUMMARY_WORDS)
-        .append(" words of plain sentences, not code.\n");
+    u.append("- summary_120w: ").append(EnrichmentExample.RULE_SUMMARY).append('\n');
     u.append("- evidence lines: ").append(lines).append(".\n");
-    u.append(
-        "- related_spans: names of other functions or classes it calls, is called by, or works"
-            + " with.\n");
-    u.append("- Use [] when a list has nothing and null when there is no usage_snippet.\n");
+    u.append("- related_spans: ").append(EnrichmentExample.RULE_RELATED).append('\n');
+    u.append("- ").append(EnrichmentExample.RULE_EMPTY).append('\n');
   }
 
   private static String oneLine(String s) {

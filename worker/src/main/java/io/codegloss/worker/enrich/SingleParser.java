@@ -18,7 +18,8 @@ public final class SingleParser {
   private SingleParser() {}
 
   public static SpanOutcome parse(String completionText, Span span, RelatedResolver resolver) {
-    JsonExtractor.Extraction x = JsonExtractor.extractObject(completionText, null);
+    JsonExtractor.Extraction x =
+        JsonExtractor.extractObject(completionText, null, BatchParser.ANSWER_KEYS);
     if (x instanceof JsonExtractor.Failed f) {
       return new SpanOutcome.Missing(span, f.reason());
     }

@@ -1,10 +1,10 @@
 package io.codegloss.worker.enrich;
 
-import static io.codegloss.core.enrich.EnrichFixtures.GET_EMAIL;
-import static io.codegloss.core.enrich.EnrichFixtures.SET_EMAIL;
-import static io.codegloss.core.enrich.EnrichFixtures.USER_RESOLVER;
-import static io.codegloss.core.enrich.EnrichFixtures.USER_SPANS;
-import static io.codegloss.core.enrich.EnrichFixtures.VALIDATE_EMAIL;
+import static io.codegloss.worker.enrich.EnrichFixtures.GET_EMAIL;
+import static io.codegloss.worker.enrich.EnrichFixtures.SET_EMAIL;
+import static io.codegloss.worker.enrich.EnrichFixtures.USER_RESOLVER;
+import static io.codegloss.worker.enrich.EnrichFixtures.USER_SPANS;
+import static io.codegloss.worker.enrich.EnrichFixtures.VALIDATE_EMAIL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codegloss.core.enrich.Evidence;
@@ -266,5 +266,22 @@ class BatchParserTest {
         BatchParser.parse(items(item(1, GET), "\"oops\"", "42"), two, USER_RESOLVER);
     assertThat(r.unindexed()).isEqualTo(2);
     assertThat(r.outcomes().get(1)).isInstanceOf(SpanOutcome.Missing.class);
+  }
+
+  @Test
+  void skipsJsonQuotedFromTheCodeBeforeTheAnswer() {
+    String text =
+        "The code returns {\"ok\": true} when done. Answer:\n"
+            + items(item(1, GET), item(2, SET), item(3, VALIDATE));
+    assertThat(parse(text).valid()).hasSize(3);
+  }
+
+  @Test
+  void aTruncatedAnswerAfterQuotedJsonStillFailsAsTruncated() {
+    String full = items(item(1, GET), item(2, SET), item(3, VALIDATE));
+    String text = "It builds {\"ok\": true}.\n" + full.substring(0, full.length() - 40);
+    BatchParseResult r = parse(text);
+    assertThat(r.failure()).startsWith("truncated JSON");
+    assertThat(r.valid()).isEmpty();
   }
 }

@@ -133,4 +133,17 @@ class JsonExtractorTest {
     assertThat(f.object().get("summary_120w").asText()).isEqualTo("Returns the email.");
     assertThat(f.note()).contains("decoded a JSON string");
   }
+
+  @Test
+  void everyCutOfACompleteAnswerIsReportedAsTruncated() {
+    String full =
+        "{\"items\": [{\"span_index\": 1, \"summary_120w\": \"Gets it.\", \"inputs\": [\"a\"],"
+            + " \"usage_snippet\": null, \"evidence\": [{\"field\": \"inputs\", \"lines\": [19, 21]}],"
+            + " \"ok\": true, \"n\": -1.5e3}]}";
+    for (int cut = 1; cut < full.length(); cut++) {
+      var x = JsonExtractor.extractObject(full.substring(0, cut), "items");
+      assertThat(x).as("cut at %d: %s", cut, full.substring(0, cut)).isInstanceOf(Failed.class);
+      assertThat(((Failed) x).truncated()).as("cut at %d", cut).isTrue();
+    }
+  }
 }

@@ -1,0 +1,335 @@
+package io.codegloss.scheduler.index;
+
+import io.codegloss.core.db.Database;
+import io.codegloss.core.error.CodeglossException;
+import io.codegloss.core.error.PermanentException;
+import io.codegloss.scheduler.index.IndexStore.FileRow;
+import io.codegloss.scheduler.index.IndexStore.SpanCounts;
+import io.codegloss.scheduler.index.IndexStore.StoredFile;
+import io.codegloss.scheduler.index.extract.Extraction;
+import io.codegloss.scheduler.index.extract.ParseTimeoutException;
+import io.codegloss.scheduler.index.extract.SpanExtractor;
+import io.codegloss.scheduler.index.walk.RepoWalker;
+import io.codegloss.scheduler.index.walk.SourceFile;
+import io.codegloss.scheduler.index.walk.WalkResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Indexes a repository into the database: walks it, skips unchanged files cheaply (size and mtime,
+ * then content hash), parses changed files on several threads (one parser each), and writes each
+ * file with its spans in one transaction. Spans are matched with the stored ones (see {@link
+ * SpanDiff}) so that unchanged code keeps its row and enrichment.
+ */
+public final class Indexer {
+
+  private static final Logger log = LoggerFactory.getLogger(Indexer.class);
+
+  /**
+   * A file modified this close to the start of the run may change again within the same mtime tick;
+   * its mtime is not trusted, so that the next run compares its content instead.
+   */
+  private static final long RACY_WINDOW_MS = 2_000;
+
+  private static final long UNTRUSTED_MTIME = -1;
+
+  private final Database db;
+  private final IndexSettings settings;
+
+  public Indexer(Database db, IndexSettings settings) {
+    this.db = db;
+    this.settings = settings;
+  }
+
+  /** What happened to one file that needed a look at its content. */
+  private sealed interface FileResult {}
+
+  private record Written(String path, SpanCounts counts, boolean parseErrors)
+      implements FileResult {}
+
+  private record Unchanged(String path) implements FileResult {}
+
+  private record Skipped(SkippedFile skip) implements FileResult {}
+
+  private record Gone(String path) implements FileResult {}
+
+  /**
+   * Indexes (or re-indexes) the repository at {@code root}.
+   *
+   * @throws PermanentException when {@code root} is not a readable directory
+   * @throws CodeglossException when the database fails; files written so far stay consistent
+   */
+  public IndexReport index(Path root) {
+    long started = System.nanoTime();
+    long runStartMs = System.currentTimeMillis();
+    Path real = resolveRoot(root);
+    String name = real.getFileName() == null ? real.toString() : real.getFileName().toString();
+
+    long repoId =
+        db.inTransaction(
+            c -> {
+              return IndexStore.upsertRepository(c, real.toString(), name);
+            });
+    Map<String, StoredFile> stored = db.withConnection(c -> IndexStore.loadFiles(c, repoId));
+    Map<String, SkippedFile> skippedBefore =
+        db.withConnection(c -> IndexStore.loadSkipped(c, repoId));
+
+    WalkResult walk = new RepoWalker(settings.maxFileBytes(), settings.extraExcludes()).walk(real);
+
+    Set<String> seen = new HashSet<>();
+    List<SourceFile> toRead = new ArrayList<>();
+    boolean anyNew = false;
+    for (SourceFile f : walk.files()) {
+      seen.add(f.path());
+      StoredFile s = stored.get(f.path());
+      if (s != null
+          && s.sizeBytes() == f.size()
+          && s.mtimeMs() == f.mtimeMs()
+          && s.language().equals(f.language().id())) {
+        continue;
+      }
+      anyNew |= s == null;
+      toRead.add(f);
+    }
+    Map<String, Long> toDelete = new TreeMap<>();
+    for (StoredFile s : stored.values()) {
+      if (!seen.contains(s.path())) {
+        toDelete.put(s.path(), s.id());
+      }
+    }
+    SpanPool pool =
+        !toDelete.isEmpty() && anyNew
+            ? new SpanPool(
+                db.withConnection(c -> IndexStore.loadSpansOfFiles(c, toDelete.values())))
+            : SpanPool.EMPTY;
+
+    List<FileResult> results = readAndWrite(repoId, toRead, stored, pool, runStartMs);
+
+    Map<String, SkippedFile> skippedNow = new TreeMap<>();
+    for (SkippedFile s : walk.skipped()) {
+      skippedNow.put(s.path(), s);
+    }
+    int changed = 0;
+    int parseErrors = 0;
+    int added = 0;
+    int edited = 0;
+    int moved = 0;
+    int removed = 0;
+    for (FileResult r : results) {
+      if (r instanceof Written w) {
+        changed++;
+        parseErrors += w.parseErrors() ? 1 : 0;
+        added += w.counts().added();
+        edited += w.counts().changed();
+        moved += w.counts().moved();
+        removed += w.counts().removed();
+      } else if (r instanceof Skipped s) {
+        skippedNow.put(s.skip().path(), s.skip());
+        StoredFile old = stored.get(s.skip().path());
+        if (old != null) {
+          toDelete.put(old.path(), old.id());
+        }
+      } else if (r instanceof Gone g) {
+        StoredFile old = stored.get(g.path());
+        if (old != null) {
+          toDelete.put(old.path(), old.id());
+        }
+      }
+    }
+
+    int removedWithFiles =
+        db.inTransaction(
+            c -> {
+              IndexStore.relaxDurability(c);
+              return IndexStore.deleteFiles(c, toDelete.values());
+            });
+    long spansTotal =
+        db.inTransaction(
+            c -> {
+              IndexStore.syncSkipped(c, repoId, skippedBefore, skippedNow);
+              return IndexStore.finishRun(c, repoId);
+            });
+
+    double seconds = (System.nanoTime() - started) / 1e9;
+    IndexReport report =
+        new IndexReport(
+            repoId,
+            real.toString(),
+            walk.files().size(),
+            changed,
+            toDelete.size(),
+            parseErrors,
+            skippedNow.values().stream().sorted(Comparator.comparing(SkippedFile::path)).toList(),
+            spansTotal,
+            added,
+            edited,
+            moved,
+            removed + removedWithFiles,
+            Math.round(seconds * 1000) / 1000.0);
+    log.info(
+        "indexed {}: {} files scanned, {} changed, {} removed, {} skipped; spans +{} ~{} >{} -{}"
+            + " (total {}) in {} s",
+        real,
+        report.filesScanned(),
+        report.filesChanged(),
+        report.filesRemoved(),
+        report.filesSkipped().size(),
+        report.spansAdded(),
+        report.spansChanged(),
+        report.spansMoved(),
+        report.spansRemoved(),
+        report.spansTotal(),
+        report.seconds());
+    return report;
+  }
+
+  private static Path resolveRoot(Path root) {
+    Path real;
+    try {
+      real = root.toAbsolutePath().normalize().toRealPath();
+    } catch (IOException e) {
+      throw new PermanentException("cannot index " + root + ": no such directory", e);
+    }
+    if (!Files.isDirectory(real)) {
+      throw new PermanentException("cannot index " + root + ": not a directory");
+    }
+    return real;
+  }
+
+  private List<FileResult> readAndWrite(
+      long repoId,
+      List<SourceFile> files,
+      Map<String, StoredFile> stored,
+      SpanPool pool,
+      long runStartMs) {
+    if (files.isEmpty()) {
+      return List.of();
+    }
+    int threads = Math.min(settings.threads(), files.size());
+    Queue<SpanExtractor> extractors = new ConcurrentLinkedQueue<>();
+    ThreadLocal<SpanExtractor> extractor =
+        ThreadLocal.withInitial(
+            () -> {
+              SpanExtractor e = new SpanExtractor(settings.parseTimeoutMillis());
+              extractors.add(e);
+              return e;
+            });
+    AtomicInteger threadNumber = new AtomicInteger();
+    ExecutorService pool0 =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "codegloss-index-" + threadNumber.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    List<FileResult> results = new ArrayList<>(files.size());
+    try {
+      List<Future<FileResult>> futures = new ArrayList<>(files.size());
+      // Big files first, so that the last thread does not start the slowest parse at the end.
+      List<SourceFile> ordered = new ArrayList<>(files);
+      ordered.sort(Comparator.comparingLong(SourceFile::size).reversed());
+      for (SourceFile f : ordered) {
+        futures.add(
+            pool0.submit(
+                () ->
+                    indexFile(repoId, f, stored.get(f.path()), extractor.get(), pool, runStartMs)));
+      }
+      for (Future<FileResult> future : futures) {
+        results.add(future.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PermanentException("indexing was interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CodeglossException ce) {
+        throw ce;
+      }
+      throw new PermanentException("indexing failed: " + cause, cause);
+    } finally {
+      pool0.shutdownNow();
+      try {
+        pool0.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      extractors.forEach(SpanExtractor::close);
+    }
+    return results;
+  }
+
+  private FileResult indexFile(
+      long repoId,
+      SourceFile f,
+      @Nullable StoredFile old,
+      SpanExtractor extractor,
+      SpanPool pool,
+      long runStartMs) {
+    SourceContent.Read read = SourceContent.read(f.absolute(), settings.maxFileBytes());
+    if (read instanceof SourceContent.Gone) {
+      return new Gone(f.path());
+    }
+    if (read instanceof SourceContent.Skip s) {
+      return new Skipped(SkippedFile.of(f.path(), s.reason(), s.detail()));
+    }
+    SourceContent.Text text = (SourceContent.Text) read;
+    long mtime = f.mtimeMs() >= runStartMs - RACY_WINDOW_MS ? UNTRUSTED_MTIME : f.mtimeMs();
+    long size = text.bytes().length;
+    if (old != null
+        && old.contentHash().equals(text.sha256())
+        && old.language().equals(f.language().id())) {
+      db.inTransaction(
+          c -> {
+            IndexStore.touchFile(c, old.id(), size, mtime);
+          });
+      return new Unchanged(f.path());
+    }
+    Extraction extraction;
+    try {
+      extraction = extractor.extract(f.language(), text.bytes(), text.text());
+    } catch (ParseTimeoutException e) {
+      return new Skipped(SkippedFile.of(f.path(), SkipReason.PARSE_FAILED, e.getMessage()));
+    } catch (RuntimeException e) {
+      log.warn("parsing {} failed", f.path(), e);
+      return new Skipped(
+          SkippedFile.of(f.path(), SkipReason.PARSE_FAILED, "parser error: " + e.getMessage()));
+    }
+    FileRow row =
+        new FileRow(
+            f.path(),
+            f.language().id(),
+            size,
+            mtime,
+            text.sha256(),
+            text.lineCount(),
+            extraction.parseErrors());
+    SpanCounts counts =
+        db.inTransaction(
+            c -> {
+              IndexStore.relaxDurability(c);
+              long fileId = IndexStore.upsertFile(c, repoId, row);
+              return IndexStore.writeSpans(c, repoId, fileId, extraction.spans(), pool);
+            });
+    return new Written(f.path(), counts, extraction.parseErrors());
+  }
+}

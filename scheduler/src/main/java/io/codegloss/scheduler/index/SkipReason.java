@@ -1,0 +1,25 @@
+package io.codegloss.scheduler.index;
+
+import java.util.Locale;
+
+/** Why the indexer deliberately left a file out; stored in skipped_files.reason. */
+public enum SkipReason {
+  /** The name or content looks like keys, passwords or tokens; never read into the index. */
+  SECRET,
+  /** Larger than CODEGLOSS_MAX_FILE_BYTES. */
+  TOO_LARGE,
+  /** Contains NUL bytes. */
+  BINARY,
+  /** Not valid UTF-8; codegloss does not guess encodings, so that byte offsets stay exact. */
+  NON_UTF8,
+  /** The file system refused to list or read it. */
+  UNREADABLE,
+  /** A symbolic link; links are never followed, their targets are indexed where they live. */
+  SYMLINK,
+  /** The parser gave up on it (for example it ran past the parse time limit). */
+  PARSE_FAILED;
+
+  public String dbName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,35 @@
+package io.codegloss.scheduler.index;
+
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Spans of files that disappeared in this run, offered by content hash to the files that appeared,
+ * so that a renamed or moved file keeps its spans (and their enrichments). Claims are atomic: a
+ * span goes to at most one new place. Shared by the indexing threads.
+ */
+final class SpanPool {
+
+  static final SpanPool EMPTY = new SpanPool(java.util.List.of());
+
+  private final Map<String, Deque<StoredSpan>> byHash = new HashMap<>();
+
+  SpanPool(Collection<StoredSpan> spans) {
+    for (StoredSpan s : spans) {
+      byHash.computeIfAbsent(s.contentHash(), h -> new ArrayDeque<>()).add(s);
+    }
+  }
+
+  synchronized @Nullable StoredSpan claim(String contentHash) {
+    Deque<StoredSpan> q = byHash.get(contentHash);
+    return q == null ? null : q.poll();
+  }
+
+  synchronized boolean isEmpty() {
+    return byHash.values().stream().allMatch(Deque::isEmpty);
+  }
+}

@@ -1,0 +1,256 @@
+package io.codegloss.scheduler.index.walk;
+
+import io.codegloss.scheduler.index.SkipReason;
+import io.codegloss.scheduler.index.SkippedFile;
+import io.codegloss.scheduler.index.extract.Language;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks a repository the way git sees it: honours every .gitignore (nested ones included) and
+ * .git/info/exclude, plus default excludes for tool folders and virtual environments. Symbolic
+ * links are never followed, so a link cannot lead the walk out of the repository or into a loop.
+ * Names that look like secrets are recorded as skipped without being opened.
+ */
+public final class RepoWalker {
+
+  private static final Logger log = LoggerFactory.getLogger(RepoWalker.class);
+
+  /** Folders that hold version control data, build output, dependencies or caches. */
+  public static final Set<String> DEFAULT_EXCLUDED_DIRECTORIES =
+      Set.of(
+          ".git",
+          ".hg",
+          ".svn",
+          ".jj",
+          "node_modules",
+          "bower_components",
+          "build",
+          "target",
+          "dist",
+          ".venv",
+          "__pycache__",
+          ".tox",
+          ".nox",
+          ".mypy_cache",
+          ".pytest_cache",
+          ".ruff_cache",
+          ".gradle",
+          ".next",
+          ".nuxt",
+          ".terraform",
+          ".eggs",
+          ".codegloss");
+
+  private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+  private final long maxFileBytes;
+  private final List<String> extraExcludes;
+
+  /**
+   * @param maxFileBytes files larger than this are skipped as too_large
+   * @param extraExcludes further gitignore-style patterns that apply from the root
+   */
+  public RepoWalker(long maxFileBytes, List<String> extraExcludes) {
+    this.maxFileBytes = maxFileBytes;
+    this.extraExcludes = List.copyOf(extraExcludes);
+  }
+
+  /** A chain of ignore files from the root down to the current directory. */
+  private record Level(GitIgnore rules, @Nullable Level up) {
+    boolean ignored(String rel, boolean dir) {
+      for (Level l = this; l != null; l = l.up) {
+        Boolean d = l.rules.decide(rel, dir);
+        if (d != null) {
+          return d;
+        }
+      }
+      return false;
+    }
+  }
+
+  private final class Walk {
+    final Path root;
+    final List<SourceFile> files = new ArrayList<>();
+    final List<SkippedFile> skipped = new ArrayList<>();
+    int other;
+
+    Walk(Path root) {
+      this.root = root;
+    }
+  }
+
+  /**
+   * @param root the repository root; should be a real path (no symbolic links in it)
+   */
+  public WalkResult walk(Path root) {
+    Walk w = new Walk(root);
+    Level level = new Level(GitIgnore.parse("", String.join("\n", extraExcludes)), null);
+    Path exclude = root.resolve(".git").resolve("info").resolve("exclude");
+    if (Files.isRegularFile(exclude, NO_FOLLOW)) {
+      String text = readIgnoreFile(exclude);
+      if (text != null) {
+        level = new Level(GitIgnore.parse("", text), level);
+      }
+    }
+    visitDirectory(w, root, "", level);
+    return new WalkResult(
+        Collections.unmodifiableList(w.files), Collections.unmodifiableList(w.skipped), w.other);
+  }
+
+  private void visitDirectory(Walk w, Path dir, String rel, Level level) {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        entries.add(p);
+      }
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      // removed or replaced while we walked: it is simply not part of the repository now
+      return;
+    } catch (IOException | SecurityException e) {
+      if (!rel.isEmpty()) {
+        w.skipped.add(SkippedFile.of(rel + "/", SkipReason.UNREADABLE, describe(e)));
+      }
+      log.debug("cannot list {}: {}", dir, e.toString());
+      return;
+    }
+    entries.sort(null);
+    boolean isVirtualEnv = false;
+    for (Path p : entries) {
+      String name = p.getFileName().toString();
+      if (name.equals(".gitignore")) {
+        String text = readIgnoreFile(p);
+        if (text != null) {
+          level = new Level(GitIgnore.parse(rel, text), level);
+        }
+      } else if (name.equals("pyvenv.cfg") || name.equals("conda-meta")) {
+        isVirtualEnv = true;
+      }
+    }
+    if (isVirtualEnv && !rel.isEmpty()) {
+      return;
+    }
+    for (Path p : entries) {
+      String name = p.getFileName().toString();
+      String childRel = rel.isEmpty() ? name : rel + "/" + name;
+      BasicFileAttributes attrs;
+      try {
+        attrs = Files.readAttributes(p, BasicFileAttributes.class, NO_FOLLOW);
+      } catch (NoSuchFileException e) {
+        continue;
+      } catch (IOException | SecurityException e) {
+        if (!level.ignored(childRel, false)) {
+          w.skipped.add(SkippedFile.of(childRel, SkipReason.UNREADABLE, describe(e)));
+        }
+        continue;
+      }
+      if (attrs.isSymbolicLink()) {
+        visitLink(w, p, childRel, level);
+      } else if (attrs.isDirectory()) {
+        if (DEFAULT_EXCLUDED_DIRECTORIES.contains(name) || level.ignored(childRel, true)) {
+          continue;
+        }
+        if (SecretFiles.isSecretDirectory(name)) {
+          w.skipped.add(
+              SkippedFile.of(childRel + "/", SkipReason.SECRET, "folder of keys or credentials"));
+          continue;
+        }
+        visitDirectory(w, p, childRel, level);
+      } else if (attrs.isRegularFile()) {
+        visitFile(w, p, name, childRel, attrs, level);
+      }
+      // sockets, fifos and devices are never source code, and reading a fifo would block
+    }
+  }
+
+  private void visitFile(
+      Walk w, Path p, String name, String rel, BasicFileAttributes attrs, Level level) {
+    if (level.ignored(rel, false)) {
+      return;
+    }
+    if (SecretFiles.isSecretName(name)) {
+      w.skipped.add(SkippedFile.of(rel, SkipReason.SECRET, "name looks like a secret"));
+      return;
+    }
+    Optional<Language> language = Language.forFileName(name);
+    if (language.isEmpty()) {
+      w.other++;
+      return;
+    }
+    if (attrs.size() > maxFileBytes) {
+      w.skipped.add(
+          SkippedFile.of(
+              rel,
+              SkipReason.TOO_LARGE,
+              attrs.size() + " bytes > CODEGLOSS_MAX_FILE_BYTES=" + maxFileBytes));
+      return;
+    }
+    w.files.add(
+        new SourceFile(rel, p, language.get(), attrs.size(), attrs.lastModifiedTime().toMillis()));
+  }
+
+  private void visitLink(Walk w, Path link, String rel, Level level) {
+    if (level.ignored(rel, false) || level.ignored(rel, true)) {
+      return;
+    }
+    String name = link.getFileName().toString();
+    if (SecretFiles.isSecretName(name)) {
+      w.skipped.add(SkippedFile.of(rel, SkipReason.SECRET, "name looks like a secret"));
+      return;
+    }
+    String detail;
+    try {
+      Path target = link.toRealPath();
+      detail =
+          target.startsWith(w.root)
+              ? "links to " + w.root.relativize(target).toString().replace('\\', '/')
+              : "points outside the repository";
+    } catch (IOException | SecurityException e) {
+      detail = "broken or looping link";
+    }
+    w.skipped.add(SkippedFile.of(rel, SkipReason.SYMLINK, detail));
+  }
+
+  private static @Nullable String readIgnoreFile(Path p) {
+    try {
+      byte[] bytes = Files.readAllBytes(p);
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE)
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    } catch (IOException | SecurityException e) {
+      log.debug("cannot read ignore file {}: {}", p, e.toString());
+      return null;
+    }
+  }
+
+  static String describe(Exception e) {
+    String cls = e.getClass().getSimpleName();
+    return switch (cls) {
+      case "AccessDeniedException" -> "permission denied";
+      case "FileSystemLoopException" -> "file system loop";
+      default -> cls.replace("Exception", "").toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+}

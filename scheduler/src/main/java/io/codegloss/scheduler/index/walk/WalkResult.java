@@ -1,0 +1,13 @@
+package io.codegloss.scheduler.index.walk;
+
+import io.codegloss.scheduler.index.SkippedFile;
+import java.util.List;
+
+/**
+ * What one walk of a repository found.
+ *
+ * @param files source files in a language codegloss indexes, in path order
+ * @param skipped files left out on purpose, with the reason
+ * @param otherFiles files that are neither ignored nor in an indexed language (docs, data...)
+ */
+public record WalkResult(List<SourceFile> files, List<SkippedFile> skipped, int otherFiles) {}

@@ -1,0 +1,216 @@
+package io.codegloss.scheduler.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.codegloss.core.error.PermanentException;
+import io.codegloss.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Input that must never crash the indexer, and must never reach the index when it is secret. */
+class BadInputTest {
+
+  private static final String GOOD = "def ok():\n    return 1\n";
+
+  @TempDir Path repo;
+  private TestDatabase testDb;
+  private IndexFixture fx;
+
+  @BeforeEach
+  void setUp() {
+    testDb = TestDatabase.fresh();
+    fx = new IndexFixture(testDb.database(), repo);
+  }
+
+  @AfterEach
+  void tearDown() {
+    testDb.close();
+  }
+
+  private String reasonOf(IndexReport report, String path) {
+    return report.filesSkipped().stream()
+        .filter(s -> s.path().equals(path))
+        .map(SkippedFile::reason)
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void skipsNonUtf8TextWithTheReasonNonUtf8() throws Exception {
+    fx.write("good.py", GOOD);
+    fx.writeBytes(
+        "latin1.py",
+        "# -*- coding: latin-1 -*-\ndef caf\u00e9():\n    pass\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+
+    IndexReport report = fx.index();
+
+    assertThat(reasonOf(report, "latin1.py")).isEqualTo("non_utf8");
+    assertThat(fx.count("select count(*) from files where path = 'latin1.py'")).isZero();
+    assertThat(fx.string("select reason from skipped_files where path = 'latin1.py'"))
+        .isEqualTo("non_utf8");
+    assertThat(fx.spans()).containsOnlyKeys("good.py:ok");
+  }
+
+  @Test
+  void skipsBinaryFilesWithARecordedReason() throws Exception {
+    fx.writeBytes("blob.py", new byte[] {'d', 'e', 'f', 0, 1, 2, 3});
+
+    IndexReport report = fx.index();
+
+    assertThat(reasonOf(report, "blob.py")).isEqualTo("binary");
+    assertThat(fx.string("select detail from skipped_files where path = 'blob.py'"))
+        .isEqualTo("NUL byte at offset 3");
+  }
+
+  @Test
+  void skipsFilesOverTheConfiguredLimitAndIndexesThemOnceTheyFit() throws Exception {
+    fx.write("big.py", GOOD + "# " + "x".repeat(200) + "\n");
+    IndexSettings small = IndexSettings.defaults().withMaxFileBytes(100);
+
+    IndexReport report = fx.index(small);
+    assertThat(reasonOf(report, "big.py")).isEqualTo("too_large");
+    assertThat(fx.count("select count(*) from spans")).isZero();
+
+    IndexReport relaxed = fx.index(IndexSettings.defaults());
+    assertThat(relaxed.filesSkipped()).isEmpty();
+    assertThat(fx.count("select count(*) from skipped_files")).isZero();
+    assertThat(fx.count("select count(*) from spans")).isEqualTo(1);
+  }
+
+  @Test
+  void secretFilesNeverReachTheIndexNotEvenTheirContent() throws Exception {
+    String secret = "AKIA_THIS_IS_A_SECRET_1234";
+    fx.write(".env", "API_KEY=" + secret + "\n");
+    fx.write(".env.local", "API_KEY=" + secret + "\n");
+    fx.write("certs/server.pem", secret);
+    fx.write("certs/server.key", secret);
+    fx.write("keys/id_rsa", secret);
+    fx.write("creds/credentials.json", "{\"k\": \"" + secret + "\"}");
+    fx.write("store.p12", secret);
+    fx.write("store.pfx", secret);
+    fx.write("app.keystore", secret);
+    fx.write(
+        "embedded_key.py",
+        "KEY = '''-----BEGIN RSA PRIVATE KEY-----\n"
+            + secret
+            + "\n-----END RSA PRIVATE KEY-----'''\n"
+            + "def use():\n    return KEY\n");
+    fx.write("app.py", GOOD);
+
+    IndexReport report = fx.index();
+
+    assertThat(report.filesSkipped())
+        .extracting(SkippedFile::reason)
+        .containsOnly("secret")
+        .hasSize(10);
+    assertThat(fx.count("select count(*) from spans where code like ?", "%" + secret + "%"))
+        .isZero();
+    assertThat(fx.count("select count(*) from files")).isEqualTo(1);
+  }
+
+  @Test
+  void syntaxErrorsIndexWhatTheParserRecoversAndFlagTheFile() throws Exception {
+    fx.write(
+        "broken.py",
+        "def fine(a):\n    return a\n\n\ndef broken(:\n    pass\n\n\ndef also_fine():\n"
+            + "    return 2\n");
+
+    IndexReport report = fx.index();
+
+    assertThat(report.filesWithParseErrors()).isEqualTo(1);
+    assertThat(fx.count("select count(*) from files where parse_errors")).isEqualTo(1);
+    assertThat(fx.spans()).containsKeys("broken.py:fine", "broken.py:also_fine");
+  }
+
+  @Test
+  void emptyAndCommentOnlyFilesAreIndexedWithoutSpans() throws Exception {
+    fx.write("empty.py", "");
+    fx.write("pkg/__init__.py", "# nothing here\n");
+
+    IndexReport report = fx.index();
+
+    assertThat(report.filesChanged()).isEqualTo(2);
+    assertThat(report.spansTotal()).isZero();
+    assertThat(fx.count("select count(*) from files where line_count = 0")).isEqualTo(1);
+  }
+
+  @Test
+  void aHugeLineAndDeepNestingDoNotCrashIt() throws Exception {
+    fx.write("minified.js", "var a=[" + "1,".repeat(200_000) + "];function f(){return a}\n");
+    fx.write("deep.py", "x = " + "(".repeat(5_000) + "1" + ")".repeat(5_000) + "\n" + GOOD);
+
+    IndexReport report = fx.index();
+
+    assertThat(fx.spans()).containsKeys("minified.js:f", "deep.py:ok");
+    assertThat(report.filesSkipped()).isEmpty();
+  }
+
+  @Test
+  @Timeout(60)
+  void aParseThatRunsPastItsTimeLimitIsSkippedWithAReason() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      sb.append("def f").append(i).append("(a, b):\n    return [a + b for a in b if a]\n");
+    }
+    fx.write("slow.py", sb.toString());
+
+    IndexReport report = fx.index(IndexSettings.defaults().withParseTimeoutMillis(1));
+
+    assertThat(reasonOf(report, "slow.py")).isEqualTo("parse_failed");
+    assertThat(fx.count("select count(*) from spans")).isZero();
+  }
+
+  @Test
+  void aFileThatTurnsBinaryLeavesTheIndexWithItsSpans() throws Exception {
+    fx.write("mod.py", GOOD);
+    fx.index();
+    assertThat(fx.count("select count(*) from spans")).isEqualTo(1);
+
+    fx.writeBytes("mod.py", new byte[] {0, 0, 0});
+    IndexReport report = fx.index();
+
+    assertThat(reasonOf(report, "mod.py")).isEqualTo("binary");
+    assertThat(report.filesRemoved()).isEqualTo(1);
+    assertThat(report.spansRemoved()).isEqualTo(1);
+    assertThat(fx.count("select count(*) from files")).isZero();
+  }
+
+  @Test
+  void aFileDeletedOrReplacedAfterTheWalkIsTreatedAsGone() throws Exception {
+    Path vanished = repo.resolve("vanished.py");
+    assertThat(SourceContent.read(vanished, 1000)).isInstanceOf(SourceContent.Gone.class);
+
+    Files.createDirectories(repo.resolve("now_a_dir.py"));
+    assertThat(SourceContent.read(repo.resolve("now_a_dir.py"), 1000))
+        .isInstanceOf(SourceContent.Gone.class);
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsSkippedAsUnreadable() throws Exception {
+    // /proc/self/mem exists and is a regular file by its attributes, but reading it from the
+    // start fails even for root: a dependable stand-in for a file the system refuses to read.
+    Path mem = Path.of("/proc/self/mem");
+    SourceContent.Read read = SourceContent.read(mem, 1000);
+
+    assertThat(read).isInstanceOf(SourceContent.Skip.class);
+    assertThat(((SourceContent.Skip) read).reason()).isEqualTo(SkipReason.UNREADABLE);
+  }
+
+  @Test
+  void aMissingRootIsAClearPermanentError() {
+    assertThatThrownBy(
+            () ->
+                new Indexer(testDb.database(), IndexSettings.defaults())
+                    .index(repo.resolve("nope")))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("no such directory");
+  }
+}

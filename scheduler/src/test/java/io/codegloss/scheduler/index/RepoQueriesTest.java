@@ -1,0 +1,123 @@
+package io.codegloss.scheduler.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.codegloss.core.error.PermanentException;
+import io.codegloss.scheduler.index.RepoStatus.LanguageKindCount;
+import io.codegloss.testing.TestDatabase;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepoQueriesTest {
+
+  @TempDir Path repo;
+  private TestDatabase testDb;
+  private IndexFixture fx;
+  private RepoQueries queries;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    testDb = TestDatabase.fresh();
+    fx = new IndexFixture(testDb.database(), repo);
+    queries = new RepoQueries(testDb.database());
+    fx.write(
+        "app/user.py",
+        "class User:\n    def get(self):\n        return 1\n\n    def put(self):\n        pass\n");
+    fx.write("web/main.go", "package main\n\nfunc main() {}\n");
+    fx.write(".env", "X=1\n");
+    fx.index();
+  }
+
+  @AfterEach
+  void tearDown() {
+    testDb.close();
+  }
+
+  @Test
+  void statusCountsFilesAndSpansByLanguageAndKind() throws Exception {
+    List<RepoStatus> status = queries.status();
+
+    assertThat(status).hasSize(1);
+    RepoStatus s = status.get(0);
+    assertThat(s.root()).isEqualTo(fx.repo.toRealPath().toString());
+    assertThat(s.files()).isEqualTo(2);
+    assertThat(s.skippedFiles()).isEqualTo(1);
+    assertThat(s.spans()).isEqualTo(4);
+    assertThat(s.pending()).isEqualTo(4);
+    assertThat(s.lastIndexedAt()).isNotNull();
+    assertThat(s.byLanguageAndKind())
+        .containsExactly(
+            new LanguageKindCount("go", "function", 1, 1),
+            new LanguageKindCount("python", "class", 1, 1),
+            new LanguageKindCount("python", "method", 2, 2));
+  }
+
+  @Test
+  void aSpanStopsBeingPendingOnceEnrichedAndIsPendingAgainAfterAnEdit() throws Exception {
+    long get = fx.spans().get("app/user.py:User.get").id();
+    fx.enrich(get);
+    assertThat(queries.status().get(0).pending()).isEqualTo(3);
+
+    fx.write(
+        "app/user.py",
+        "class User:\n    def get(self):\n        return 2\n\n    def put(self):\n        pass\n");
+    fx.index();
+
+    assertThat(queries.status().get(0).pending()).isEqualTo(4);
+  }
+
+  @Test
+  void pendingFollowsTheGenerationAndThePromptVersion() {
+    fx.enrich(fx.spans().get("app/user.py:User.get").id());
+    assertThat(new RepoQueries(testDb.database(), 2).status().get(0).pending()).isEqualTo(4);
+
+    fx.count(
+        "with u as (update repositories set generation = 2 returning 1) select count(*) from u");
+
+    assertThat(queries.status().get(0).pending()).isEqualTo(4);
+  }
+
+  @Test
+  void listsTheSpansOfTheRepositoryContainingAnyPathInsideIt() {
+    List<SpanInfo> spans = queries.spans(fx.repo.resolve("app"), null);
+
+    assertThat(spans)
+        .extracting(SpanInfo::file, SpanInfo::symbol, SpanInfo::kind, SpanInfo::startLine)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("app/user.py", "User", "class", 1),
+            org.assertj.core.groups.Tuple.tuple("app/user.py", "User.get", "method", 2),
+            org.assertj.core.groups.Tuple.tuple("app/user.py", "User.put", "method", 5),
+            org.assertj.core.groups.Tuple.tuple("web/main.go", "main", "function", 3));
+    assertThat(spans).allSatisfy(s -> assertThat(s.hash()).hasSize(64));
+  }
+
+  @Test
+  void listsTheSpansOfOneFileGivenRelativeOrAbsolute() {
+    assertThat(queries.spans(fx.repo, "web/main.go"))
+        .extracting(SpanInfo::symbol)
+        .containsExactly("main");
+    assertThat(queries.spans(fx.repo, "./app/user.py")).hasSize(3);
+    assertThat(queries.spans(fx.repo, fx.repo.resolve("app/user.py").toString())).hasSize(3);
+    assertThat(queries.spans(fx.repo, "nope.py")).isEmpty();
+  }
+
+  @Test
+  void findsTheNearestIndexedRootAndRefusesPathsOutsideEveryRepository(@TempDir Path other)
+      throws Exception {
+    IndexFixture nested = new IndexFixture(testDb.database(), fx.repo.resolve("web"));
+    long outer = queries.repoIdFor(fx.repo).orElseThrow();
+    long inner = nested.index().repoId();
+
+    assertThat(queries.repoIdFor(fx.repo.resolve("web/deeper/x.go"))).contains(inner);
+    assertThat(queries.repoIdFor(fx.repo.resolve("app"))).contains(outer);
+    assertThat(queries.repoIdFor(other)).isEmpty();
+    assertThatThrownBy(() -> queries.spans(other, null))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("codegloss index");
+  }
+}

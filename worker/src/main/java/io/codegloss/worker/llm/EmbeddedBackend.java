@@ -1,0 +1,199 @@
+package io.codegloss.worker.llm;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.Pair;
+import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.error.RetryableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * llama.cpp in this process through de.kherud:llama: the JSON schema becomes a GBNF grammar, the
+ * prompt is wrapped in the model's turn format, decoding is greedy and capped, and tokens are
+ * counted with the model's own tokenizer.
+ */
+final class EmbeddedBackend implements LlmBackend {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedBackend.class);
+  private static final Map<String, String> GRAMMARS = new ConcurrentHashMap<>();
+
+  private final LlmSettings settings;
+  final EmbeddedModel model;
+  private final String modelName;
+  private final boolean gemmaTurns;
+
+  EmbeddedBackend(LlmSettings s) {
+    this.settings = s;
+    this.model =
+        EmbeddedModel.acquire(
+            new EmbeddedModel.Key(
+                s.modelPath().toAbsolutePath().normalize(),
+                s.contextWindow(),
+                s.embeddedThreads(),
+                s.embeddedParallel()));
+    String file = s.modelPath().getFileName().toString();
+    this.modelName = s.model() != null ? s.model() : file.replaceFirst("(?i)\\.gguf$", "");
+    this.gemmaTurns =
+        switch (s.chatTemplate()) {
+          case "gemma" -> true;
+          case "model" -> false;
+          default -> file.toLowerCase(Locale.ROOT).contains("gemma");
+        };
+  }
+
+  @Override
+  public String name() {
+    return "embedded";
+  }
+
+  @Override
+  public String model() {
+    return modelName;
+  }
+
+  @Override
+  public int contextWindow() {
+    return settings.contextWindow();
+  }
+
+  @Override
+  public int countTokens(String text) {
+    return model.llama.encode(text).length;
+  }
+
+  @Override
+  public boolean exactTokenCounts() {
+    return true;
+  }
+
+  /**
+   * Gemma 3's turn format (the official template puts the system text at the head of the first user
+   * turn); other models get the chat template stored in their GGUF, applied by llama.cpp. The BOS
+   * token is added by llama.cpp when it tokenizes the prompt.
+   */
+  String prompt(LlmRequest r) {
+    if (gemmaTurns) {
+      return "<start_of_turn>user\n"
+          + r.system()
+          + "\n\n"
+          + r.user()
+          + "<end_of_turn>\n<start_of_turn>model\n";
+    }
+    return model.llama.applyTemplate(
+        new InferenceParameters("").setMessages(r.system(), List.of(new Pair<>("user", r.user()))));
+  }
+
+  @Override
+  public LlmResponse complete(LlmRequest r) {
+    long start = System.nanoTime();
+    Json.schema(name(), r.jsonSchema());
+    String grammar = grammar(r.jsonSchema());
+    String prompt = prompt(r);
+    int promptTokens = model.llama.encode(prompt).length + 1;
+    int cap = r.maxOutputTokens();
+    if (cap < 1) {
+      throw new IllegalArgumentException("maxOutputTokens must be positive");
+    }
+    if (promptTokens + cap > contextWindow()) {
+      throw new PermanentException(
+          "embedded: prompt of "
+              + promptTokens
+              + " tokens plus the output cap of "
+              + cap
+              + " exceeds the context window of "
+              + contextWindow()
+              + " (CODEGLOSS_CONTEXT)");
+    }
+    Duration timeout =
+        settings.timeoutOverride() != null ? settings.timeoutOverride() : r.timeout();
+    try {
+      if (!model.slots.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new RetryableException(
+            "embedded: the model stayed busy for " + timeout.toMillis() + " ms");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetryableException("embedded: interrupted while waiting for the model", e);
+    }
+    try {
+      return generate(prompt, grammar, promptTokens, cap, timeout, start);
+    } finally {
+      model.slots.release();
+    }
+  }
+
+  private LlmResponse generate(
+      String prompt, String grammar, int promptTokens, int cap, Duration timeout, long start) {
+    InferenceParameters p =
+        new InferenceParameters(prompt)
+            .setGrammar(grammar)
+            .setTemperature(0f)
+            .setNPredict(cap)
+            .setSeed(0)
+            .setCachePrompt(true);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    StringBuilder text = new StringBuilder();
+    int outputs = 0;
+    LlamaIterator it;
+    try {
+      it = model.llama.generate(p).iterator();
+      while (it.hasNext()) {
+        LlamaOutput o = it.next();
+        outputs++;
+        text.append(o.text);
+        if (System.nanoTime() > deadline && it.hasNext()) {
+          it.cancel();
+          throw new RetryableException(
+              "embedded: no complete answer within "
+                  + timeout.toSeconds()
+                  + " s ("
+                  + outputs
+                  + " tokens generated)");
+        }
+        if (Thread.currentThread().isInterrupted() && it.hasNext()) {
+          it.cancel();
+          throw new RetryableException("embedded: interrupted while generating");
+        }
+      }
+    } catch (RuntimeException e) {
+      if (e instanceof RetryableException || e instanceof PermanentException) {
+        throw e;
+      }
+      throw new PermanentException("embedded: llama.cpp failed: " + e.getMessage(), e);
+    }
+    // llama.cpp streams one output per sampled token, then a final one that closes the stream
+    int generated = Math.max(0, outputs - 1);
+    if (generated >= cap) {
+      throw HttpBackend.truncated(name(), generated);
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    log.debug("embedded: {} prompt + {} generated tokens in {} ms", promptTokens, generated, ms);
+    return new LlmResponse(text.toString(), promptTokens, generated, "stop", ms, 1);
+  }
+
+  private String grammar(String jsonSchema) {
+    return GRAMMARS.computeIfAbsent(
+        jsonSchema,
+        s -> {
+          try {
+            return LlamaModel.jsonSchemaToGrammar(s);
+          } catch (RuntimeException e) {
+            throw new PermanentException(
+                "embedded: cannot turn the JSON schema into a grammar: " + e.getMessage(), e);
+          }
+        });
+  }
+
+  /** Releases nothing: the model is shared by the process and lives until it exits. */
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,156 @@
+package io.codegloss.worker.enrich;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.codegloss.core.db.Database;
+import io.codegloss.core.enrich.Enrichment;
+import io.codegloss.core.enrich.Evidence;
+import io.codegloss.core.span.Span;
+import io.codegloss.testing.TestDatabase;
+import io.codegloss.worker.enrich.ShowResult.ShownSpan;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EnrichmentQueriesTest {
+
+  private TestDatabase testDb;
+  private Database db;
+  private SpanSeed seed;
+  private long repo;
+  private Span userClass;
+  private Span setEmail;
+  private Span validateEmail;
+  private Span signup;
+
+  @BeforeEach
+  void setUp() {
+    testDb = TestDatabase.fresh();
+    db = testDb.database();
+    seed = new SpanSeed(db);
+    repo = seed.repo("/src/shop");
+    long userFile = seed.file(repo, "app/user.py");
+    long signupFile = seed.file(repo, "app/signup.py");
+    userClass = seed.span(repo, userFile, "app/user.py", "User", 1, 30);
+    setEmail = seed.span(repo, userFile, "app/user.py", "User.set_email", 13, 16);
+    validateEmail = seed.span(repo, userFile, "app/user.py", "User.validate_email", 18, 19);
+    signup = seed.span(repo, signupFile, "app/signup.py", "signup", 1, 12);
+    EnrichmentStore store = new EnrichmentStore(RetryPolicy.defaults());
+    store(
+        store,
+        setEmail,
+        new Enrichment(
+            "Sets the user's email after validate_email accepts it.",
+            List.of("email: str"),
+            List.of(),
+            List.of("overwrites self._email"),
+            List.of("raises ValueError on a bad address"),
+            "user.set_email('a@b.c')",
+            List.of(new Evidence("summary_120w", 13, 16), new Evidence("pitfalls", 14, 15)),
+            List.of("validate_email")));
+    store(
+        store,
+        signup,
+        new Enrichment(
+            "Creates a user from a form and sets its email.",
+            List.of("form: dict"),
+            List.of("User"),
+            List.of(),
+            List.of(),
+            null,
+            List.of(),
+            List.of("User.set_email")));
+  }
+
+  private void store(EnrichmentStore store, Span span, Enrichment e) {
+    StoreMeta meta = StoreMeta.of("gemma-3-1b", "ollama", 1, "batch", "w1", UUID.randomUUID());
+    Database.TxWork<EnrichmentStore.StoreResult> work = c -> store.store(c, span, e, meta);
+    db.inTransaction(work);
+  }
+
+  @AfterEach
+  void tearDown() {
+    testDb.close();
+  }
+
+  @Test
+  void showsASymbolWithItsEnrichmentAndRelatedSpansBothWays() {
+    ShowResult r = EnrichmentQueries.show(db, repo, "User.set_email");
+    assertThat(r.matchedBy()).isEqualTo("symbol");
+    assertThat(r.spans()).hasSize(1);
+    ShownSpan s = r.spans().get(0);
+    assertThat(s.span().id()).isEqualTo(setEmail.id());
+    assertThat(s.enrichment().current()).isTrue();
+    assertThat(s.enrichment().model()).isEqualTo("gemma-3-1b");
+    assertThat(s.enrichment().enrichment().pitfalls())
+        .containsExactly("raises ValueError on a bad address");
+    assertThat(s.relatesTo())
+        .extracting(ShowResult.LinkedSpan::spanId)
+        .containsExactly(validateEmail.id());
+    assertThat(s.relatedFrom())
+        .extracting(ShowResult.LinkedSpan::spanId)
+        .containsExactly(signup.id());
+
+    String text = r.render();
+    assertThat(text)
+        .startsWith("app/user.py:13-16  method User.set_email  (python)\n")
+        .contains("  Sets the user's email after validate_email accepts it.\n")
+        .contains("  Inputs:       email: str\n")
+        .contains("  Pitfalls:     raises ValueError on a bad address\n")
+        .contains("  Evidence:     summary_120w 13-16; pitfalls 14-15\n")
+        .contains("  Relates to:   User.validate_email (app/user.py:18-19)\n")
+        .contains("  Related from: signup (app/signup.py:1-12)\n")
+        .contains("-- gemma-3-1b via ollama, batch, prompt v1");
+  }
+
+  @Test
+  void showsABareNameWhenNoSymbolMatches() {
+    ShowResult r = EnrichmentQueries.show(db, repo, "set_email");
+    assertThat(r.matchedBy()).isEqualTo("name");
+    assertThat(r.spans()).extracting(s -> s.span().id()).containsExactly(setEmail.id());
+  }
+
+  @Test
+  void showsTheInnermostSpanAroundAFileLine() {
+    ShowResult r = EnrichmentQueries.show(db, repo, "app/user.py:14");
+    assertThat(r.matchedBy()).isEqualTo("file_line");
+    assertThat(r.spans()).extracting(s -> s.span().id()).containsExactly(setEmail.id());
+    assertThat(EnrichmentQueries.show(db, repo, "app/user.py:25").spans())
+        .extracting(s -> s.span().id())
+        .containsExactly(userClass.id());
+  }
+
+  @Test
+  void showsEverySpanOfAFileGivenByAUniqueSuffix() {
+    ShowResult r = EnrichmentQueries.show(db, repo, "user.py");
+    assertThat(r.matchedBy()).isEqualTo("file");
+    assertThat(r.spans())
+        .extracting(s -> s.span().id())
+        .containsExactly(userClass.id(), setEmail.id(), validateEmail.id());
+    assertThat(r.render()).contains("User.validate_email").contains("(not enriched yet)");
+  }
+
+  @Test
+  void marksANoteWhoseCodeChangedAsStale() {
+    seed.changeCode(setEmail.id(), "edited");
+    ShowResult r = EnrichmentQueries.show(db, repo, "User.set_email");
+    assertThat(r.spans().get(0).enrichment().current()).isFalse();
+    assertThat(r.render()).contains("(stale: the code changed after this note was written)");
+  }
+
+  @Test
+  void saysSoWhenNothingMatches() {
+    ShowResult r = EnrichmentQueries.show(db, repo, "no_such_thing");
+    assertThat(r.isEmpty()).isTrue();
+    assertThat(r.matchedBy()).isEqualTo("none");
+    assertThat(r.render()).isEqualTo("no span matches 'no_such_thing'\n");
+  }
+
+  @Test
+  void keepsRepositoriesApart() {
+    long other = seed.repo("/src/other");
+    assertThat(EnrichmentQueries.show(db, other, "User.set_email").isEmpty()).isTrue();
+  }
+}

@@ -1,0 +1,66 @@
+package io.codegloss.worker.enrich;
+
+import static io.codegloss.worker.enrich.EnrichFixtures.SET_EMAIL;
+import static io.codegloss.worker.enrich.EnrichFixtures.USER_RESOLVER;
+import static io.codegloss.worker.enrich.EnrichFixtures.USER_SPANS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Completions that Gemma 3 270M (q4_k_m, embedded llama.cpp, grammar from our schemas) really
+ * produced for the User fixture. A model this small copies the prompt instead of describing the
+ * code; none of it may be stored.
+ */
+class RealModelOutputTest {
+
+  private static String output(String name) throws IOException {
+    try (InputStream in = RealModelOutputTest.class.getResourceAsStream("/model-outputs/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void rejectsASingleAnswerThatCopiesThePromptExample() throws IOException {
+    SpanOutcome o =
+        SingleParser.parse(output("gemma270m-single-copies-example.txt"), SET_EMAIL, USER_RESOLVER);
+    assertThat(o)
+        .isEqualTo(new SpanOutcome.Invalid(SET_EMAIL, "summary_120w copies the prompt's example"));
+  }
+
+  @Test
+  void rejectsEveryItemOfABatchThatCopiesThePromptExample() throws IOException {
+    BatchParseResult r =
+        BatchParser.parse(output("gemma270m-batch-copies-example.txt"), USER_SPANS, USER_RESOLVER);
+    assertThat(r.items()).isEqualTo(3);
+    assertThat(r.outcomes())
+        .allSatisfy(
+            o ->
+                assertThat(o)
+                    .isEqualTo(
+                        new SpanOutcome.Invalid(
+                            o.span(), "summary_120w copies the prompt's example")));
+    assertThat(r.callOutcome()).isEqualTo("invalid");
+  }
+
+  @Test
+  void rejectsASingleAnswerThatEchoesTheRulesAndLoops() throws IOException {
+    SpanOutcome o =
+        SingleParser.parse(
+            output("gemma270m-single-echoes-rules-and-loops.txt"), SET_EMAIL, USER_RESOLVER);
+    assertThat(o)
+        .isEqualTo(
+            new SpanOutcome.Invalid(SET_EMAIL, "summary_120w echoes the prompt ('120 words')"));
+  }
+
+  @Test
+  void failsEverySpanOfABatchThatLoopedUntilTheOutputCap() throws IOException {
+    BatchParseResult r =
+        BatchParser.parse(output("gemma270m-batch-loops-until-cut.txt"), USER_SPANS, USER_RESOLVER);
+    assertThat(r.outcomes()).allMatch(SpanOutcome.Missing.class::isInstance);
+    assertThat(r.failure()).startsWith("truncated JSON");
+  }
+}
