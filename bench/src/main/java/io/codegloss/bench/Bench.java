@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.Database;
-import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.Databases;
+import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.scheduler.index.IndexSettings;
@@ -30,10 +30,10 @@ import java.util.Map;
 /**
  * {@code codegloss bench}: enriches the same spans once per mode (one span per call, batched with
  * the seed's rules, batched with concurrent requests), each in a fresh database with the same
- * model, worker limits and settings; measures calls, tokens, time, validity, cost against the
- * floor and quality; then measures the queue itself with 1, 2 and 4 worker processes against a
- * {@link FixedLatencyEndpoint} and against the real model. Progress goes to stderr; the report is
- * written to the output folder and printed (Markdown, or JSON with {@code --json}).
+ * model, worker limits and settings; measures calls, tokens, time, validity, cost against the floor
+ * and quality; then measures the queue itself with 1, 2 and 4 worker processes against a {@link
+ * FixedLatencyEndpoint} and against the real model. Progress goes to stderr; the report is written
+ * to the output folder and printed (Markdown, or JSON with {@code --json}).
  */
 public final class Bench {
 
@@ -263,7 +263,8 @@ public final class Bench {
   private Settings settings() {
     Settings probe = Settings.load(options.flags(), env, null);
     Path home = Databases.home(probe);
-    Path config = Path.of(env.getOrDefault("CODEGLOSS_CONFIG", home.resolve("config.properties").toString()));
+    Path config =
+        Path.of(env.getOrDefault("CODEGLOSS_CONFIG", home.resolve("config.properties").toString()));
     Settings s = Settings.load(options.flags(), env, config);
     Map<String, String> defaults = new HashMap<>();
     DEFAULTS.forEach(

@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param json print the JSON report instead of the Markdown tables
  * @param output where the report, tables and charts go, or null for bench/out/TIMESTAMP
  * @param modes the enrichment modes compared, in order
- * @param fixedLatency compare the modes against the fixed-latency endpoint instead of the model
- *     (a quick check of the machinery; quality numbers are then meaningless and say so)
+ * @param fixedLatency compare the modes against the fixed-latency endpoint instead of the model (a
+ *     quick check of the machinery; quality numbers are then meaningless and say so)
  * @param scaling measure the queue with 1..N worker processes
  * @param workers the worker-process counts of the scaling runs
  * @param latencyMillis the fixed-latency endpoint's latency
@@ -224,8 +224,9 @@ public record BenchOptions(
     return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
       case "on", "true", "yes", "1" -> true;
       case "off", "false", "no", "0" -> false;
-      default -> throw new ConfigException(
-          "bench: invalid value '" + value + "' for --" + name + ": expected on or off");
+      default ->
+          throw new ConfigException(
+              "bench: invalid value '" + value + "' for --" + name + ": expected on or off");
     };
   }
 }

@@ -1,8 +1,8 @@
 package io.codegloss.bench;
 
 import io.codegloss.core.config.Settings;
-import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.Databases;
+import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.worker.job.WorkerProcess;
 import io.codegloss.worker.llm.LlmBackend;
@@ -14,10 +14,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One benchmark worker process: the production worker (see {@link Wiring}), configured only by
- * its environment, that announces {@value #READY} on stdout once it polls the queue and drains and
- * exits when its standard input closes (the benchmark closes it, or dies). It never prints
- * anything else on stdout.
+ * One benchmark worker process: the production worker (see {@link Wiring}), configured only by its
+ * environment, that announces {@value #READY} on stdout once it polls the queue and drains and
+ * exits when its standard input closes (the benchmark closes it, or dies). It never prints anything
+ * else on stdout.
  */
 public final class BenchWorker {
 
@@ -45,7 +45,8 @@ public final class BenchWorker {
                 Databases.home(Settings.of(env)).resolve("config.properties").toString()));
     Settings s = Settings.load(Map.of(), env, config);
     Path home = Databases.home(s);
-    String name = s.string("CODEGLOSS_WORKER_NAME", "bench-worker-" + ProcessHandle.current().pid());
+    String name =
+        s.string("CODEGLOSS_WORKER_NAME", "bench-worker-" + ProcessHandle.current().pid());
     int concurrency = s.intValue("CODEGLOSS_WORKER_CONCURRENCY", 1, 1, 256);
     try (OpenDatabase db = Databases.open(DbSettings.from(s), home, name, 2 + concurrency);
         LlmBackend backend = LlmBackends.create(s, home)) {

@@ -34,7 +34,12 @@ final class Charts {
   private Charts() {}
 
   /** Side-by-side bar panels (e.g. calls per span and seconds per span), one bar per mode. */
-  static void bars(Path file, String title, String subtitle, List<String> panelTitles, List<List<Point>> panels) {
+  static void bars(
+      Path file,
+      String title,
+      String subtitle,
+      List<String> panelTitles,
+      List<List<Point>> panels) {
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = begin(img, title, subtitle);
     int n = panels.size();
@@ -101,7 +106,8 @@ final class Charts {
       g.setColor(s.color());
       g.setStroke(
           s.dashed()
-              ? new BasicStroke(2, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1, new float[] {6, 6}, 0)
+              ? new BasicStroke(
+                  2, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1, new float[] {6, 6}, 0)
               : new BasicStroke(3));
       double[] prev = null;
       for (double[] p : s.points()) {

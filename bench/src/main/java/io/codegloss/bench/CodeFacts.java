@@ -27,14 +27,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code other.name(}: any method of the file with that name.
  * </ul>
  *
- * The true set of a span is every same-file span it calls or that calls it, except itself and
- * spans that contain it or that it contains (structure, not a relationship).
+ * The true set of a span is every same-file span it calls or that calls it, except itself and spans
+ * that contain it or that it contains (structure, not a relationship).
  *
  * <p><b>Completeness</b> (functions and methods; classes are not scored):
  *
  * <ul>
- *   <li>has parameters: the parameter list is not empty once {@code self}, {@code cls}, {@code
- *       *}, {@code /} and {@code void} are left out;
+ *   <li>has parameters: the parameter list is not empty once {@code self}, {@code cls}, {@code *},
+ *       {@code /} and {@code void} are left out;
  *   <li>returns: a {@code return} with a value (not {@code return}, {@code return None}, {@code
  *       return;}) or a {@code yield};
  *   <li>side effects: I/O (print, open, input, os/sys/shutil/subprocess/socket/logging calls,
@@ -62,7 +62,8 @@ public final class CodeFacts {
   public record Facts(boolean hasParameters, boolean returnsValue, boolean sideEffects) {}
 
   private static final Pattern CALL =
-      Pattern.compile("(?:\\b([A-Za-z_][A-Za-z0-9_]*)\\s*\\.\\s*)?\\b([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
+      Pattern.compile(
+          "(?:\\b([A-Za-z_][A-Za-z0-9_]*)\\s*\\.\\s*)?\\b([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
   private static final Set<String> DEFINERS =
       Set.of("def", "class", "function", "func", "fn", "new", "struct", "interface");
   private static final Set<String> SELF = Set.of("self", "cls", "this");
@@ -97,8 +98,8 @@ public final class CodeFacts {
   // ---------------------------------------------------------------- relationships
 
   /**
-   * The true related set of every span: same-file spans it calls or that call it, keyed by span
-   * id. Spans of other files are never in it.
+   * The true related set of every span: same-file spans it calls or that call it, keyed by span id.
+   * Spans of other files are never in it.
    */
   public static Map<Long, Set<Long>> relationships(List<SpanCode> spans) {
     Map<Long, List<SpanCode>> byFile = new HashMap<>();
@@ -209,8 +210,8 @@ public final class CodeFacts {
 
   /**
    * Removes comments and string literals, keeping line breaks so that line positions survive:
-   * {@code #} comments and single, double and triple quotes for Python; {@code //}, {@code /* }
-   * and quotes for the others.
+   * {@code #} comments and single, double and triple quotes for Python; {@code //}, {@code /* } and
+   * quotes for the others.
    */
   static String stripCommentsAndStrings(String code, String language) {
     boolean python = language.toLowerCase(Locale.ROOT).equals("python");

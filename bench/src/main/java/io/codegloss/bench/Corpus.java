@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The code the benchmark enriches. The default is real code that no one here wrote and that every
  * machine has offline: a fixed list of modules from the Python standard library of the machine's
- * {@code python3}, copied into the run's folder so that the corpus cannot change under a run.
- * They were chosen for many small functions that call each other ({@code heapq}'s sift helpers,
- * {@code glob}'s recursion helpers, {@code genericpath}'s stat wrappers, {@code fnmatch}'s
+ * {@code python3}, copied into the run's folder so that the corpus cannot change under a run. They
+ * were chosen for many small functions that call each other ({@code heapq}'s sift helpers, {@code
+ * glob}'s recursion helpers, {@code genericpath}'s stat wrappers, {@code fnmatch}'s
  * translate/filter pair), a few classes with methods ({@code sched.scheduler}, {@code
  * textwrap.TextWrapper}) and some larger functions ({@code heapq.merge}, {@code
  * TextWrapper._wrap_chunks}).

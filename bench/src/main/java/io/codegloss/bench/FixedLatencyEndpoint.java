@@ -27,12 +27,12 @@ import java.util.regex.Pattern;
  * schema-valid placeholder enrichment. It exists only so that the benchmark can measure the queue
  * (pick-up latency, database time, scaling with worker processes) against an LLM whose cost is
  * known exactly. Only {@link Bench} starts it, on an ephemeral port, for the duration of one run;
- * no user command can name it as a backend, and every number measured against it is labelled
- * {@link #LABEL}.
+ * no user command can name it as a backend, and every number measured against it is labelled {@link
+ * #LABEL}.
  *
  * <p>The spans are read from the prompt itself ({@code === SPAN i: path:start-end (kind symbol)
- * ===} for batches, {@code Span: kind symbol, lines start-end} for single spans), so the answer
- * has exactly the items the schema asks for, with evidence inside each span.
+ * ===} for batches, {@code Span: kind symbol, lines start-end} for single spans), so the answer has
+ * exactly the items the schema asks for, with evidence inside each span.
  */
 public final class FixedLatencyEndpoint implements AutoCloseable {
 

@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A new, empty, migrated database for every measured run, so that no run sees another's spans,
- * jobs or statistics. With {@code CODEGLOSS_DB_URL} set they are created on that server (the user
- * needs the right to create databases) and dropped afterwards; without it, a private embedded
- * PostgreSQL is started in a temporary directory (the user's own embedded database under
- * CODEGLOSS_HOME is never touched; only its extracted binaries are reused).
+ * A new, empty, migrated database for every measured run, so that no run sees another's spans, jobs
+ * or statistics. With {@code CODEGLOSS_DB_URL} set they are created on that server (the user needs
+ * the right to create databases) and dropped afterwards; without it, a private embedded PostgreSQL
+ * is started in a temporary directory (the user's own embedded database under CODEGLOSS_HOME is
+ * never touched; only its extracted binaries are reused).
  */
 final class FreshDatabases implements AutoCloseable {
 

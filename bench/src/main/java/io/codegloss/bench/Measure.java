@@ -67,28 +67,44 @@ final class Measure {
   static Volume volume(Database db) {
     return db.withConnection(
         c -> {
-          long[] calls = longs(c, "select count(*), coalesce(sum(prompt_tokens), 0),"
-              + " coalesce(sum(completion_tokens), 0), coalesce(sum(wall_ms), 0),"
-              + " count(*) filter (where not first_try) from llm_calls", 5);
-          long[] jobs = longs(c, "select count(*) filter (where parent_id is null and kind = 'batch'),"
-              + " count(*) filter (where parent_id is null and kind = 'single'),"
-              + " count(*) filter (where parent_id is not null) from jobs", 3);
-          long[] spans = longs(c, "select count(*),"
-              + " count(*) filter (where exists (select 1 from enrichments e"
-              + "   where e.span_id = s.id and e.span_hash = s.content_hash)),"
-              + " count(*) filter (where not exists (select 1 from enrichments e"
-              + "   where e.span_id = s.id and e.span_hash = s.content_hash)"
-              + "   and exists (select 1 from span_failures f where f.span_id = s.id))"
-              + " from spans s", 3);
-          long[] firstTry = longs(c, "with first_job as ("
-              + "  select distinct on (js.span_id) js.span_id, j.id as job_id"
-              + "  from job_spans js join jobs j on j.id = js.job_id"
-              + "  order by js.span_id, j.created_at, j.id),"
-              + " first_call as ("
-              + "  select distinct on (job_id) job_id, outcome from llm_calls order by job_id, id)"
-              + " select count(*) from first_job fj"
-              + " join first_call fc on fc.job_id = fj.job_id and fc.outcome in ('ok', 'partial')"
-              + " join enrichments e on e.span_id = fj.span_id and e.job_id = fj.job_id", 1);
+          long[] calls =
+              longs(
+                  c,
+                  "select count(*), coalesce(sum(prompt_tokens), 0),"
+                      + " coalesce(sum(completion_tokens), 0), coalesce(sum(wall_ms), 0),"
+                      + " count(*) filter (where not first_try) from llm_calls",
+                  5);
+          long[] jobs =
+              longs(
+                  c,
+                  "select count(*) filter (where parent_id is null and kind = 'batch'),"
+                      + " count(*) filter (where parent_id is null and kind = 'single'),"
+                      + " count(*) filter (where parent_id is not null) from jobs",
+                  3);
+          long[] spans =
+              longs(
+                  c,
+                  "select count(*),"
+                      + " count(*) filter (where exists (select 1 from enrichments e"
+                      + "   where e.span_id = s.id and e.span_hash = s.content_hash)),"
+                      + " count(*) filter (where not exists (select 1 from enrichments e"
+                      + "   where e.span_id = s.id and e.span_hash = s.content_hash)"
+                      + "   and exists (select 1 from span_failures f where f.span_id = s.id))"
+                      + " from spans s",
+                  3);
+          long[] firstTry =
+              longs(
+                  c,
+                  "with first_job as ("
+                      + "  select distinct on (js.span_id) js.span_id, j.id as job_id"
+                      + "  from job_spans js join jobs j on j.id = js.job_id"
+                      + "  order by js.span_id, j.created_at, j.id),"
+                      + " first_call as ("
+                      + "  select distinct on (job_id) job_id, outcome from llm_calls order by job_id, id)"
+                      + " select count(*) from first_job fj"
+                      + " join first_call fc on fc.job_id = fj.job_id and fc.outcome in ('ok', 'partial')"
+                      + " join enrichments e on e.span_id = fj.span_id and e.job_id = fj.job_id",
+                  1);
           int total = (int) spans[0];
           int enriched = (int) spans[1];
           int failed = (int) spans[2];
@@ -113,19 +129,26 @@ final class Measure {
   static boolean finished(Database db) {
     return db.withConnection(
         c ->
-            longs(c, "select count(*) from spans s where not exists (select 1 from enrichments e"
-                + " where e.span_id = s.id and e.span_hash = s.content_hash)"
-                + " and not exists (select 1 from span_failures f where f.span_id = s.id"
-                + " and f.span_hash = s.content_hash and f.permanent)", 1)[0] == 0);
+            longs(
+                    c,
+                    "select count(*) from spans s where not exists (select 1 from enrichments e"
+                        + " where e.span_id = s.id and e.span_hash = s.content_hash)"
+                        + " and not exists (select 1 from span_failures f where f.span_id = s.id"
+                        + " and f.span_hash = s.content_hash and f.permanent)",
+                    1)[0]
+                == 0);
   }
 
   /** Spans that still have no enrichment (for progress lines). */
   static long[] progress(Database db) {
     return db.withConnection(
         c ->
-            longs(c, "select (select count(*) from spans),"
-                + " (select count(distinct span_id) from enrichments),"
-                + " (select count(*) from llm_calls)", 3));
+            longs(
+                c,
+                "select (select count(*) from spans),"
+                    + " (select count(distinct span_id) from enrichments),"
+                    + " (select count(*) from llm_calls)",
+                3));
   }
 
   /**
@@ -188,7 +211,8 @@ final class Measure {
           Map<String, Long> llmByJob = new HashMap<>();
           List<long[]> intervals = new ArrayList<>();
           try (PreparedStatement ps =
-                  c.prepareStatement("select cast(job_id as text), wall_ms, created_at from llm_calls");
+                  c.prepareStatement(
+                      "select cast(job_id as text), wall_ms, created_at from llm_calls");
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               String job = rs.getString(1);
@@ -226,10 +250,7 @@ final class Measure {
             }
           }
           double first =
-              lives.stream()
-                  .mapToLong(j -> j.started().toEpochMilli())
-                  .min()
-                  .stream()
+              lives.stream().mapToLong(j -> j.started().toEpochMilli()).min().stream()
                   .mapToDouble(s -> s - t0.toEpochMilli())
                   .findFirst()
                   .orElse(0);
@@ -424,7 +445,8 @@ final class Measure {
           int spans = Math.max(1, v.spans());
           double floor = (double) (code + output) / spans;
           double processed = (double) (v.promptTokens() + v.completionTokens()) / spans;
-          return new Cost(code, output, floor, processed, floor == 0 ? 0 : processed / floor, exact);
+          return new Cost(
+              code, output, floor, processed, floor == 0 ? 0 : processed / floor, exact);
         });
   }
 
@@ -554,7 +576,8 @@ final class Measure {
               String notes = rs.getString(4) == null ? "" : rs.getString(4);
               int kept = payload.path("evidence").size();
               evidenceKept += kept + sum(EVIDENCE_CUT, notes, true);
-              evidenceOutside += sum(DROPPED_OUTSIDE, notes, false) + sum(DROPPED_MALFORMED, notes, false);
+              evidenceOutside +=
+                  sum(DROPPED_OUTSIDE, notes, false) + sum(DROPPED_MALFORMED, notes, false);
               CodeFacts.SpanCode span = byId.get(rs.getLong(1));
               if (span == null) {
                 continue;

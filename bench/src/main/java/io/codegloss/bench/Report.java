@@ -76,7 +76,9 @@ record Report(
         single.isPresent() && batch.isPresent() ? ratios(batch.get(), single.get()) : Map.of());
     Map<String, Object> others = new LinkedHashMap<>();
     for (RunResult r : modes) {
-      if (single.isPresent() && !r.name().equals(BenchOptions.SINGLE) && !r.name().equals(BenchOptions.BATCH)) {
+      if (single.isPresent()
+          && !r.name().equals(BenchOptions.SINGLE)
+          && !r.name().equals(BenchOptions.BATCH)) {
         others.put(r.name(), ratios(r, single.get()));
       }
     }
@@ -124,7 +126,9 @@ record Report(
     r.put("seconds_per_span", ratio(a.secondsPerSpan(), b.secondsPerSpan()));
     r.put("first_try_valid_rate", ratio(a.firstTryValidRate(), b.firstTryValidRate()));
     r.put("final_valid_rate", ratio(a.finalValidRate(), b.finalValidRate()));
-    r.put("processed_tokens_per_span", ratio(a.cost().processedPerSpan(), b.cost().processedPerSpan()));
+    r.put(
+        "processed_tokens_per_span",
+        ratio(a.cost().processedPerSpan(), b.cost().processedPerSpan()));
     r.put(
         "relationship_recall",
         ratio(a.quality().relationshipRecall(), b.quality().relationshipRecall()));
@@ -208,9 +212,7 @@ record Report(
       m.put("fixed_per_call_seconds", RunResult.round(fixed / 1000, 2));
     }
     m.put("rework_call_seconds", RunResult.round(rework / 1000, 2));
-    m.put(
-        "queue_seconds",
-        RunResult.round(r.wallSeconds() - r.timing().llmBusyMs() / 1000.0, 2));
+    m.put("queue_seconds", RunResult.round(r.wallSeconds() - r.timing().llmBusyMs() / 1000.0, 2));
     m.put("db_seconds", RunResult.round(Math.max(0, r.dbActiveMillis()) / 1000, 3));
     return m;
   }
@@ -224,7 +226,13 @@ record Report(
     String suffix = modesOnFixedLatency ? " (fixed-latency endpoint: not a model measurement)" : "";
     batch.ifPresent(
         b -> {
-          out.add(target("batched LLM calls per span", "<= 0.30", b.callsPerSpan(), v -> v <= 0.30, suffix));
+          out.add(
+              target(
+                  "batched LLM calls per span",
+                  "<= 0.30",
+                  b.callsPerSpan(),
+                  v -> v <= 0.30,
+                  suffix));
           out.add(
               target(
                   "batched first-try valid rate",
@@ -236,7 +244,13 @@ record Report(
     if (single.isPresent() && batch.isPresent()) {
       RunResult s = single.get();
       RunResult b = batch.get();
-      out.add(target("wall time batched / single", "<= 0.60", Measure.ratio(b.wallSeconds(), s.wallSeconds()), v -> v <= 0.6, suffix));
+      out.add(
+          target(
+              "wall time batched / single",
+              "<= 0.60",
+              Measure.ratio(b.wallSeconds(), s.wallSeconds()),
+              v -> v <= 0.6,
+              suffix));
       out.add(
           target(
               "prompt tokens batched / single",
@@ -253,7 +267,12 @@ record Report(
               br,
               sr,
               sr == 0 ? (br > 0 ? "single found none" : "both none") : fmt(br / sr) + "x");
-      out.add(new Target("relationship recall batched / single", ">= 2x", measured + suffix, sr == 0 ? br > 0 : br / sr >= 2));
+      out.add(
+          new Target(
+              "relationship recall batched / single",
+              ">= 2x",
+              measured + suffix,
+              sr == 0 ? br > 0 : br / sr >= 2));
     }
     long lost = modes.stream().mapToLong(r -> r.volume().lost()).sum();
     out.add(new Target("spans lost (all modes)", "0", Long.toString(lost), lost == 0));
@@ -561,8 +580,7 @@ record Report(
       files.add(md);
       if (!modes.isEmpty()) {
         Path png = dir.resolve("modes.png");
-        String label =
-            modesOnFixedLatency ? fixedLabel() : String.valueOf(meta.get("model"));
+        String label = modesOnFixedLatency ? fixedLabel() : String.valueOf(meta.get("model"));
         Charts.bars(
             png,
             "LLM calls and wall time per span, by mode",

@@ -12,8 +12,8 @@ import java.util.Map;
  * @param workers worker processes (or in-process workers)
  * @param concurrency jobs at once per worker
  * @param wallSeconds from the first enqueue until every span was enriched or failed for good
- * @param dbActiveMillis time PostgreSQL spent executing statements of this run (all processes),
- *     or -1 when the server cannot tell
+ * @param dbActiveMillis time PostgreSQL spent executing statements of this run (all processes), or
+ *     -1 when the server cannot tell
  * @param timedOut true when the run was stopped at the timeout
  */
 record RunResult(

@@ -33,10 +33,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one measured configuration from an empty database to the last span: index the corpus, keep
- * the selected spans, start the workers and wait until they poll, then enqueue with the planner
- * and run the scheduler's loop (re-enqueueing failed spans after their backoff, sweeping failed
- * batches) until every span is enriched or has failed for good. Then the run's own database is
- * read for the numbers.
+ * the selected spans, start the workers and wait until they poll, then enqueue with the planner and
+ * run the scheduler's loop (re-enqueueing failed spans after their backoff, sweeping failed
+ * batches) until every span is enriched or has failed for good. Then the run's own database is read
+ * for the numbers.
  */
 final class Runner {
 
@@ -226,7 +226,8 @@ final class Runner {
       List<WorkerProcess> workers = new ArrayList<>();
       for (int i = 1; i <= spec.workers(); i++) {
         WorkerProcess w =
-            Wiring.worker(s, db, ctx.backend(), "bench-" + spec.name() + "-" + i, spec.concurrency());
+            Wiring.worker(
+                s, db, ctx.backend(), "bench-" + spec.name() + "-" + i, spec.concurrency());
         w.start();
         workers.add(w);
       }
@@ -291,7 +292,12 @@ final class Runner {
         }
         if (!process.isAlive()) {
           throw new PermanentException(
-              "bench: worker " + name + " exited before it was ready; see " + log + "\n" + tail(out));
+              "bench: worker "
+                  + name
+                  + " exited before it was ready; see "
+                  + log
+                  + "\n"
+                  + tail(out));
         }
         pause(Duration.ofMillis(200));
       }

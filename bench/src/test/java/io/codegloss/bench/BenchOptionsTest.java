@@ -17,7 +17,8 @@ class BenchOptionsTest {
   @Test
   void theIssuesCommandLineParsesWithTheDocumentedDefaults() {
     BenchOptions o =
-        BenchOptions.parse(new String[] {"some/repo", "--limit", "60", "--json", "--output", "out"});
+        BenchOptions.parse(
+            new String[] {"some/repo", "--limit", "60", "--json", "--output", "out"});
 
     assertThat(o.corpus()).isEqualTo(Path.of("some/repo"));
     assertThat(o.limit()).isEqualTo(60);

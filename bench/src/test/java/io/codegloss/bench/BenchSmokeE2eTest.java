@@ -28,7 +28,8 @@ class BenchSmokeE2eTest {
 
   static Path model() {
     String home = System.getenv("CODEGLOSS_HOME");
-    Path base = home == null ? Path.of(System.getProperty("user.home"), ".codegloss") : Path.of(home);
+    Path base =
+        home == null ? Path.of(System.getProperty("user.home"), ".codegloss") : Path.of(home);
     Path model = base.resolve("models/gemma-3-270m-q4_k_m.gguf");
     if (!Files.isRegularFile(model)) {
       throw new AssertionError(
@@ -52,8 +53,19 @@ class BenchSmokeE2eTest {
       int code =
           Bench.run(
               new String[] {
-                "--limit", "6", "--modes", "batch", "--workers", "1,2", "--latency-ms", "400",
-                "--real-scaling-limit", "0", "--json", "--output", out.toString()
+                "--limit",
+                "6",
+                "--modes",
+                "batch",
+                "--workers",
+                "1,2",
+                "--latency-ms",
+                "400",
+                "--real-scaling-limit",
+                "0",
+                "--json",
+                "--output",
+                out.toString()
               },
               env,
               new PrintStream(stdout, true, StandardCharsets.UTF_8),

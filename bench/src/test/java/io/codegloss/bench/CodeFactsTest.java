@@ -42,7 +42,8 @@ class CodeFactsTest {
               return len(self.queue)
       """;
 
-  private static SpanCode span(long id, String kind, String name, Long parent, int start, String code) {
+  private static SpanCode span(
+      long id, String kind, String name, Long parent, int start, String code) {
     int end = start + (int) code.lines().count() - 1;
     return new SpanCode(id, 1, parent, kind, name, "python", start, end, code);
   }
@@ -52,11 +53,29 @@ class CodeFactsTest {
   private final SpanCode sift = span(3, "function", "_siftdown", null, 20, SIFT);
   private final SpanCode queue = span(4, "class", "Queue", null, 30, CLASS);
   private final SpanCode init =
-      span(5, "method", "__init__", 4L, 31, CLASS.lines().skip(1).limit(3).map(l -> l + "\n").reduce("", String::concat));
+      span(
+          5,
+          "method",
+          "__init__",
+          4L,
+          31,
+          CLASS.lines().skip(1).limit(3).map(l -> l + "\n").reduce("", String::concat));
   private final SpanCode initHelper =
-      span(6, "method", "_init", 4L, 34, CLASS.lines().skip(4).limit(2).map(l -> l + "\n").reduce("", String::concat));
+      span(
+          6,
+          "method",
+          "_init",
+          4L,
+          34,
+          CLASS.lines().skip(4).limit(2).map(l -> l + "\n").reduce("", String::concat));
   private final SpanCode qsize =
-      span(7, "method", "qsize", 4L, 36, CLASS.lines().skip(6).limit(2).map(l -> l + "\n").reduce("", String::concat));
+      span(
+          7,
+          "method",
+          "qsize",
+          4L,
+          36,
+          CLASS.lines().skip(6).limit(2).map(l -> l + "\n").reduce("", String::concat));
 
   private final List<SpanCode> file = List.of(push, pop, sift, queue, init, initHelper, qsize);
 
@@ -80,8 +99,7 @@ class CodeFactsTest {
 
   @Test
   void completenessFactsFollowParametersReturnsAndStateChanges() {
-    assertThat(CodeFacts.facts(push, file))
-        .isEqualTo(new CodeFacts.Facts(true, false, true));
+    assertThat(CodeFacts.facts(push, file)).isEqualTo(new CodeFacts.Facts(true, false, true));
     assertThat(CodeFacts.facts(pop, file)).isEqualTo(new CodeFacts.Facts(true, true, true));
     assertThat(CodeFacts.facts(qsize, file)).isEqualTo(new CodeFacts.Facts(false, true, false));
     assertThat(CodeFacts.facts(initHelper, file)).isEqualTo(new CodeFacts.Facts(true, false, true));

@@ -28,16 +28,42 @@ class FixedLatencyEndpointTest {
 
   static Span span(long id, String name, int start, int end, String code) {
     return new Span(
-        id, 1, 1, "lib/heap.py", "python", SpanKind.FUNCTION, name, name, null, start, end, 0,
-        code.length(), "def " + name + "()", null, code, "hash" + id, code.length() / 4);
+        id,
+        1,
+        1,
+        "lib/heap.py",
+        "python",
+        SpanKind.FUNCTION,
+        name,
+        name,
+        null,
+        start,
+        end,
+        0,
+        code.length(),
+        "def " + name + "()",
+        null,
+        code,
+        "hash" + id,
+        code.length() / 4);
   }
 
   static final Span PUSH =
-      span(1, "heappush", 10, 13, "def heappush(heap, item):\n    heap.append(item)\n"
-          + "    _siftdown(heap, 0, len(heap)-1)\n    return None");
+      span(
+          1,
+          "heappush",
+          10,
+          13,
+          "def heappush(heap, item):\n    heap.append(item)\n"
+              + "    _siftdown(heap, 0, len(heap)-1)\n    return None");
   static final Span SIFT =
-      span(2, "_siftdown", 20, 24, "def _siftdown(heap, startpos, pos):\n    newitem = heap[pos]\n"
-          + "    while pos > startpos:\n        pos -= 1\n    heap[pos] = newitem");
+      span(
+          2,
+          "_siftdown",
+          20,
+          24,
+          "def _siftdown(heap, startpos, pos):\n    newitem = heap[pos]\n"
+              + "    while pos > startpos:\n        pos -= 1\n    heap[pos] = newitem");
 
   private static String chat(FixedLatencyEndpoint endpoint, Prompt prompt, String schema)
       throws Exception {
@@ -66,10 +92,14 @@ class FixedLatencyEndpointTest {
     try (FixedLatencyEndpoint endpoint = FixedLatencyEndpoint.start(Duration.ofMillis(300))) {
       long t0 = System.nanoTime();
       String text =
-          chat(endpoint, PromptBuilder.batch(List.of(PUSH, SIFT), List.of()), EnrichmentSchema.batch(2));
+          chat(
+              endpoint,
+              PromptBuilder.batch(List.of(PUSH, SIFT), List.of()),
+              EnrichmentSchema.batch(2));
       long millis = (System.nanoTime() - t0) / 1_000_000;
 
-      BatchParseResult parsed = BatchParser.parse(text, List.of(PUSH, SIFT), RelatedResolver.none());
+      BatchParseResult parsed =
+          BatchParser.parse(text, List.of(PUSH, SIFT), RelatedResolver.none());
       assertThat(parsed.valid()).hasSize(2);
       assertThat(parsed.failed()).isEmpty();
       assertThat(millis).isGreaterThanOrEqualTo(300);
@@ -81,7 +111,8 @@ class FixedLatencyEndpointTest {
   @Test
   void answersASingleSpanPromptWithOneValidObjectWhoseEvidenceIsInsideTheSpan() throws Exception {
     try (FixedLatencyEndpoint endpoint = FixedLatencyEndpoint.start(Duration.ZERO)) {
-      String text = chat(endpoint, PromptBuilder.single(SIFT, List.of()), EnrichmentSchema.single());
+      String text =
+          chat(endpoint, PromptBuilder.single(SIFT, List.of()), EnrichmentSchema.single());
 
       SpanOutcome outcome = SingleParser.parse(text, SIFT, RelatedResolver.none());
       assertThat(outcome).isInstanceOf(SpanOutcome.Valid.class);

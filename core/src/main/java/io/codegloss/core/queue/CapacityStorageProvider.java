@@ -19,9 +19,9 @@ import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
  *
  * <p>OSS JobRunr has no queues or server tags and cannot hand a job back once it is PROCESSING, so
  * the decision has to be made in the fetch itself: {@code SELECT ... FOR UPDATE SKIP LOCKED} is
- * restricted to job ids whose row in our own {@code jobs} table has {@code tokens <= max}. A
- * server with a limit of 0 fetches nothing at all, which is how the scheduler can be a JobRunr
- * master (orphan detection, retries) without ever running an LLM job.
+ * restricted to job ids whose row in our own {@code jobs} table has {@code tokens <= max}. A server
+ * with a limit of 0 fetches nothing at all, which is how the scheduler can be a JobRunr master
+ * (orphan detection, retries) without ever running an LLM job.
  *
  * <p>Tables are never created here: {@code DbMigrations} owns them.
  */

@@ -38,9 +38,7 @@ public final class JobEnqueuer {
   public List<UUID> enqueue(List<JobPlan> plans) {
     List<UUID> fresh = new ArrayList<>();
     for (JobPlan plan : plans) {
-      boolean inserted =
-          db.inTransaction(
-              (Database.TxWork<Boolean>) c -> insertRow(c, plan));
+      boolean inserted = db.inTransaction((Database.TxWork<Boolean>) c -> insertRow(c, plan));
       if (inserted) {
         submit(plan.id());
         fresh.add(plan.id());

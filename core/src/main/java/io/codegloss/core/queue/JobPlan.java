@@ -45,7 +45,8 @@ public record JobPlan(
    * @param round bumps when spans come back after a failure backoff, so a new job is made for them
    */
   public static UUID plannedId(String kind, int generation, int round, List<SpanRef> spans) {
-    StringBuilder key = new StringBuilder(kind).append('|').append(generation).append('|').append(round);
+    StringBuilder key =
+        new StringBuilder(kind).append('|').append(generation).append('|').append(round);
     for (SpanRef s : spans) {
       key.append('|').append(s.spanId()).append(':').append(s.spanHash());
     }

@@ -13,8 +13,8 @@ package io.codegloss.core.queue;
  * </pre>
  *
  * Single-span jobs use the same formula with n = 1. Read-only context (neighbour signatures and
- * summaries, see the scheduler's ContextSpans) is not counted: it is optional, and the prompt builder adds
- * only as much of it as fits in the worker's remaining budget.
+ * summaries, see the scheduler's ContextSpans) is not counted: it is optional, and the prompt
+ * builder adds only as much of it as fits in the worker's remaining budget.
  */
 public final class JobSizing {
 

@@ -19,7 +19,10 @@ public final class QueueHealth {
    * @param largestLiveLimit the largest --max-tokens among them (0 when none)
    */
   public record Snapshot(
-      Map<String, Long> byStatus, long tooLargeForLiveWorkers, int liveWorkers, int largestLiveLimit) {}
+      Map<String, Long> byStatus,
+      long tooLargeForLiveWorkers,
+      int liveWorkers,
+      int largestLiveLimit) {}
 
   private final Database db;
   private final int deadAfterSeconds;

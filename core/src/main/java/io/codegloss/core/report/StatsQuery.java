@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What batching costs and saves, from {@code llm_calls} and {@code jobs}: the numbers behind
- * {@code codegloss stats}, the dashboard's savings panel and the benchmark.
+ * What batching costs and saves, from {@code llm_calls} and {@code jobs}: the numbers behind {@code
+ * codegloss stats}, the dashboard's savings panel and the benchmark.
  */
 public final class StatsQuery {
 

@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * Runs one enrichment job, batch or single, on this worker.
  *
  * <p>The seed's fallback, made finer: every item of a batch that validates is stored; only the
- * failed or missing spans come back as single-span jobs (deterministic ids); every call and
- * failure is recorded in {@code llm_calls}; nothing blocks the queue and no span is lost. Writes
- * are idempotent, so a job retried after its worker died never duplicates rows.
+ * failed or missing spans come back as single-span jobs (deterministic ids); every call and failure
+ * is recorded in {@code llm_calls}; nothing blocks the queue and no span is lost. Writes are
+ * idempotent, so a job retried after its worker died never duplicates rows.
  */
 public final class EnrichJobRunner implements EnrichJobHandler {
 
@@ -131,8 +131,15 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     int budget = Math.min(worker.maxTokens(), backend.contextWindow());
     if (prepared.promptTokens() + prepared.outputCap() > budget) {
       // Safety net behind the capacity fetch: the exact count says it does not fit here.
-      split(work, spans, "batch of " + prepared.promptTokens() + "+" + prepared.outputCap()
-          + " tokens exceeds this worker's " + budget);
+      split(
+          work,
+          spans,
+          "batch of "
+              + prepared.promptTokens()
+              + "+"
+              + prepared.outputCap()
+              + " tokens exceeds this worker's "
+              + budget);
       return;
     }
     LlmResponse response;
@@ -159,7 +166,14 @@ public final class EnrichJobRunner implements EnrichJobHandler {
           outcome.storeValid(c, meta(work, "batch"));
           LlmCalls.record(
               c,
-              call(work, "batch", spans.size(), valid, response, callOutcome, outcome.errorSummary()));
+              call(
+                  work,
+                  "batch",
+                  spans.size(),
+                  valid,
+                  response,
+                  callOutcome,
+                  outcome.errorSummary()));
           for (Span span : failed) {
             JobPlan single = singleFor(work.job(), span, "fallback from batch");
             if (JobEnqueuer.insertRow(c, single)) {
@@ -208,19 +222,26 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         db.inTransaction(
             (Database.TxWork<Boolean>)
                 c -> {
-          EnrichmentPipeline.Outcome outcome =
-              enrichment.parseSingle(c, response.text(), span, prepared.notes());
-          boolean valid = outcome.failed().isEmpty();
-          problem[0] = outcome.errorSummary();
-          outcome.storeValid(c, meta(work, "single"));
-          LlmCalls.record(
-              c,
-              call(work, "single", 1, valid ? 1 : 0, response, valid ? "ok" : "invalid", problem[0]));
-          if (valid) {
-            JobRows.finish(c, work.job().id(), "succeeded", null);
-          }
-          return valid;
-        });
+                  EnrichmentPipeline.Outcome outcome =
+                      enrichment.parseSingle(c, response.text(), span, prepared.notes());
+                  boolean valid = outcome.failed().isEmpty();
+                  problem[0] = outcome.errorSummary();
+                  outcome.storeValid(c, meta(work, "single"));
+                  LlmCalls.record(
+                      c,
+                      call(
+                          work,
+                          "single",
+                          1,
+                          valid ? 1 : 0,
+                          response,
+                          valid ? "ok" : "invalid",
+                          problem[0]));
+                  if (valid) {
+                    JobRows.finish(c, work.job().id(), "succeeded", null);
+                  }
+                  return valid;
+                });
     if (!ok) {
       failSpan(work, span, problem[0], false);
       throw new PermanentException("span " + span.symbol() + ": " + problem[0]);
@@ -284,7 +305,12 @@ public final class EnrichJobRunner implements EnrichJobHandler {
 
   private EnrichmentPipeline.StoreContext meta(Work work, String mode) {
     return new EnrichmentPipeline.StoreContext(
-        backend.model(), backend.name(), work.job().generation(), mode, worker.name(), work.job().id());
+        backend.model(),
+        backend.name(),
+        work.job().generation(),
+        mode,
+        worker.name(),
+        work.job().id());
   }
 
   private LlmCalls.Call call(
@@ -320,22 +346,22 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       db.inTransaction(
           (Database.TxAction)
               c ->
-              LlmCalls.record(
-                  c,
-                  new LlmCalls.Call(
-                      work.job().id(),
-                      worker.name(),
-                      backend.name(),
-                      backend.model(),
-                      mode,
-                      spans,
-                      valid,
-                      promptTokens,
-                      completionTokens,
-                      ms,
-                      outcome,
-                      work.firstTry(),
-                      error)));
+                  LlmCalls.record(
+                      c,
+                      new LlmCalls.Call(
+                          work.job().id(),
+                          worker.name(),
+                          backend.name(),
+                          backend.model(),
+                          mode,
+                          spans,
+                          valid,
+                          promptTokens,
+                          completionTokens,
+                          ms,
+                          outcome,
+                          work.firstTry(),
+                          error)));
     } catch (CodeglossException e) {
       log.warn("could not record a failed LLM call: {}", e.oneLine());
     }

@@ -33,7 +33,12 @@ public final class EnrichmentPipeline {
 
   /** A prompt ready to send, with its exact size. */
   record Prepared(
-      String system, String user, String schema, int promptTokens, int outputCap, List<String> notes) {}
+      String system,
+      String user,
+      String schema,
+      int promptTokens,
+      int outputCap,
+      List<String> notes) {}
 
   /** Where and by whom an enrichment is stored. */
   record StoreContext(
@@ -46,7 +51,11 @@ public final class EnrichmentPipeline {
     private final List<String> callNotes;
     private final EnrichmentStore store;
 
-    Outcome(List<SpanOutcome> outcomes, String errorSummary, List<String> callNotes, EnrichmentStore store) {
+    Outcome(
+        List<SpanOutcome> outcomes,
+        String errorSummary,
+        List<String> callNotes,
+        EnrichmentStore store) {
       this.outcomes = outcomes;
       this.errorSummary = errorSummary;
       this.callNotes = callNotes;
@@ -54,7 +63,10 @@ public final class EnrichmentPipeline {
     }
 
     List<Span> failed() {
-      return outcomes.stream().filter(o -> !(o instanceof SpanOutcome.Valid)).map(SpanOutcome::span).toList();
+      return outcomes.stream()
+          .filter(o -> !(o instanceof SpanOutcome.Valid))
+          .map(SpanOutcome::span)
+          .toList();
     }
 
     String errorSummary() {
@@ -63,7 +75,13 @@ public final class EnrichmentPipeline {
 
     void storeValid(Connection c, StoreContext ctx) throws SQLException {
       StoreMeta meta =
-          StoreMeta.of(ctx.model(), ctx.backend(), ctx.generation(), ctx.mode(), ctx.worker(), ctx.jobId())
+          StoreMeta.of(
+                  ctx.model(),
+                  ctx.backend(),
+                  ctx.generation(),
+                  ctx.mode(),
+                  ctx.worker(),
+                  ctx.jobId())
               .withNotes(callNotes);
       for (SpanOutcome o : outcomes) {
         if (o instanceof SpanOutcome.Valid v) {
@@ -93,9 +111,9 @@ public final class EnrichmentPipeline {
   }
 
   /**
-   * CODEGLOSS_LLM_TIMEOUT_BASE_SECONDS (60), CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS (250, i.e.
-   * 4 tokens/s, a slow CPU) and CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS (20) make the deadline
-   * of each call.
+   * CODEGLOSS_LLM_TIMEOUT_BASE_SECONDS (60), CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS (250, i.e. 4
+   * tokens/s, a slow CPU) and CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS (20) make the deadline of
+   * each call.
    */
   public static EnrichmentPipeline create(LlmBackend backend, Settings settings) {
     return new EnrichmentPipeline(
@@ -135,8 +153,8 @@ public final class EnrichmentPipeline {
   }
 
   /**
-   * A single-span prompt that fits {@code budget}: when the whole code does not, it is cut by
-   * whole lines with a note stored beside the enrichment (never silently).
+   * A single-span prompt that fits {@code budget}: when the whole code does not, it is cut by whole
+   * lines with a note stored beside the enrichment (never silently).
    */
   Prepared prepareSingle(Span span, List<JobRows.Neighbour> neighbours, int budget) {
     int outputCap = JobSizing.outputCap(1);

@@ -36,7 +36,12 @@ final class JobRows {
   }
 
   /** A neighbour shown to the model as read-only context. */
-  record Neighbour(String symbol, String kind, int startLine, @Nullable String signature, @Nullable String summary) {}
+  record Neighbour(
+      String symbol,
+      String kind,
+      int startLine,
+      @Nullable String signature,
+      @Nullable String summary) {}
 
   static Optional<JobRow> lockJob(Connection c, UUID id) throws SQLException {
     try (PreparedStatement ps =
@@ -128,8 +133,8 @@ final class JobRows {
    * Up to {@code limit} spans of the same file outside the job, nearest first, with their newest
    * summary: an edited span re-enriched alone still sees its former batch-mates.
    */
-  static List<Neighbour> neighbours(Connection c, long fileId, List<Long> exclude, int nearLine, int limit)
-      throws SQLException {
+  static List<Neighbour> neighbours(
+      Connection c, long fileId, List<Long> exclude, int nearLine, int limit) throws SQLException {
     List<Neighbour> result = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -146,7 +151,11 @@ final class JobRows {
         while (rs.next()) {
           result.add(
               new Neighbour(
-                  rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5)));
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getInt(3),
+                  rs.getString(4),
+                  rs.getString(5)));
         }
       }
     }
@@ -164,7 +173,8 @@ final class JobRows {
     }
   }
 
-  static void finish(Connection c, UUID id, String status, @Nullable String error) throws SQLException {
+  static void finish(Connection c, UUID id, String status, @Nullable String error)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "update jobs set status = ?, last_error = coalesce(?, last_error), updated_at = now()"

@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker: a JobRunr BackgroundJobServer with this machine's own limits. It fetches only jobs
- * that fit {@code maxTokens} (see {@link io.codegloss.core.queue.CapacityStorageProvider}) and runs
- * at most {@code concurrency} at once, registers itself with a heartbeat, and drains on stop.
+ * A worker: a JobRunr BackgroundJobServer with this machine's own limits. It fetches only jobs that
+ * fit {@code maxTokens} (see {@link io.codegloss.core.queue.CapacityStorageProvider}) and runs at
+ * most {@code concurrency} at once, registers itself with a heartbeat, and drains on stop.
  */
 public final class WorkerProcess implements AutoCloseable {
 

@@ -46,9 +46,7 @@ class CapacityFetchTest {
       Map<UUID, String> ranOn = new ConcurrentHashMap<>();
       try (WorkerProcess small = worker(db, "small", 2_048, 1, ranOn, Duration.ZERO)) {
         small.start();
-        await()
-            .atMost(Duration.ofSeconds(40))
-            .until(() -> ranOn.size() == 4);
+        await().atMost(Duration.ofSeconds(40)).until(() -> ranOn.size() == 4);
         // Give the small worker more polls: it must not touch the large jobs.
         await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> true);
       }
@@ -59,9 +57,7 @@ class CapacityFetchTest {
         large.start();
         await().atMost(Duration.ofSeconds(40)).until(() -> ranOn.size() == 8);
       }
-      assertThat(ranOn.entrySet())
-          .filteredOn(e -> e.getValue().equals("large"))
-          .hasSize(4);
+      assertThat(ranOn.entrySet()).filteredOn(e -> e.getValue().equals("large")).hasSize(4);
     }
   }
 
@@ -162,7 +158,8 @@ class CapacityFetchTest {
   }
 
   private static JobPlan plan(long repo, String key, int tokens) {
-    UUID id = UUID.nameUUIDFromBytes((repo + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    UUID id =
+        UUID.nameUUIDFromBytes((repo + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return new JobPlan(id, repo, null, "batch", List.of(), tokens, tokens / 2, "test", null);
   }
 
@@ -170,7 +167,8 @@ class CapacityFetchTest {
     return db.withConnection(
         c -> {
           List<Integer> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement("select tokens from jobs where id = any (?)")) {
+          try (PreparedStatement ps =
+              c.prepareStatement("select tokens from jobs where id = any (?)")) {
             ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
