@@ -16,7 +16,7 @@
 #   4. queue scaling: 1, 2, 4 worker PROCESSES on one database against the FIXED-LATENCY ENDPOINT
 #      (an OpenAI-compatible server inside the benchmark that sleeps --latency-ms, default 1000,
 #      and answers placeholder notes; it exists only while the benchmark runs)
-#   5. queue scaling with the real model: 1 and 2 worker processes on the first 16 spans
+#   5. queue scaling with the real model: 1 and 2 worker processes on the first 8 spans
 # The CI smoke version is bench/src/test/java/io/codegloss/bench/BenchSmokeE2eTest.java.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
