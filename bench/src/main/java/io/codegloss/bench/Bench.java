@@ -42,7 +42,7 @@ public final class Bench {
       Map.of(
           // production retries a failed span after 30 s, 60 s, ... up to 8 times
           "CODEGLOSS_RETRY_BASE_SECONDS", "2",
-          "CODEGLOSS_RETRY_MAX_ATTEMPTS", "3");
+          "CODEGLOSS_RETRY_MAX_ATTEMPTS", "2");
 
   private final BenchOptions options;
   private final Map<String, String> env;
@@ -361,7 +361,7 @@ public final class Bench {
     if (options.scalingLimit() > 0) {
       parts.add("--scaling-limit " + options.scalingLimit());
     }
-    if (options.realScalingLimit() != 16) {
+    if (options.realScalingLimit() != 8) {
       parts.add("--real-scaling-limit " + options.realScalingLimit());
     }
     if (!options.realScalingWorkers().equals(List.of(1, 2))) {

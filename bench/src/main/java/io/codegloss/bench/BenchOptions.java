@@ -79,7 +79,7 @@ public record BenchOptions(
         --workers LIST             worker-process counts for scaling (default: 1,2,4)
         --latency-ms N             latency of the FIXED-LATENCY ENDPOINT (default: 1000)
         --scaling-limit N          spans of the fixed-latency scaling runs (default: all)
-        --real-scaling-limit N     spans of the real-model scaling runs (default: 16; 0 skips)
+        --real-scaling-limit N     spans of the real-model scaling runs (default: 8; 0 skips)
         --real-scaling-workers LIST  worker counts with the real model (default: 1,2)
         --fixed-latency            compare the modes against the fixed-latency endpoint too
                                    (a quick check of the machinery, no model)
@@ -107,7 +107,7 @@ public record BenchOptions(
     List<Integer> workers = List.of(1, 2, 4);
     int latency = 1000;
     int scalingLimit = 0;
-    int realScalingLimit = 16;
+    int realScalingLimit = 8;
     List<Integer> realWorkers = List.of(1, 2);
     int timeout = 240;
     Map<String, String> flags = new HashMap<>();

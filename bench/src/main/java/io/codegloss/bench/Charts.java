@@ -73,15 +73,25 @@ final class Charts {
     write(img, g, file);
   }
 
-  /** Lines over x (e.g. spans per minute against worker processes). */
+  /** Lines over x (e.g. spans per minute against worker processes), legend under the title. */
   static void lines(
       Path file, String title, String subtitle, String xLabel, String yLabel, List<Series> series) {
-    BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+    BufferedImage img = new BufferedImage(W, H + 20 * series.size(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = begin(img, title, subtitle);
+    int legendY = 74;
+    for (Series s : series) {
+      g.setColor(s.color());
+      g.setStroke(stroke(s));
+      g.drawLine(24, legendY - 4, 54, legendY - 4);
+      g.setColor(Color.BLACK);
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      g.drawString(s.name(), 62, legendY);
+      legendY += 20;
+    }
     int x0 = 80;
-    int x1 = W - 230;
-    int y0 = 80;
-    int y1 = H - 60;
+    int x1 = W - 40;
+    int y0 = legendY + 20;
+    int y1 = img.getHeight() - 60;
     double maxX = 1;
     double maxY = 0;
     for (Series s : series) {
@@ -91,27 +101,32 @@ final class Charts {
       }
     }
     maxY = niceMax(maxY);
+    double lo = 0.5;
+    double hi = maxX + 0.5;
     axes(g, x0, y0, x1, y1, maxY);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.setColor(Color.BLACK);
     for (int x = 1; x <= (int) maxX; x++) {
-      int px = x0 + (int) Math.round((x1 - x0) * x / maxX);
+      int px = x0 + (int) Math.round((x1 - x0) * (x - lo) / (hi - lo));
       g.drawLine(px, y1, px, y1 + 4);
       centered(g, Integer.toString(x), px, y1 + 18);
     }
     centered(g, xLabel, (x0 + x1) / 2, y1 + 38);
     g.drawString(yLabel, 10, y0 - 10);
-    int legendY = y0 + 10;
     for (Series s : series) {
       g.setColor(s.color());
+<<<<<<< HEAD
       g.setStroke(
           s.dashed()
               ? new BasicStroke(
                   2, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1, new float[] {6, 6}, 0)
               : new BasicStroke(3));
+=======
+      g.setStroke(stroke(s));
+>>>>>>> bench
       double[] prev = null;
       for (double[] p : s.points()) {
-        double px = x0 + (x1 - x0) * p[0] / maxX;
+        double px = x0 + (x1 - x0) * (p[0] - lo) / (hi - lo);
         double py = y1 - (maxY <= 0 ? 0 : (y1 - y0) * p[1] / maxY);
         if (prev != null) {
           g.draw(new Line2D.Double(prev[0], prev[1], px, py));
@@ -123,14 +138,15 @@ final class Charts {
         }
         prev = new double[] {px, py};
       }
-      g.setStroke(new BasicStroke(3));
-      g.drawLine(x1 + 20, legendY, x1 + 45, legendY);
-      g.setColor(Color.BLACK);
-      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-      g.drawString(s.name(), x1 + 52, legendY + 4);
-      legendY += 22;
     }
     write(img, g, file);
+  }
+
+  private static BasicStroke stroke(Series s) {
+    return s.dashed()
+        ? new BasicStroke(
+            2, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1, new float[] {6, 6}, 0)
+        : new BasicStroke(3);
   }
 
   private static Graphics2D begin(BufferedImage img, String title, String subtitle) {

@@ -30,14 +30,13 @@ public record Corpus(Path root, String description, List<String> files) {
   /** The default corpus, in this order. */
   public static final List<String> DEFAULT_MODULES =
       List.of(
+          "bisect.py",
           "colorsys.py",
-          "genericpath.py",
           "fnmatch.py",
+          "genericpath.py",
           "glob.py",
           "heapq.py",
-          "bisect.py",
-          "sched.py",
-          "textwrap.py");
+          "sched.py");
 
   public Corpus {
     files = List.copyOf(files);

@@ -369,10 +369,29 @@ final class Measure {
     return total;
   }
 
-  /** Milliseconds PostgreSQL spent executing statements in this database (PostgreSQL 14+). */
+  /**
+   * Milliseconds PostgreSQL spent executing statements in this database (PostgreSQL 14+), read
+   * until two readings a moment apart agree: sessions report their statistics asynchronously.
+   */
   static double dbActiveMillis(Database db) {
+    double last = readActiveMillis(db);
+    for (int i = 0; i < 8 && last >= 0; i++) {
+      Runner.pause(java.time.Duration.ofMillis(600));
+      double now = readActiveMillis(db);
+      if (now == last) {
+        break;
+      }
+      last = now;
+    }
+    return last;
+  }
+
+  private static double readActiveMillis(Database db) {
     return db.withConnection(
         c -> {
+          try (PreparedStatement clear = c.prepareStatement("select pg_stat_clear_snapshot()")) {
+            clear.execute();
+          }
           try (PreparedStatement ps =
                   c.prepareStatement(
                       "select coalesce(active_time, 0) from pg_stat_database"

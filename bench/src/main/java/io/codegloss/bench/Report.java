@@ -617,9 +617,8 @@ record Report(
   }
 
   private static Charts.Series line(String name, java.awt.Color color, List<RunResult> runs) {
-    String shortName = name.length() > 28 ? name.substring(0, 28) + "..." : name;
     return new Charts.Series(
-        shortName,
+        name,
         color,
         runs.stream().map(r -> new double[] {r.workers(), r.spansPerMinute()}).toList(),
         false);
