@@ -339,6 +339,23 @@ record Report(
       md.append(qualityTable());
       md.append("\n## Where the time goes\n\n");
       md.append(timeTable());
+      md.append("\n## Why calls did not deliver (most frequent)\n\n");
+      md.append("| mode | reason | items |\n|---|---|---|\n");
+      for (RunResult r : modes) {
+        if (r.failureReasons().isEmpty()) {
+          md.append("| ").append(r.name()).append(" | none | 0 |\n");
+        }
+        r.failureReasons()
+            .forEach(
+                (reason, n) ->
+                    md.append("| ")
+                        .append(r.name())
+                        .append(" | ")
+                        .append(reason.replace("|", "/"))
+                        .append(" | ")
+                        .append(n)
+                        .append(" |\n"));
+      }
     }
     if (!fixedScaling.isEmpty()) {
       md.append("\n## Queue scaling: ").append(fixedLabel()).append("\n\n");
@@ -390,6 +407,14 @@ record Report(
     row(md, "seconds per span", RunResult::secondsPerSpan, true, false);
     row(md, "first-try valid rate", RunResult::firstTryValidRate, true, true);
     row(md, "final valid rate", RunResult::finalValidRate, true, true);
+    row(md, "first pass: calls per span", RunResult::firstPassCallsPerSpan, true, false);
+    row(md, "first pass: LLM seconds per span", RunResult::firstPassLlmSecondsPerSpan, true, false);
+    row(
+        md,
+        "first pass: prompt tokens per span",
+        RunResult::firstPassPromptTokensPerSpan,
+        true,
+        false);
     row(md, "spans failed (recorded)", r -> r.volume().failed(), false, false);
     row(md, "spans lost", r -> r.volume().lost(), false, false);
     row(md, "planned batches / singles", r -> r.volume().plannedBatches(), false, false);
