@@ -177,6 +177,38 @@ final class Measure {
         });
   }
 
+  /**
+   * Why calls did not deliver, most frequent first: each error or invalid item of {@code
+   * llm_calls.error} without the span name in front ("summary_120w copies the prompt's example").
+   */
+  static Map<String, Integer> failureReasons(Database db, int top) {
+    return db.withConnection(
+        c -> {
+          Map<String, Integer> counts = new HashMap<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement("select error from llm_calls where error is not null");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              for (String part : rs.getString(1).split("; ")) {
+                String reason = part.replaceFirst("^[\\w.<>$]+: ", "").strip();
+                if (reason.length() > 120) {
+                  reason = reason.substring(0, 120) + "...";
+                }
+                if (!reason.isEmpty()) {
+                  counts.merge(reason, 1, Integer::sum);
+                }
+              }
+            }
+          }
+          Map<String, Integer> out = new java.util.LinkedHashMap<>();
+          counts.entrySet().stream()
+              .sorted((a, b) -> b.getValue() - a.getValue())
+              .limit(top)
+              .forEach(e -> out.put(e.getKey(), e.getValue()));
+          return out;
+        });
+  }
+
   // ---------------------------------------------------------------- queue timing
 
   /**

@@ -339,6 +339,23 @@ record Report(
       md.append(qualityTable());
       md.append("\n## Where the time goes\n\n");
       md.append(timeTable());
+      md.append("\n## Why calls did not deliver (most frequent)\n\n");
+      md.append("| mode | reason | items |\n|---|---|---|\n");
+      for (RunResult r : modes) {
+        if (r.failureReasons().isEmpty()) {
+          md.append("| ").append(r.name()).append(" | none | 0 |\n");
+        }
+        r.failureReasons()
+            .forEach(
+                (reason, n) ->
+                    md.append("| ")
+                        .append(r.name())
+                        .append(" | ")
+                        .append(reason.replace("|", "/"))
+                        .append(" | ")
+                        .append(n)
+                        .append(" |\n"));
+      }
     }
     if (!fixedScaling.isEmpty()) {
       md.append("\n## Queue scaling: ").append(fixedLabel()).append("\n\n");

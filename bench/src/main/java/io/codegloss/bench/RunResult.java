@@ -29,10 +29,12 @@ record RunResult(
     Measure.Quality quality,
     double dbActiveMillis,
     boolean timedOut,
-    java.util.List<Measure.CallRow> calls) {
+    java.util.List<Measure.CallRow> calls,
+    Map<String, Integer> failureReasons) {
 
   RunResult {
     calls = java.util.List.copyOf(calls);
+    failureReasons = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(failureReasons));
   }
 
   double callsPerSpan() {
@@ -92,6 +94,7 @@ record RunResult(
     jobs.put("retry_calls", volume.retryCalls());
     jobs.put("llm_seconds", round(volume.llmMillis() / 1000.0, 2));
     m.put("jobs", jobs);
+    m.put("failure_reasons", failureReasons);
     Map<String, Object> cost = new LinkedHashMap<>();
     cost.put("code_tokens", this.cost.codeTokens());
     cost.put("output_tokens", this.cost.outputTokens());

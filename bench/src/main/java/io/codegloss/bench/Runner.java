@@ -192,7 +192,8 @@ final class Runner {
               Measure.quality(db),
               dbMillis,
               timedOut,
-              Measure.calls(db));
+              Measure.calls(db),
+              Measure.failureReasons(db, 5));
       ctx.progress()
           .printf(
               "bench [%s]: done in %.1f s: %d/%d spans enriched, %d calls (%.2f per span),"
