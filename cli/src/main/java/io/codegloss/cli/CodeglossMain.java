@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * The one entry point of every codegloss process: reads the command line, the environment and the
- * config file into settings, wires the objects the command needs by constructor, runs it, and
- * turns every failure into one line on stderr and an exit code (1 failure, 2 usage). Stack traces
- * go to the log file under CODEGLOSS_HOME/logs, never to the console.
+ * config file into settings, wires the objects the command needs by constructor, runs it, and turns
+ * every failure into one line on stderr and an exit code (1 failure, 2 usage). Stack traces go to
+ * the log file under CODEGLOSS_HOME/logs, never to the console.
  */
 public final class CodeglossMain {
 

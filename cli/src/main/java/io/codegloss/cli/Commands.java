@@ -2,8 +2,8 @@ package io.codegloss.cli;
 
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.Database;
-import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.Databases;
+import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.error.ConfigException;
@@ -93,8 +93,9 @@ final class Commands {
         out.line("codegloss " + CodeglossMain.VERSION);
         yield 0;
       }
-      default -> throw new ConfigException(
-          "unknown command '" + args.command() + "' (run 'codegloss help')");
+      default ->
+          throw new ConfigException(
+              "unknown command '" + args.command() + "' (run 'codegloss help')");
     };
   }
 
@@ -129,7 +130,9 @@ final class Commands {
             .map(Path::of)
             .orElseGet(
                 () ->
-                    Path.of(env.getOrDefault("CODEGLOSS_CONFIG", home.resolve("config.properties").toString())));
+                    Path.of(
+                        env.getOrDefault(
+                            "CODEGLOSS_CONFIG", home.resolve("config.properties").toString())));
     if (args.flag("config").isPresent() && !Files.isRegularFile(config)) {
       throw new ConfigException("config file " + config + " does not exist");
     }
@@ -137,7 +140,8 @@ final class Commands {
   }
 
   OpenDatabase openDatabase(Settings settings, String pool, int poolSize) {
-    OpenDatabase db = Databases.open(DbSettings.from(settings), home, pool, poolSize);
+    // Migrations hold an advisory lock on one connection while Flyway uses two more.
+    OpenDatabase db = Databases.open(DbSettings.from(settings), home, pool, Math.max(poolSize, 4));
     DbMigrations.apply(db.database().dataSource());
     return db;
   }
@@ -210,7 +214,8 @@ final class Commands {
               .orElseThrow(
                   () ->
                       new PermanentException(
-                          anchor + " is not inside an indexed repository (run 'codegloss index PATH')"));
+                          anchor
+                              + " is not inside an indexed repository (run 'codegloss index PATH')"));
       Path root =
           q.status().stream()
               .filter(r -> r.repoId() == repoId)
@@ -229,7 +234,10 @@ final class Commands {
   }
 
   private int plan() {
-    allow(merge(Map.of("json", "", "db-url", ""), PlanSettings.FLAGS).keySet().toArray(String[]::new));
+    allow(
+        merge(Map.of("json", "", "db-url", ""), PlanSettings.FLAGS)
+            .keySet()
+            .toArray(String[]::new));
     Settings s = settings(PlanSettings.FLAGS);
     PlanSettings plan = PlanSettings.from(s);
     Path root = pathArg(0, ".");
@@ -238,7 +246,9 @@ final class Commands {
       Queue queue = Queue.openClientOnly(db.database().dataSource());
       EnqueueService svc =
           new EnqueueService(
-              db.database(), new BatchPlanner(plan), new JobEnqueuer(db.database(), queue.scheduler()));
+              db.database(),
+              new BatchPlanner(plan),
+              new JobEnqueuer(db.database(), queue.scheduler()));
       List<PlannedBatch> batches = svc.plan(repoId);
       if (args.has("json")) {
         out.json(Map.of("batches", Reports.planJson(batches)));
@@ -255,7 +265,10 @@ final class Commands {
         .orElseThrow(
             () ->
                 new PermanentException(
-                    root + " is not an indexed repository (run 'codegloss index " + root + "' first)"));
+                    root
+                        + " is not an indexed repository (run 'codegloss index "
+                        + root
+                        + "' first)"));
   }
 
   private int enqueue() {
@@ -271,7 +284,9 @@ final class Commands {
       Queue queue = Queue.openClientOnly(db.database().dataSource());
       EnqueueService svc =
           new EnqueueService(
-              db.database(), new BatchPlanner(plan), new JobEnqueuer(db.database(), queue.scheduler()));
+              db.database(),
+              new BatchPlanner(plan),
+              new JobEnqueuer(db.database(), queue.scheduler()));
       int generation = args.has("full") ? svc.bumpGeneration(repoId) : -1;
       EnqueueService.Result r = svc.enqueue(repoId);
       if (args.has("json")) {
@@ -333,7 +348,7 @@ final class Commands {
     allow(merge(flags, Map.of("db-url", "")).keySet().toArray(String[]::new));
     Settings s = settings(flags);
     int port = s.intValue("CODEGLOSS_JOBRUNR_PORT", 8000, 0, 65_535);
-    try (OpenDatabase db = openDatabase(s, "scheduler", 6)) {
+    try (OpenDatabase db = openDatabase(s, "scheduler", 8)) {
       Queue queue = Queue.openClientOnly(db.database().dataSource());
       try (SchedulerProcess scheduler = newScheduler(s, db.database(), queue, port)) {
         scheduler.start();
@@ -391,7 +406,10 @@ final class Commands {
   }
 
   private int worker() {
-    allow(merge(WORKER_FLAGS, Map.of("db-url", "", "until-idle", "")).keySet().toArray(String[]::new));
+    allow(
+        merge(WORKER_FLAGS, Map.of("db-url", "", "until-idle", ""))
+            .keySet()
+            .toArray(String[]::new));
     Settings s = settings(WORKER_FLAGS);
     try (OpenDatabase db = openDatabase(s, "worker", 4);
         LlmBackend backend = LlmBackends.create(s, home)) {
@@ -402,7 +420,8 @@ final class Commands {
       Thread hook =
           new Thread(
               () -> {
-                out.progress("codegloss worker: draining (finishing running jobs, taking no new ones)");
+                out.progress(
+                    "codegloss worker: draining (finishing running jobs, taking no new ones)");
                 worker.drain(grace);
                 stopped.countDown();
               });
@@ -412,7 +431,9 @@ final class Commands {
               + backend.name()
               + ", model "
               + backend.model()
-              + (args.has("until-idle") ? "; exits when no job is left" : " (Ctrl-C drains and stops)"));
+              + (args.has("until-idle")
+                  ? "; exits when no job is left"
+                  : " (Ctrl-C drains and stops)"));
       if (args.has("until-idle")) {
         waitUntilIdle(worker);
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -440,7 +461,8 @@ final class Commands {
     try (OpenDatabase db = openDatabase(s, "dashboard", 4)) {
       DashboardServer server = new DashboardServer(db.database(), DashboardSettings.from(s));
       server.start(port);
-      out.progress("codegloss dashboard on http://localhost:" + server.port() + "/ (Ctrl-C to stop)");
+      out.progress(
+          "codegloss dashboard on http://localhost:" + server.port() + "/ (Ctrl-C to stop)");
       awaitShutdown();
       server.stop();
     }
@@ -452,7 +474,8 @@ final class Commands {
     Settings s = settings(Map.of());
     String what =
         args.positional(0)
-            .orElseThrow(() -> new ConfigException("usage: codegloss show SYMBOL | FILE[:LINE] [--json]"));
+            .orElseThrow(
+                () -> new ConfigException("usage: codegloss show SYMBOL | FILE[:LINE] [--json]"));
     Path cwd = Path.of("").toAbsolutePath();
     try (OpenDatabase db = openDatabase(s, "show", 2)) {
       RepoQueries q = new RepoQueries(db.database());
@@ -463,7 +486,24 @@ final class Commands {
                   () ->
                       new PermanentException(
                           "run 'show' inside an indexed repository (or index one first)"));
-      var shown = EnrichmentQueries.show(db.database(), repoId, what);
+      String query = what;
+      String file = what.replaceAll(":\\d+$", "");
+      Path asPath = cwd.resolve(file).normalize();
+      if (Files.isRegularFile(asPath)) {
+        // A file given by path (absolute or from here) is looked up relative to its repository.
+        Path root =
+            q.status().stream()
+                .filter(r -> r.repoId() == repoId)
+                .map(r -> Path.of(r.root()))
+                .findFirst()
+                .orElseThrow();
+        query =
+            root.relativize(asPath).toString().replace('\\', '/') + what.substring(file.length());
+      }
+      var shown = EnrichmentQueries.show(db.database(), repoId, query);
+      if (shown.isEmpty()) {
+        throw new PermanentException("no span matches '" + what + "' (try 'codegloss spans')");
+      }
       if (args.has("json")) {
         out.json(shown);
       } else {

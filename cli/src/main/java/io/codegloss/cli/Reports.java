@@ -33,7 +33,9 @@ final class Reports {
         r.spansRemoved(),
         r.seconds());
     if (r.filesWithParseErrors() > 0) {
-      out.linef("  %d files had syntax errors; what the parser recovered was indexed", r.filesWithParseErrors());
+      out.linef(
+          "  %d files had syntax errors; what the parser recovered was indexed",
+          r.filesWithParseErrors());
     }
     int shown = 0;
     for (SkippedFile s : r.filesSkipped()) {
@@ -41,7 +43,12 @@ final class Reports {
         out.linef("  ... and %d more skipped (see --json)", r.filesSkipped().size() - 20);
         break;
       }
-      out.line("  skipped " + s.path() + ": " + s.reason() + (s.detail() == null ? "" : " (" + s.detail() + ")"));
+      out.line(
+          "  skipped "
+              + s.path()
+              + ": "
+              + s.reason()
+              + (s.detail() == null ? "" : " (" + s.detail() + ")"));
     }
   }
 
@@ -51,14 +58,20 @@ final class Reports {
     }
     for (RepoStatus r : repos) {
       out.linef(
-          "%s  (generation %d, indexed %s)", r.root(), r.generation(), r.lastIndexedAt() == null ? "never" : r.lastIndexedAt());
+          "%s  (generation %d, indexed %s)",
+          r.root(), r.generation(), r.lastIndexedAt() == null ? "never" : r.lastIndexedAt());
       out.linef(
-          "  %d files (%d skipped), %d spans, %d pending enrichment", r.files(), r.skippedFiles(), r.spans(), r.pending());
+          "  %d files (%d skipped), %d spans, %d pending enrichment",
+          r.files(), r.skippedFiles(), r.spans(), r.pending());
       for (RepoStatus.LanguageKindCount c : r.byLanguageAndKind()) {
-        out.linef("    %-12s %-9s %6d spans  %6d pending", c.language(), c.kind(), c.spans(), c.pending());
+        out.linef(
+            "    %-12s %-9s %6d spans  %6d pending",
+            c.language(), c.kind(), c.spans(), c.pending());
       }
     }
-    out.linef("queue: %d live workers (largest limit %d tokens)", queue.liveWorkers(), queue.largestLiveLimit());
+    out.linef(
+        "queue: %d live workers (largest limit %d tokens)",
+        queue.liveWorkers(), queue.largestLiveLimit());
     for (Map.Entry<String, Long> e : queue.byStatus().entrySet()) {
       out.linef("  %-20s %d", e.getKey(), e.getValue());
     }
@@ -73,7 +86,13 @@ final class Reports {
   static void spans(Printer out, List<SpanInfo> spans) {
     for (SpanInfo s : spans) {
       out.linef(
-          "%s:%d-%d  %-8s %s  %s", s.file(), s.startLine(), s.endLine(), s.kind(), s.symbol(), s.hash().substring(0, Math.min(12, s.hash().length())));
+          "%s:%d-%d  %-8s %s  %s",
+          s.file(),
+          s.startLine(),
+          s.endLine(),
+          s.kind(),
+          s.symbol(),
+          s.hash().substring(0, Math.min(12, s.hash().length())));
     }
   }
 
@@ -82,7 +101,31 @@ final class Reports {
   }
 
   static void plan(Printer out, List<PlannedBatch> batches) {
-    out.line(PlanJson.render(batches));
+    if (batches.isEmpty()) {
+      out.line("nothing pending: every span has a current enrichment, is queued, or is backing off");
+      return;
+    }
+    int spans = 0;
+    int singles = 0;
+    for (PlannedBatch b : batches) {
+      spans += b.spans().size();
+      singles += b.isSingle() ? 1 : 0;
+      out.linef(
+          "%s  %s of %d span%s, %d span tokens, job %d tokens, ended by %s",
+          b.path(),
+          b.isSingle() ? "single" : "batch",
+          b.spans().size(),
+          b.spans().size() == 1 ? "" : "s",
+          b.spanTokens(),
+          b.jobTokens(),
+          b.reason().jsonName());
+      for (var s : b.spans()) {
+        out.linef("    %4d-%-4d %-8s %s", s.startLine(), s.endLine(), s.kind().dbName(), s.symbol());
+      }
+    }
+    out.linef(
+        "%d pending spans -> %d jobs (%d batches, %d single-span)",
+        spans, batches.size(), batches.size() - singles, singles);
   }
 
   static void stats(Printer out, List<StatsQuery.Row> rows) {
@@ -92,7 +135,18 @@ final class Reports {
     }
     out.linef(
         "%-6s %-28s %-18s %5s %6s %7s %9s %9s %8s %9s %8s %8s",
-        "mode", "model", "worker", "jobs", "calls", "spans/c", "prompt/s", "compl/s", "sec/span", "1st-try", "salvaged", "to-single");
+        "mode",
+        "model",
+        "worker",
+        "jobs",
+        "calls",
+        "spans/c",
+        "prompt/s",
+        "compl/s",
+        "sec/span",
+        "1st-try",
+        "salvaged",
+        "to-single");
     for (StatsQuery.Row r : rows) {
       out.linef(
           "%-6s %-28s %-18s %5d %6d %7.2f %9.0f %9.0f %8.2f %8.0f%% %8d %8d",

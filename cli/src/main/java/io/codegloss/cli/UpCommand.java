@@ -135,7 +135,8 @@ final class UpCommand {
   }
 
   /** Done when nothing is pending and no job of this repository is waiting or running. */
-  private static void waitUntilDone(Database db, long repoId, SchedulerProcess scheduler, Printer out) {
+  private static void waitUntilDone(
+      Database db, long repoId, SchedulerProcess scheduler, Printer out) {
     long lastPrint = 0;
     int quiet = 0;
     while (quiet < 2) {

@@ -38,7 +38,8 @@ final class ChildJvm implements AutoCloseable {
     try {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       return new ChildJvm(name, pb.start(), log);
     } catch (IOException e) {
@@ -76,7 +77,8 @@ final class ChildJvm implements AutoCloseable {
   int waitFor(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError(name + " did not exit within " + timeout + "; output:\n" + output());
+        throw new AssertionError(
+            name + " did not exit within " + timeout + "; output:\n" + output());
       }
       return process.exitValue();
     } catch (InterruptedException e) {

@@ -24,11 +24,14 @@ final class E2e {
   /** The default model, fetched once by scripts/fetch-model.sh; the tests never download. */
   static Path model() {
     String home = System.getenv("CODEGLOSS_HOME");
-    Path base = home == null ? Path.of(System.getProperty("user.home"), ".codegloss") : Path.of(home);
+    Path base =
+        home == null ? Path.of(System.getProperty("user.home"), ".codegloss") : Path.of(home);
     Path model = base.resolve("models/gemma-3-270m-q4_k_m.gguf");
     if (!Files.isRegularFile(model)) {
       throw new AssertionError(
-          "the default model is missing at " + model + ": run scripts/fetch-model.sh (scripts/test.sh does)");
+          "the default model is missing at "
+              + model
+              + ": run scripts/fetch-model.sh (scripts/test.sh does)");
     }
     return model;
   }

@@ -1,7 +1,5 @@
 package io.codegloss.dashboard;
 
-import io.codegloss.testing.TestDatabase;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.testing.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -1,7 +1,5 @@
 package io.codegloss.dashboard;
 
-import io.codegloss.testing.TestDatabase;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -9,6 +7,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.codegloss.core.db.Database;
+import io.codegloss.testing.TestDatabase;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

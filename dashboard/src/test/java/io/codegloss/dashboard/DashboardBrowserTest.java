@@ -1,10 +1,9 @@
 package io.codegloss.dashboard;
 
-import io.codegloss.testing.TestDatabase;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codegloss.core.db.Database;
+import io.codegloss.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param maxFileBytes files larger than this are skipped as too_large ({@value #MAX_FILE_BYTES})
  * @param threads parsing threads, each with its own parser and database connection ({@value
- *     #THREADS}); the pool of the {@link io.codegloss.core.db.Database} should allow as many
+ *     #THREADS}, default cores + 1); the {@link io.codegloss.core.db.Database} pool should allow as
+ *     many
  * @param parseTimeoutMillis a file whose parse takes longer is skipped ({@value #PARSE_TIMEOUT})
  * @param extraExcludes gitignore-style patterns applied from the root ({@value #EXCLUDE}, comma
  *     separated), on top of .gitignore files and the default excludes
@@ -33,7 +34,8 @@ public record IndexSettings(
   }
 
   public static IndexSettings from(Settings settings) {
-    int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+    // One thread more than cores, so that a thread waiting for the database leaves no core idle.
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors()) + 1;
     List<String> excludes =
         Arrays.stream(settings.string(EXCLUDE, "").split(","))
             .map(String::strip)
@@ -41,12 +43,12 @@ public record IndexSettings(
             .toList();
     return new IndexSettings(
         settings.intValue(MAX_FILE_BYTES, DEFAULT_MAX_FILE_BYTES, 0, Integer.MAX_VALUE),
-        settings.intValue(THREADS, cores, 1, 64),
+        settings.intValue(THREADS, threads, 1, 64),
         settings.intValue(PARSE_TIMEOUT, DEFAULT_PARSE_TIMEOUT_MILLIS, 1, 3_600_000),
         excludes);
   }
 
-  /** The defaults: 1 MiB files, one thread per core, 10 s per parse, no extra excludes. */
+  /** The defaults: 1 MiB files, cores + 1 threads, 10 s per parse, no extra excludes. */
   public static IndexSettings defaults() {
     return from(Settings.of(java.util.Map.of()));
   }

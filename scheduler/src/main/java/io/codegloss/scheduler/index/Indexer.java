@@ -97,7 +97,6 @@ public final class Indexer {
 
     Set<String> seen = new HashSet<>();
     List<SourceFile> toRead = new ArrayList<>();
-    boolean anyNew = false;
     for (SourceFile f : walk.files()) {
       seen.add(f.path());
       StoredFile s = stored.get(f.path());
@@ -107,7 +106,6 @@ public final class Indexer {
           && s.language().equals(f.language().id())) {
         continue;
       }
-      anyNew |= s == null;
       toRead.add(f);
     }
     Map<String, Long> toDelete = new TreeMap<>();
@@ -117,7 +115,7 @@ public final class Indexer {
       }
     }
     SpanPool pool =
-        !toDelete.isEmpty() && anyNew
+        !toDelete.isEmpty() && !toRead.isEmpty()
             ? new SpanPool(
                 db.withConnection(c -> IndexStore.loadSpansOfFiles(c, toDelete.values())))
             : SpanPool.EMPTY;

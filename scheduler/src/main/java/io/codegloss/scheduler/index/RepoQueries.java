@@ -102,7 +102,8 @@ public final class RepoQueries {
    * The spans of the repository that contains {@code repoRoot} (any path inside it will do), or of
    * one of its files, in file and line order.
    *
-   * @param file absolute, or relative to the repository root; null for the whole repository
+   * @param file absolute, relative to {@code repoRoot} (a sub-folder such as the current
+   *     directory), or relative to the repository root; null for the whole repository
    * @throws PermanentException when no indexed repository contains {@code repoRoot}
    */
   public List<SpanInfo> spans(Path repoRoot, @Nullable String file) {
@@ -114,7 +115,7 @@ public final class RepoQueries {
                         "no indexed repository contains "
                             + repoRoot.toAbsolutePath().normalize()
                             + "; run: codegloss index PATH"));
-    String relative = file == null ? null : relativePath(repoId, file);
+    String relative = file == null ? null : relativePath(repoId, repoRoot, file);
     return db.withConnection(
         c -> {
           List<SpanInfo> spans = new ArrayList<>();
@@ -170,8 +171,15 @@ public final class RepoQueries {
         });
   }
 
-  private String relativePath(long repoId, String file) {
+  private String relativePath(long repoId, Path from, String file) {
     Path given = Path.of(file);
+    if (!given.isAbsolute()) {
+      // "spans user.py" typed in a sub-folder of the repository means that folder's user.py
+      Path beside = from.toAbsolutePath().normalize().resolve(given);
+      if (java.nio.file.Files.isRegularFile(beside)) {
+        given = beside;
+      }
+    }
     if (given.isAbsolute()) {
       String root =
           db.withConnection(

@@ -1,10 +1,9 @@
 package io.codegloss.scheduler.plan;
 
-import io.codegloss.core.queue.JobSizing;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.codegloss.core.queue.JobSizing;
 import java.util.List;
 import java.util.Locale;
 

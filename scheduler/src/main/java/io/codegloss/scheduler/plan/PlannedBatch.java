@@ -1,7 +1,6 @@
 package io.codegloss.scheduler.plan;
 
 import io.codegloss.core.queue.JobSizing;
-
 import java.util.List;
 import java.util.Objects;
 

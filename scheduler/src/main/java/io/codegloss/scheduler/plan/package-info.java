@@ -7,8 +7,8 @@
  *   <li>{@link io.codegloss.scheduler.plan.BatchPlanner} cuts them into {@link
  *       io.codegloss.scheduler.plan.PlannedBatch}es by the seed's rules, each with a {@link
  *       io.codegloss.scheduler.plan.CloseReason};
- *   <li>{@link io.codegloss.core.queue.JobSizing} sizes every job in tokens, for the planner
- *       and the worker alike;
+ *   <li>{@link io.codegloss.core.queue.JobSizing} sizes every job in tokens, for the planner and
+ *       the worker alike;
  *   <li>{@link io.codegloss.scheduler.plan.ContextSpans} finds read-only neighbours for a job's
  *       prompt;
  *   <li>{@link io.codegloss.scheduler.plan.PlanJson} prints {@code codegloss plan --json}.

@@ -38,7 +38,8 @@ public final class EnqueueService {
 
   /** The batches that would be enqueued now, without enqueueing. */
   public List<PlannedBatch> plan(long repoId) {
-    return planner.plan(new PendingSpans(db).pending(repoId, EnrichmentSchema.PROMPT_VERSION, Integer.MAX_VALUE));
+    return planner.plan(
+        new PendingSpans(db).pending(repoId, EnrichmentSchema.PROMPT_VERSION, Integer.MAX_VALUE));
   }
 
   /**

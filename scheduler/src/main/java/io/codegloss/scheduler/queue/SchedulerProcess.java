@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The long-running scheduler: on every tick it re-indexes each registered repository, plans and
  * enqueues its pending spans, and sweeps failed jobs into single-span jobs. It is also a JobRunr
- * server that never takes a job (its capacity is 0), so that a JobRunr master is alive even when
- * no worker is (orphan detection, retries), and it serves JobRunr's own dashboard.
+ * server that never takes a job (its capacity is 0), so that a JobRunr master is alive even when no
+ * worker is (orphan detection, retries), and it serves JobRunr's own dashboard.
  */
 public final class SchedulerProcess implements AutoCloseable {
 
@@ -106,7 +106,8 @@ public final class SchedulerProcess implements AutoCloseable {
     if (dashboard != null) {
       dashboard.start();
     }
-    ticker.scheduleWithFixedDelay(this::tickSafely, 0, options.interval().toMillis(), TimeUnit.MILLISECONDS);
+    ticker.scheduleWithFixedDelay(
+        this::tickSafely, 0, options.interval().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void tickSafely() {

@@ -19,12 +19,12 @@ import org.slf4j.LoggerFactory;
  * Makes sure no span is ever lost between our {@code jobs} table and JobRunr's.
  *
  * <ul>
- *   <li>a batch whose JobRunr job failed for good (retries exhausted after its workers died or
- *       its LLM kept failing) or was deleted in the JobRunr dashboard becomes single-span jobs;
- *   <li>a single-span job in that state records a span failure with backoff, so the planner
- *       offers the span again later instead of blocking on it;
- *   <li>a job row that JobRunr never heard of (the process died between the two writes) is
- *       handed to JobRunr again.
+ *   <li>a batch whose JobRunr job failed for good (retries exhausted after its workers died or its
+ *       LLM kept failing) or was deleted in the JobRunr dashboard becomes single-span jobs;
+ *   <li>a single-span job in that state records a span failure with backoff, so the planner offers
+ *       the span again later instead of blocking on it;
+ *   <li>a job row that JobRunr never heard of (the process died between the two writes) is handed
+ *       to JobRunr again.
  * </ul>
  */
 public final class Sweeper {
@@ -38,7 +38,8 @@ public final class Sweeper {
     }
   }
 
-  private record Stuck(UUID id, long repoId, @Nullable Long fileId, String kind, @Nullable String state) {}
+  private record Stuck(
+      UUID id, long repoId, @Nullable Long fileId, String kind, @Nullable String state) {}
 
   private final Database db;
   private final JobEnqueuer enqueuer;

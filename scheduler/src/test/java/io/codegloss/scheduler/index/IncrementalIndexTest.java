@@ -215,6 +215,25 @@ class IncrementalIndexTest {
   }
 
   @Test
+  void aFunctionMovedFromADeletedFileIntoAnExistingOneKeepsItsRow() throws Exception {
+    fx.write("helpers.py", HELPERS);
+    fx.write("user.py", USER);
+    fx.index();
+    Row parse = fx.spans().get("helpers.py:parse_json");
+    fx.enrich(parse.id());
+
+    fx.delete("helpers.py");
+    fx.write("user.py", USER + "\n\n" + HELPERS.substring(0, HELPERS.indexOf("\n\n\n")) + "\n");
+    IndexReport report = fx.index();
+
+    Row moved = fx.spans().get("user.py:parse_json");
+    assertThat(moved.id()).isEqualTo(parse.id());
+    assertThat(fx.enrichedNow(moved.id())).isTrue();
+    assertThat(report.spansMoved()).isEqualTo(1);
+    assertThat(report.spansRemoved()).isEqualTo(1);
+  }
+
+  @Test
   void deletingAFileRemovesItsSpansAndTheirEnrichments() throws Exception {
     fx.write("helpers.py", HELPERS);
     fx.write("user.py", USER);

@@ -104,6 +104,7 @@ class RepoQueriesTest {
     assertThat(queries.spans(fx.repo, "./app/user.py")).hasSize(3);
     assertThat(queries.spans(fx.repo, fx.repo.resolve("app/user.py").toString())).hasSize(3);
     assertThat(queries.spans(fx.repo, "nope.py")).isEmpty();
+    assertThat(queries.spans(fx.repo.resolve("app"), "user.py")).hasSize(3);
   }
 
   @Test

@@ -1,9 +1,8 @@
 package io.codegloss.scheduler.plan;
 
-import io.codegloss.core.queue.JobSizing;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.span.SpanKind;
 import java.util.ArrayList;
 import java.util.Collections;

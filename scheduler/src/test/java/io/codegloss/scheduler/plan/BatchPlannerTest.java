@@ -1,10 +1,9 @@
 package io.codegloss.scheduler.plan;
 
-import io.codegloss.core.queue.JobSizing;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.codegloss.core.queue.JobSizing;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,10 @@
 package io.codegloss.scheduler.plan;
 
-import io.codegloss.core.queue.JobSizing;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.codegloss.core.queue.JobSizing;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

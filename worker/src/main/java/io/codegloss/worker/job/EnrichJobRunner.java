@@ -9,6 +9,7 @@ import io.codegloss.core.job.EnrichJobRequest;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.JobPlan;
 import io.codegloss.core.span.Span;
+import io.codegloss.core.span.SpanKind;
 import io.codegloss.worker.job.JobRows.JobRow;
 import io.codegloss.worker.job.JobRows.JobSpan;
 import io.codegloss.worker.llm.LlmBackend;
@@ -18,7 +19,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jobrunr.JobRunrException;
@@ -83,7 +86,12 @@ public final class EnrichJobRunner implements EnrichJobHandler {
   }
 
   /** What one run of a job has to do: the spans still needing an enrichment. */
-  record Work(JobRow job, List<Span> spans, List<JobRows.Neighbour> context, boolean firstTry) {}
+  record Work(
+      JobRow job,
+      List<Span> spans,
+      List<JobRows.Neighbour> context,
+      Map<Long, List<JobRows.Member>> members,
+      boolean firstTry) {}
 
   private Optional<Work> claim(Connection c, UUID id) throws SQLException {
     Optional<JobRow> row = JobRows.lockJob(c, id);
@@ -122,12 +130,22 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         job.fileId() == null
             ? List.of()
             : JobRows.neighbours(c, job.fileId(), ids, todo.get(0).startLine(), NEIGHBOURS);
-    return Optional.of(new Work(job, todo, context, job.attempts() == 0));
+    // Classes whose methods are spans of their own go as an outline: methods are not paid twice.
+    Map<Long, List<JobRows.Member>> members = new HashMap<>();
+    for (Span span : todo) {
+      if (span.kind() == SpanKind.CLASS) {
+        List<JobRows.Member> m = JobRows.members(c, span.id());
+        if (!m.isEmpty()) {
+          members.put(span.id(), m);
+        }
+      }
+    }
+    return Optional.of(new Work(job, todo, context, members, job.attempts() == 0));
   }
 
   private void runBatch(Work work) {
     List<Span> spans = work.spans();
-    EnrichmentPipeline.Prepared prepared = enrichment.prepareBatch(spans, work.context());
+    EnrichmentPipeline.Prepared prepared = enrichment.prepareBatch(spans, work.context(), work.members());
     int budget = Math.min(worker.maxTokens(), backend.contextWindow());
     if (prepared.promptTokens() + prepared.outputCap() > budget) {
       // Safety net behind the capacity fetch: the exact count says it does not fit here.
@@ -200,7 +218,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     EnrichmentPipeline.Prepared prepared;
     int budget = Math.min(worker.maxTokens(), backend.contextWindow());
     try {
-      prepared = enrichment.prepareSingle(span, work.context(), budget);
+      prepared = enrichment.prepareSingle(span, work.context(), work.members(), budget);
     } catch (PermanentException e) {
       failSpan(work, span, e.oneLine(), true);
       throw e;

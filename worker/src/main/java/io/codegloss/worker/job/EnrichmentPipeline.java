@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -145,8 +146,13 @@ public final class EnrichmentPipeline {
     return JobSizing.jobTokens(code, spans.size());
   }
 
-  Prepared prepareBatch(List<Span> spans, List<JobRows.Neighbour> neighbours) {
-    Prompt p = PromptBuilder.batch(spans, context(neighbours));
+  Prepared prepareBatch(
+      List<Span> spans,
+      List<JobRows.Neighbour> neighbours,
+      Map<Long, List<JobRows.Member>> members) {
+    List<FittedCode> codes =
+        spans.stream().map(s -> code(s, members.getOrDefault(s.id(), List.of()))).toList();
+    Prompt p = PromptBuilder.batch(spans, codes, context(neighbours));
     int outputCap = JobSizing.outputCap(spans.size());
     return new Prepared(
         p.system(), p.user(), EnrichmentSchema.batch(spans.size()), count(p), outputCap, List.of());
@@ -156,10 +162,15 @@ public final class EnrichmentPipeline {
    * A single-span prompt that fits {@code budget}: when the whole code does not, it is cut by whole
    * lines with a note stored beside the enrichment (never silently).
    */
-  Prepared prepareSingle(Span span, List<JobRows.Neighbour> neighbours, int budget) {
+  Prepared prepareSingle(
+      Span span,
+      List<JobRows.Neighbour> neighbours,
+      Map<Long, List<JobRows.Member>> members,
+      int budget) {
     int outputCap = JobSizing.outputCap(1);
     List<ContextSpan> context = context(neighbours);
-    Prompt whole = PromptBuilder.single(span, context);
+    FittedCode code = code(span, members.getOrDefault(span.id(), List.of()));
+    Prompt whole = PromptBuilder.single(span, code, context);
     int tokens = count(whole);
     List<String> notes = new ArrayList<>();
     if (tokens + outputCap > budget) {
@@ -215,6 +226,46 @@ public final class EnrichmentPipeline {
     }
     if (o instanceof SpanOutcome.Missing m) {
       return m.span().symbol() + ": " + m.reason();
+    }
+    return null;
+  }
+
+  /**
+   * The code as the model sees it: line-numbered; for a class whose members are spans of their
+   * own, an outline that keeps each member's first line and names the lines left out.
+   */
+  static FittedCode code(Span span, List<JobRows.Member> members) {
+    if (members.isEmpty()) {
+      return PromptBuilder.numbered(span);
+    }
+    String[] lines = span.code().split("\n", -1);
+    List<String> out = new ArrayList<>();
+    int cut = 0;
+    int i = 0;
+    while (i < lines.length) {
+      int line = span.startLine() + i;
+      JobRows.Member m = memberStartingAt(members, line);
+      if (m != null && m.endLine() > line) {
+        out.add(line + "| " + lines[i]);
+        int last = Math.min(m.endLine(), span.endLine());
+        out.add("   | ... lines " + (line + 1) + "-" + last + ": body of " + m.symbol() + ", described separately");
+        cut += last - line;
+        i += last - line + 1;
+      } else {
+        if (!(i == lines.length - 1 && lines[i].isEmpty())) {
+          out.add(line + "| " + lines[i]);
+        }
+        i++;
+      }
+    }
+    return new FittedCode(String.join("\n", out), out.size(), cut, null);
+  }
+
+  private static JobRows.Member memberStartingAt(List<JobRows.Member> members, int line) {
+    for (JobRows.Member m : members) {
+      if (m.startLine() == line) {
+        return m;
+      }
     }
     return null;
   }

@@ -162,6 +162,24 @@ final class JobRows {
     return result;
   }
 
+  /** A member of a class span: its own span, so the class is sent as an outline. */
+  record Member(String symbol, int startLine, int endLine) {}
+
+  static List<Member> members(Connection c, long classSpanId) throws SQLException {
+    List<Member> result = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select symbol, start_line, end_line from spans where parent_id = ? order by start_line")) {
+      ps.setLong(1, classSpanId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          result.add(new Member(rs.getString(1), rs.getInt(2), rs.getInt(3)));
+        }
+      }
+    }
+    return result;
+  }
+
   static void markProcessing(Connection c, UUID id, String worker) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(

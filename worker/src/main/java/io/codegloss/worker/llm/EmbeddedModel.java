@@ -73,7 +73,10 @@ final class EmbeddedModel {
             .setCtxSize(key.contextPerSlot() * key.parallel())
             .setParallel(key.parallel())
             .setThreads(key.threads())
-            .setThreadsBatch(key.threads());
+            .setThreadsBatch(key.threads())
+            // The server loop inside the binding prints every slot update to stdout, past the
+            // logger callback; failures still surface as exceptions.
+            .disableLog();
     LlamaModel llama;
     try {
       llama = new LlamaModel(p);

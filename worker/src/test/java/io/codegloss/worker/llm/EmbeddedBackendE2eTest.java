@@ -59,6 +59,31 @@ class EmbeddedBackendE2eTest {
   }
 
   @Test
+  void wrapsThePromptInGemmasTurnsOrElseInTheTemplateOfTheGguf() {
+    LlmRequest r = note(100);
+    EmbeddedBackend gemma = (EmbeddedBackend) backend;
+    EmbeddedBackend own =
+        (EmbeddedBackend)
+            LlmBackends.create(
+                Settings.of(
+                    Map.of(
+                        "CODEGLOSS_MODEL_PATH",
+                        LlamaServerProcess.requireModel().toString(),
+                        "CODEGLOSS_CHAT_TEMPLATE",
+                        "model")),
+                LlamaServerProcess.codeglossHome());
+
+    assertThat(gemma.prompt(r))
+        .startsWith("<start_of_turn>user\n" + SchemaCheck.SYSTEM + "\n\n")
+        .endsWith("<end_of_turn>\n<start_of_turn>model\n");
+    // this GGUF carries no template of its own, so llama.cpp falls back to ChatML
+    assertThat(own.prompt(r))
+        .contains(SchemaCheck.SYSTEM)
+        .contains(SchemaCheck.CODE)
+        .contains("<|im_start|>assistant");
+  }
+
+  @Test
   void anAnswerThatReachesTheOutputCapIsATruncationFailure() {
     assertThatThrownBy(() -> backend.complete(note(5)))
         .isInstanceOf(PermanentException.class)

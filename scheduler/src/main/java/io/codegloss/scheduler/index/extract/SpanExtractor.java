@@ -490,13 +490,10 @@ public final class SpanExtractor implements AutoCloseable {
   /** Where the header before {@code body} ends, leaving out comments between the two. */
   private static int headerEnd(TSNode def, TSNode body) {
     int end = body.getStartByte();
-    TSNode parent = body.getParent();
-    if (parent == null || parent.isNull()) {
-      return end;
-    }
     int last = -1;
-    for (int i = 0; i < parent.getChildCount(); i++) {
-      TSNode c = parent.getChild(i);
+    // def's own children, not body's parent: finding a parent walks down from the root
+    for (int i = 0; i < def.getChildCount(); i++) {
+      TSNode c = def.getChild(i);
       if (c.getStartByte() >= end) {
         break;
       }

@@ -1,0 +1,51 @@
+package io.codegloss.worker.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.codegloss.core.span.Span;
+import io.codegloss.core.span.SpanKind;
+import io.codegloss.worker.enrich.PromptBuilder.FittedCode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClassOutlineTest {
+
+  private static final String CODE =
+      "class User:\n"
+          + "    def __init__(self, name):\n"
+          + "        self.name = name\n"
+          + "        self._email = None\n"
+          + "\n"
+          + "    def get_email(self):\n"
+          + "        return self._email\n";
+
+  private static final Span USER =
+      new Span(1, 1, 1, "app/user.py", "python", SpanKind.CLASS, "User", "User", null, 4, 10, 0,
+          CODE.length(), "class User:", null, CODE, "h", 30);
+
+  @Test
+  void aClassWhoseMethodsAreSpansOfTheirOwnIsSentAsAnOutlineWithAbsoluteLineNumbers() {
+    FittedCode outline =
+        EnrichmentPipeline.code(
+            USER,
+            List.of(
+                new JobRows.Member("User.__init__", 5, 7), new JobRows.Member("User.get_email", 9, 10)));
+
+    assertThat(outline.text())
+        .isEqualTo(
+            "4| class User:\n"
+                + "5|     def __init__(self, name):\n"
+                + "   | ... lines 6-7: body of User.__init__, described separately\n"
+                + "8| \n"
+                + "9|     def get_email(self):\n"
+                + "   | ... lines 10-10: body of User.get_email, described separately");
+    assertThat(outline.cutLines()).isEqualTo(3);
+  }
+
+  @Test
+  void aClassWithoutMemberSpansIsSentWhole() {
+    assertThat(EnrichmentPipeline.code(USER, List.of()).text())
+        .contains("6|         self.name = name")
+        .contains("10|         return self._email");
+  }
+}

@@ -1,0 +1,295 @@
+package io.codegloss.worker.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.codegloss.core.config.Settings;
+import io.codegloss.core.db.Database;
+import io.codegloss.core.job.EnrichJobRequest;
+import io.codegloss.core.queue.JobEnqueuer;
+import io.codegloss.core.queue.JobPlan;
+import io.codegloss.core.queue.JobSizing;
+import io.codegloss.core.queue.Queue;
+import io.codegloss.testing.TestDatabase;
+import io.codegloss.worker.llm.LlmBackend;
+import io.codegloss.worker.llm.LlmBackends;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.jobrunr.JobRunrException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed's fallback, made finer, against an LLM endpoint that misbehaves on purpose (the faults a
+ * small model really produces) and a real PostgreSQL: what validates is stored, only the failed
+ * spans come back as single-span jobs, and every call is recorded.
+ */
+class EnrichJobRunnerFaultsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ConcurrentLinkedQueue<MockResponse> answers = new ConcurrentLinkedQueue<>();
+  private MockWebServer server;
+  private TestDatabase t;
+  private Database db;
+  private LlmBackend backend;
+  private long repo;
+  private final List<Long> spans = new ArrayList<>();
+
+  @BeforeEach
+  void setUp(@TempDir Path home) throws Exception {
+    server = new MockWebServer();
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            if (request.getUrl().encodedPath().endsWith("/chat/completions")) {
+              MockResponse next = answers.poll();
+              return next != null ? next : new MockResponse.Builder().code(500).build();
+            }
+            return new MockResponse.Builder().code(404).build();
+          }
+        });
+    server.start();
+    t = TestDatabase.fresh();
+    db = t.database();
+    backend =
+        LlmBackends.create(
+            Settings.of(
+                Map.of(
+                    "CODEGLOSS_BACKEND", "openai",
+                    "OPENAI_BASE_URL", server.url("/v1").toString(),
+                    "CODEGLOSS_MODEL", "fault-model",
+                    "CODEGLOSS_OPENAI_RESPONSE_FORMAT", "json_schema",
+                    "CODEGLOSS_LLM_MAX_ATTEMPTS", "1")),
+            home);
+    seedUserClass();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    backend.close();
+    t.close();
+    server.close();
+  }
+
+  @Test
+  void aBatchWithOneInvalidItemStoresTheOthersAndReEnqueuesOnlyThatSpanAsASingleJob() {
+    UUID batch = enqueueBatch();
+    ArrayNode items = JSON.createArrayNode();
+    items.add(item(1, "Returns the stored email address of the user without any checks.", 11, 12));
+    items.add(item(2, "", 14, 17)); // an empty summary never validates
+    items.add(item(3, "Checks that an email address has an at sign and a dotted domain.", 19, 20));
+    answers.add(completion(JSON.createObjectNode().set("items", items).toString(), "stop"));
+
+    runner().run(new EnrichJobRequest(batch));
+
+    assertThat(
+            longs(
+                "select s.name from enrichments e join spans s on s.id = e.span_id order by s.id"))
+        .containsExactly("get_email", "validate_email");
+    assertThat(longs("select mode from enrichments")).containsOnly("batch");
+    assertThat(
+            longs(
+                "select s.name from jobs j join job_spans js on js.job_id = j.id"
+                    + " join spans s on s.id = js.span_id where j.parent_id = '"
+                    + batch
+                    + "' and j.kind = 'single'"))
+        .containsExactly("set_email");
+    assertThat(longs("select status from jobs where id = '" + batch + "'"))
+        .containsExactly("partial");
+    assertThat(longs("select outcome || ':' || items_valid || '/' || span_count from llm_calls"))
+        .containsExactly("partial:2/3");
+  }
+
+  @Test
+  void aBatchAnswerCutOffAtTheOutputCapSplitsEverySpanIntoASingleJob() {
+    UUID batch = enqueueBatch();
+    answers.add(
+        completion("{\"items\":[{\"span_index\":1,\"summary_120w\":\"Returns the", "length"));
+
+    runner().run(new EnrichJobRequest(batch));
+
+    assertThat(longs("select count(*) from enrichments")).containsExactly("0");
+    assertThat(
+            longs(
+                "select count(*) from jobs where parent_id = '" + batch + "' and kind = 'single'"))
+        .containsExactly("3");
+    assertThat(longs("select status from jobs where id = '" + batch + "'"))
+        .containsExactly("split");
+    assertThat(longs("select outcome from llm_calls")).containsExactly("error");
+  }
+
+  @Test
+  void aSingleSpanJobWhoseAnswerIsInvalidRecordsAFailureWithBackoffAndIsNotRetriedByJobRunr() {
+    UUID single = enqueueSingle(spans.get(0));
+    answers.add(completion("{\"summary_120w\": 42}", "stop"));
+
+    assertThatThrownBy(() -> runner().run(new EnrichJobRequest(single)))
+        .isInstanceOf(JobRunrException.class)
+        .matches(e -> ((JobRunrException) e).isProblematicAndDoNotRetry());
+
+    assertThat(longs("select attempts || ':' || (next_attempt_at > now()) from span_failures"))
+        .containsExactly("1:true");
+    assertThat(longs("select status from jobs where id = '" + single + "'"))
+        .containsExactly("failed");
+    assertThat(longs("select outcome from llm_calls")).containsExactly("invalid");
+  }
+
+  @Test
+  void runningAFinishedJobAgainCallsNoModelAndWritesNothingTwice() {
+    UUID batch = enqueueBatch();
+    ArrayNode items = JSON.createArrayNode();
+    items.add(item(1, "Returns the stored email address of the user without any checks.", 11, 12));
+    items.add(item(2, "Sets the email after validate_email accepts it, lower-cased.", 14, 17));
+    items.add(item(3, "Checks that an email address has an at sign and a dotted domain.", 19, 20));
+    answers.add(completion(JSON.createObjectNode().set("items", items).toString(), "stop"));
+    EnrichJobRunner runner = runner();
+    runner.run(new EnrichJobRequest(batch));
+    int requests = server.getRequestCount();
+
+    runner.run(new EnrichJobRequest(batch)); // as JobRunr would after an orphaned retry
+
+    assertThat(server.getRequestCount()).isEqualTo(requests);
+    assertThat(longs("select count(*) from enrichments")).containsExactly("3");
+    assertThat(longs("select count(*) from llm_calls")).containsExactly("1");
+  }
+
+  private EnrichJobRunner runner() {
+    Queue client = Queue.openClientOnly(db.dataSource());
+    return new EnrichJobRunner(
+        db,
+        backend,
+        new WorkerIdentity("w1", "localhost", 8192, 1),
+        new JobEnqueuer(db, client.scheduler()),
+        EnrichmentPipeline.create(backend, Settings.of(Map.of())));
+  }
+
+  private static ObjectNode item(int index, String summary, int start, int end) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("span_index", index);
+    n.put("summary_120w", summary);
+    n.putArray("inputs");
+    n.putArray("outputs");
+    n.putArray("side_effects");
+    n.putArray("pitfalls");
+    n.putNull("usage_snippet");
+    ObjectNode ev = n.putArray("evidence").addObject();
+    ev.put("field", "summary_120w");
+    ev.putArray("lines").add(start).add(end);
+    n.putArray("related_spans");
+    return n;
+  }
+
+  private static MockResponse completion(String content, String finishReason) {
+    ObjectNode n = JSON.createObjectNode();
+    ObjectNode choice = n.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.putObject("message").put("role", "assistant").put("content", content);
+    choice.put("finish_reason", finishReason);
+    n.putObject("usage").put("prompt_tokens", 300).put("completion_tokens", 120);
+    return new MockResponse.Builder()
+        .setHeader("Content-Type", "application/json")
+        .body(n.toString())
+        .build();
+  }
+
+  private void seedUserClass() {
+    repo = CapacityFetchTest.repo(db);
+    String[] code = {
+      "def get_email(self):\n        return self._email\n",
+      "def set_email(self, email):\n        if not self.validate_email(email):\n"
+          + "            raise ValueError(email)\n        self._email = email.lower()\n",
+      "def validate_email(self, email):\n        return \"@\" in email and \".\" in email\n"
+    };
+    String[] names = {"get_email", "set_email", "validate_email"};
+    int[][] lines = {{11, 12}, {14, 17}, {19, 20}};
+    db.inTransaction(
+        c -> {
+          long file;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into files (repo_id, path, language, size_bytes, mtime_ms, content_hash,"
+                      + " line_count) values (?, 'app/user.py', 'python', 1, 1, 'h', 20) returning id")) {
+            ps.setLong(1, repo);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              file = rs.getLong(1);
+            }
+          }
+          for (int i = 0; i < 3; i++) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "insert into spans (repo_id, file_id, language, kind, node_type, name, symbol,"
+                        + " start_line, end_line, start_byte, end_byte, signature, code, content_hash,"
+                        + " token_estimate) values (?, ?, 'python', 'method', 'function_definition',"
+                        + " ?, ?, ?, ?, 0, 10, ?, ?, ?, 30) returning id")) {
+              ps.setLong(1, repo);
+              ps.setLong(2, file);
+              ps.setString(3, names[i]);
+              ps.setString(4, "User." + names[i]);
+              ps.setInt(5, lines[i][0]);
+              ps.setInt(6, lines[i][1]);
+              ps.setString(7, code[i].lines().findFirst().orElseThrow());
+              ps.setString(8, code[i]);
+              ps.setString(9, "hash-" + names[i]);
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                spans.add(rs.getLong(1));
+              }
+            }
+          }
+        });
+  }
+
+  private UUID enqueueBatch() {
+    List<JobPlan.SpanRef> refs = new ArrayList<>();
+    String[] names = {"get_email", "set_email", "validate_email"};
+    for (int i = 0; i < 3; i++) {
+      refs.add(new JobPlan.SpanRef(spans.get(i), "hash-" + names[i]));
+    }
+    return enqueue("batch", refs);
+  }
+
+  private UUID enqueueSingle(long spanId) {
+    return enqueue("single", List.of(new JobPlan.SpanRef(spanId, "hash-get_email")));
+  }
+
+  private UUID enqueue(String kind, List<JobPlan.SpanRef> refs) {
+    UUID id = JobPlan.plannedId(kind, 1, 0, refs);
+    JobPlan plan =
+        new JobPlan(
+            id, repo, null, kind, refs, JobSizing.jobTokens(90, refs.size()), 90, "test", null);
+    new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()).scheduler()).enqueue(List.of(plan));
+    return id;
+  }
+
+  private List<String> longs(String sql) {
+    return db.withConnection(
+        c -> {
+          List<String> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+          return out;
+        });
+  }
+}
