@@ -407,6 +407,14 @@ record Report(
     row(md, "seconds per span", RunResult::secondsPerSpan, true, false);
     row(md, "first-try valid rate", RunResult::firstTryValidRate, true, true);
     row(md, "final valid rate", RunResult::finalValidRate, true, true);
+    row(md, "first pass: calls per span", RunResult::firstPassCallsPerSpan, true, false);
+    row(md, "first pass: LLM seconds per span", RunResult::firstPassLlmSecondsPerSpan, true, false);
+    row(
+        md,
+        "first pass: prompt tokens per span",
+        RunResult::firstPassPromptTokensPerSpan,
+        true,
+        false);
     row(md, "spans failed (recorded)", r -> r.volume().failed(), false, false);
     row(md, "spans lost", r -> r.volume().lost(), false, false);
     row(md, "planned batches / singles", r -> r.volume().plannedBatches(), false, false);

@@ -57,6 +57,28 @@ record RunResult(
     return Measure.ratio(volume.enriched(), volume.spans());
   }
 
+  /** Calls of planned jobs' first attempts: what the mode costs when every answer validates. */
+  long firstPassCalls() {
+    return calls.stream().filter(c -> !c.rework()).count();
+  }
+
+  double firstPassCallsPerSpan() {
+    return Measure.ratio(firstPassCalls(), volume.spans());
+  }
+
+  double firstPassLlmSecondsPerSpan() {
+    return Measure.ratio(
+        calls.stream().filter(c -> !c.rework()).mapToLong(Measure.CallRow::wallMillis).sum()
+            / 1000.0,
+        volume.spans());
+  }
+
+  double firstPassPromptTokensPerSpan() {
+    return Measure.ratio(
+        calls.stream().filter(c -> !c.rework()).mapToLong(Measure.CallRow::promptTokens).sum(),
+        volume.spans());
+  }
+
   /** Share of the wall time during which no LLM call was in flight. */
   double queueOverheadShare() {
     return wallSeconds <= 0 ? 0 : Math.max(0, 1 - timing.llmBusyMs() / (wallSeconds * 1000));
@@ -95,6 +117,12 @@ record RunResult(
     jobs.put("llm_seconds", round(volume.llmMillis() / 1000.0, 2));
     m.put("jobs", jobs);
     m.put("failure_reasons", failureReasons);
+    Map<String, Object> first = new LinkedHashMap<>();
+    first.put("calls", firstPassCalls());
+    first.put("calls_per_span", round(firstPassCallsPerSpan(), 4));
+    first.put("llm_seconds_per_span", round(firstPassLlmSecondsPerSpan(), 3));
+    first.put("prompt_tokens_per_span", round(firstPassPromptTokensPerSpan(), 1));
+    m.put("first_pass", first);
     Map<String, Object> cost = new LinkedHashMap<>();
     cost.put("code_tokens", this.cost.codeTokens());
     cost.put("output_tokens", this.cost.outputTokens());
