@@ -115,15 +115,7 @@ final class Charts {
     g.drawString(yLabel, 10, y0 - 10);
     for (Series s : series) {
       g.setColor(s.color());
-<<<<<<< HEAD
-      g.setStroke(
-          s.dashed()
-              ? new BasicStroke(
-                  2, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1, new float[] {6, 6}, 0)
-              : new BasicStroke(3));
-=======
       g.setStroke(stroke(s));
->>>>>>> bench
       double[] prev = null;
       for (double[] p : s.points()) {
         double px = x0 + (x1 - x0) * (p[0] - lo) / (hi - lo);
