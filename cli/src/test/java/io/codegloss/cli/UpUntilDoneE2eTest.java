@@ -39,7 +39,9 @@ class UpUntilDoneE2eTest {
       @TempDir Path tmp) throws Exception {
     try (TestDatabase t = TestDatabase.fresh();
         LlamaServerProcess server = LlamaServerProcess.start()) {
-      Path repo = smallRepo(tmp);
+      // One function: the Python server decodes under the schema grammar far slower than the
+      // embedded model, and one call is all this test needs to prove the HTTP path end to end.
+      Path repo = oneFunctionRepo(tmp);
       Map<String, String> env = new HashMap<>(E2e.env(t, tmp.resolve("home")));
       env.put("OPENAI_BASE_URL", server.baseUrl());
       assertEverySpanAccountedFor(t.database(), env, repo, "openai");
@@ -91,6 +93,17 @@ class UpUntilDoneE2eTest {
     E2e.Result show = E2e.run(env, "show", repo.resolve("app/config.py").toString(), "--json");
     assertThat(show.code()).as(show.err()).isZero();
     assertThat(show.out()).contains("load_config");
+  }
+
+  private static Path oneFunctionRepo(Path tmp) throws Exception {
+    Path repo = tmp.resolve("one");
+    Files.createDirectories(repo.resolve("app"));
+    Files.writeString(
+        repo.resolve("app/config.py"),
+        "import json\n\n\ndef load_config(text):\n"
+            + "    \"\"\"Parse a JSON config document.\"\"\"\n"
+            + "    return json.loads(text)\n");
+    return repo;
   }
 
   /** Three related functions: one batch when batching works, three singles when it falls back. */

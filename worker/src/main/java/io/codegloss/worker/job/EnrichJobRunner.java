@@ -145,7 +145,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
 
   private void runBatch(Work work) {
     List<Span> spans = work.spans();
-    EnrichmentPipeline.Prepared prepared = enrichment.prepareBatch(spans, work.context(), work.members());
+    EnrichmentPipeline.Prepared prepared =
+        enrichment.prepareBatch(spans, work.context(), work.members());
     int budget = Math.min(worker.maxTokens(), backend.contextWindow());
     if (prepared.promptTokens() + prepared.outputCap() > budget) {
       // Safety net behind the capacity fetch: the exact count says it does not fit here.

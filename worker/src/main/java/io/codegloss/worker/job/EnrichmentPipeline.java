@@ -231,8 +231,8 @@ public final class EnrichmentPipeline {
   }
 
   /**
-   * The code as the model sees it: line-numbered; for a class whose members are spans of their
-   * own, an outline that keeps each member's first line and names the lines left out.
+   * The code as the model sees it: line-numbered; for a class whose members are spans of their own,
+   * an outline that keeps each member's first line and names the lines left out.
    */
   static FittedCode code(Span span, List<JobRows.Member> members) {
     if (members.isEmpty()) {
@@ -248,7 +248,14 @@ public final class EnrichmentPipeline {
       if (m != null && m.endLine() > line) {
         out.add(line + "| " + lines[i]);
         int last = Math.min(m.endLine(), span.endLine());
-        out.add("   | ... lines " + (line + 1) + "-" + last + ": body of " + m.symbol() + ", described separately");
+        out.add(
+            "   | ... lines "
+                + (line + 1)
+                + "-"
+                + last
+                + ": body of "
+                + m.symbol()
+                + ", described separately");
         cut += last - line;
         i += last - line + 1;
       } else {

@@ -20,8 +20,25 @@ class ClassOutlineTest {
           + "        return self._email\n";
 
   private static final Span USER =
-      new Span(1, 1, 1, "app/user.py", "python", SpanKind.CLASS, "User", "User", null, 4, 10, 0,
-          CODE.length(), "class User:", null, CODE, "h", 30);
+      new Span(
+          1,
+          1,
+          1,
+          "app/user.py",
+          "python",
+          SpanKind.CLASS,
+          "User",
+          "User",
+          null,
+          4,
+          10,
+          0,
+          CODE.length(),
+          "class User:",
+          null,
+          CODE,
+          "h",
+          30);
 
   @Test
   void aClassWhoseMethodsAreSpansOfTheirOwnIsSentAsAnOutlineWithAbsoluteLineNumbers() {
@@ -29,7 +46,8 @@ class ClassOutlineTest {
         EnrichmentPipeline.code(
             USER,
             List.of(
-                new JobRows.Member("User.__init__", 5, 7), new JobRows.Member("User.get_email", 9, 10)));
+                new JobRows.Member("User.__init__", 5, 7),
+                new JobRows.Member("User.get_email", 9, 10)));
 
     assertThat(outline.text())
         .isEqualTo(
