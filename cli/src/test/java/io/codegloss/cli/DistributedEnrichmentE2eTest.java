@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.codegloss.core.db.Database;
+import io.codegloss.dashboard.DashboardPage;
+import io.codegloss.dashboard.DashboardServer;
+import io.codegloss.dashboard.DashboardSettings;
+import io.codegloss.dashboard.HeadlessChromium;
+import org.openqa.selenium.WebDriver;
 import io.codegloss.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +69,8 @@ class DistributedEnrichmentE2eTest {
 
       Path logs = tmp.resolve("logs");
       List<ChildJvm> children = new ArrayList<>();
+      DashboardServer dashboard = null;
+      WebDriver browser = null;
       try {
         children.add(ChildJvm.start("scheduler", logs, env, "scheduler", "--jobrunr-port", "0"));
         ChildJvm large =
@@ -101,6 +108,20 @@ class DistributedEnrichmentE2eTest {
         children.add(
             ChildJvm.start(
                 "large-2", logs, env, "worker", "--name", "large-2", "--max-tokens", "" + LARGE));
+
+        // What an operator sees meanwhile: the dashboard in a real browser.
+        dashboard =
+            new DashboardServer(db, new DashboardSettings(0, 15, "http://localhost:8000", 1, null, null))
+                .start(0);
+        browser = HeadlessChromium.start();
+        DashboardPage page =
+            new DashboardPage(browser, "http://localhost:" + dashboard.port())
+                .withTimeout(Duration.ofSeconds(90))
+                .open()
+                .waitUntilLive();
+        page.awaitWorkerStatus("small", "alive");
+        page.awaitWorkerStatus("large-2", "alive");
+        page.awaitWorkerStatus("large-1", "dead");
 
         await()
             .atMost(Duration.ofMinutes(12))
@@ -183,8 +204,18 @@ class DistributedEnrichmentE2eTest {
                         + " where s.id is null"))
             .as("every related link points at a span that exists")
             .isZero();
+
+        page.await("the queue to drain", p -> p.queueCount("*", "batch", "enqueued") == 0);
+        assertThat(page.chartPointsWithData("spans")).as("the throughput chart has data").isPositive();
+        page.screenshot(Path.of("target/dashboard-distributed.png"));
       } finally {
         children.forEach(ChildJvm::close);
+        if (browser != null) {
+          browser.quit();
+        }
+        if (dashboard != null) {
+          dashboard.stop();
+        }
       }
     }
   }
