@@ -9,7 +9,6 @@ import io.codegloss.dashboard.DashboardPage;
 import io.codegloss.dashboard.DashboardServer;
 import io.codegloss.dashboard.DashboardSettings;
 import io.codegloss.dashboard.HeadlessChromium;
-import org.openqa.selenium.WebDriver;
 import io.codegloss.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +19,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebDriver;
 
 /**
  * The card's distributed queue for real: a scheduler and workers in JVMs of their own, the real
@@ -111,7 +111,8 @@ class DistributedEnrichmentE2eTest {
 
         // What an operator sees meanwhile: the dashboard in a real browser.
         dashboard =
-            new DashboardServer(db, new DashboardSettings(0, 15, "http://localhost:8000", 1, null, null))
+            new DashboardServer(
+                    db, new DashboardSettings(0, 15, "http://localhost:8000", 1, null, null))
                 .start(0);
         browser = HeadlessChromium.start();
         DashboardPage page =
@@ -206,7 +207,9 @@ class DistributedEnrichmentE2eTest {
             .isZero();
 
         page.await("the queue to drain", p -> p.queueCount("*", "batch", "enqueued") == 0);
-        assertThat(page.chartPointsWithData("spans")).as("the throughput chart has data").isPositive();
+        assertThat(page.chartPointsWithData("spans"))
+            .as("the throughput chart has data")
+            .isPositive();
         page.screenshot(Path.of("target/dashboard-distributed.png"));
       } finally {
         children.forEach(ChildJvm::close);
