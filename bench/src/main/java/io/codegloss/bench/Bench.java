@@ -275,7 +275,8 @@ public final class Bench {
       List<RunResult> modelScaling) {
     List<Measure.CallRow> modelCalls = new ArrayList<>();
     if (!options.fixedLatency()) {
-      modes.forEach(r -> modelCalls.addAll(r.calls()));
+      // concurrent calls share the CPU: only calls that ran alone show per-token costs
+      modes.stream().filter(r -> r.concurrency() == 1).forEach(r -> modelCalls.addAll(r.calls()));
     }
     return new Report(
         meta,
