@@ -142,6 +142,17 @@ public final class Bench {
             int concurrency = mode.equals(BenchOptions.BATCH_X2) ? 2 : 1;
             modes.add(
                 Runner.run(new Runner.Spec(mode, batching, 1, concurrency, false, spans), ctx));
+            checkpoint(
+                outDir,
+                meta,
+                corpus,
+                spans,
+                modelLabel,
+                dbs,
+                settings,
+                modes,
+                fixedScaling,
+                modelScaling);
           }
           meta.put(
               "worker_limits",
@@ -177,6 +188,17 @@ public final class Bench {
                       true,
                       spans.limit(options.scalingLimit())),
                   fixedCtx));
+          checkpoint(
+              outDir,
+              meta,
+              corpus,
+              spans,
+              modelLabel,
+              dbs,
+              settings,
+              modes,
+              fixedScaling,
+              modelScaling);
         }
         if (options.realScalingLimit() > 0 && !options.fixedLatency()) {
           for (int w : options.realScalingWorkers()) {
@@ -210,24 +232,24 @@ public final class Bench {
                         true,
                         spans.limit(options.realScalingLimit())),
                     modelCtx));
+            checkpoint(
+                outDir,
+                meta,
+                corpus,
+                spans,
+                modelLabel,
+                dbs,
+                settings,
+                modes,
+                fixedScaling,
+                modelScaling);
           }
         }
       }
       meta.putAll(meta(corpus, spans, modelLabel, dbs, settings));
+      meta.putIfAbsent("worker_limits", "n/a");
     }
-    List<Measure.CallRow> modelCalls = new ArrayList<>();
-    if (!options.fixedLatency()) {
-      modes.forEach(r -> modelCalls.addAll(r.calls()));
-    }
-    Report report =
-        new Report(
-            meta,
-            modes,
-            fixedScaling,
-            modelScaling,
-            options.latencyMillis(),
-            options.fixedLatency(),
-            TimeModel.fit(modelCalls));
+    Report report = report(meta, modes, fixedScaling, modelScaling);
     List<Path> files = report.write(outDir);
     deleteTree(work);
     if (options.json()) {
@@ -244,6 +266,51 @@ public final class Bench {
     }
     err.println("bench: wrote " + files.stream().map(Path::toString).toList());
     return 0;
+  }
+
+  private Report report(
+      Map<String, Object> meta,
+      List<RunResult> modes,
+      List<RunResult> fixedScaling,
+      List<RunResult> modelScaling) {
+    List<Measure.CallRow> modelCalls = new ArrayList<>();
+    if (!options.fixedLatency()) {
+      // concurrent calls share the CPU: only calls that ran alone show per-token costs
+      modes.stream().filter(r -> r.concurrency() == 1).forEach(r -> modelCalls.addAll(r.calls()));
+    }
+    return new Report(
+        meta,
+        modes,
+        fixedScaling,
+        modelScaling,
+        options.latencyMillis(),
+        options.fixedLatency(),
+        TimeModel.fit(modelCalls));
+  }
+
+  /**
+   * Writes the report of the runs so far after each run, so that a long benchmark that is stopped
+   * (or fails late) still leaves its measurements behind; the last write is the full report.
+   */
+  private void checkpoint(
+      Path outDir,
+      Map<String, Object> metaSoFar,
+      Corpus corpus,
+      SpanSelection spans,
+      String modelLabel,
+      FreshDatabases dbs,
+      Settings settings,
+      List<RunResult> modes,
+      List<RunResult> fixedScaling,
+      List<RunResult> modelScaling) {
+    try {
+      Map<String, Object> meta = new LinkedHashMap<>(metaSoFar);
+      meta.putAll(meta(corpus, spans, modelLabel, dbs, settings));
+      meta.put("partial", true);
+      report(meta, modes, fixedScaling, modelScaling).write(outDir);
+    } catch (RuntimeException e) {
+      err.println("bench: could not write the partial report: " + e.getMessage());
+    }
   }
 
   /** Indexes the corpus once into a scratch database and picks the spans every run enriches. */
@@ -334,7 +401,6 @@ public final class Bench {
             + settings.string("CODEGLOSS_POLL_SECONDS", "5")
             + " s");
     m.put("command", "codegloss bench " + String.join(" ", commandLine()));
-    m.putIfAbsent("worker_limits", "n/a");
     return m;
   }
 
@@ -347,7 +413,8 @@ public final class Bench {
       parts.add("--limit " + options.limit());
     }
     if (!options.modes().equals(BenchOptions.ALL_MODES)) {
-      parts.add("--modes " + String.join(",", options.modes()));
+      parts.add(
+          "--modes " + (options.modes().isEmpty() ? "none" : String.join(",", options.modes())));
     }
     if (!options.scaling()) {
       parts.add("--scaling off");

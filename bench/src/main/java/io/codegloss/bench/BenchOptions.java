@@ -73,7 +73,7 @@ public record BenchOptions(
         --limit N                  at most N spans (default: all)
         --json                     print the JSON report (a Markdown table is printed otherwise)
         --output DIR               report folder (default: bench/out/TIMESTAMP)
-        --modes LIST               of single,batch,batch-x2 (default: all three);
+        --modes LIST               of single,batch,batch-x2 (default: all three), or none;
                                    batch-x2 = batches with 2 concurrent requests
         --scaling on|off           queue scaling with worker processes (default: on)
         --workers LIST             worker-process counts for scaling (default: 1,2,4)
@@ -184,6 +184,9 @@ public record BenchOptions(
   }
 
   private static List<String> modes(String value) {
+    if (value.strip().equals("none")) {
+      return List.of(); // only the queue scaling
+    }
     Set<String> out = new LinkedHashSet<>();
     for (String m : value.split(",")) {
       String mode = m.strip();

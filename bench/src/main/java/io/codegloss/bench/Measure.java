@@ -77,9 +77,10 @@ final class Measure {
           long[] jobs =
               longs(
                   c,
-                  "select count(*) filter (where parent_id is null and kind = 'batch'),"
-                      + " count(*) filter (where parent_id is null and kind = 'single'),"
-                      + " count(*) filter (where parent_id is not null) from jobs",
+                  FIRST_PASS
+                      + " select (select count(*) from first_jobs where kind = 'batch'),"
+                      + " (select count(*) from first_jobs where kind = 'single'),"
+                      + " (select count(*) from jobs where parent_id is not null)",
                   3);
           long[] spans =
               longs(
@@ -152,10 +153,25 @@ final class Measure {
   }
 
   /**
+   * The first pass: each span's first job (the earliest job that holds it, as planned) and that
+   * job's first call. Everything else is rework: JobRunr retries, single-span jobs split off a
+   * batch, spans planned again after a failure.
+   */
+  static final String FIRST_PASS =
+      "with first_job as ("
+          + "  select distinct on (js.span_id) js.span_id, j.id as job_id, j.kind"
+          + "  from job_spans js join jobs j on j.id = js.job_id"
+          + "  order by js.span_id, j.created_at, j.id),"
+          + " first_jobs as (select distinct job_id, kind from first_job),"
+          + " first_calls as ("
+          + "  select distinct on (l.job_id) l.job_id, l.id from llm_calls l"
+          + "  join first_jobs f on f.job_id = l.job_id order by l.job_id, l.id)";
+
+  /**
    * One LLM call, for the split of LLM time into prefill and decode.
    *
-   * @param rework a call of a job run again (JobRunr retry) or of a single-span job split off a
-   *     batch: time the first attempt did not make good
+   * @param rework not a first-pass call (see {@link #FIRST_PASS}): time the first attempt did not
+   *     make good
    */
   record CallRow(int promptTokens, int completionTokens, long wallMillis, boolean rework) {}
 
@@ -165,9 +181,10 @@ final class Measure {
           List<CallRow> out = new ArrayList<>();
           try (PreparedStatement ps =
                   c.prepareStatement(
-                      "select coalesce(l.prompt_tokens, 0), coalesce(l.completion_tokens, 0),"
-                          + " l.wall_ms, (not l.first_try) or coalesce(j.parent_id is not null, false)"
-                          + " from llm_calls l left join jobs j on j.id = l.job_id order by l.id");
+                      FIRST_PASS
+                          + " select coalesce(l.prompt_tokens, 0), coalesce(l.completion_tokens, 0),"
+                          + " l.wall_ms, l.id not in (select id from first_calls)"
+                          + " from llm_calls l order by l.id");
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               out.add(new CallRow(rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getBoolean(4)));
