@@ -202,7 +202,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
           JobRows.finish(
               c,
               work.job().id(),
-              failed.isEmpty() ? "succeeded" : "partial",
+              failed.isEmpty() ? "succeeded" : valid == 0 ? "split" : "partial",
               failed.isEmpty() ? null : outcome.errorSummary());
         });
     singles.forEach(s -> enqueuer.submit(s.id()));

@@ -118,6 +118,24 @@ class EnrichJobRunnerFaultsTest {
   }
 
   @Test
+  void aBatchWhoseEveryItemIsInvalidIsShownAsSplitIntoSingles() {
+    UUID batch = enqueueBatch();
+    ArrayNode items = JSON.createArrayNode();
+    for (int i = 1; i <= 3; i++) {
+      items.add(item(i, "", 11, 12));
+    }
+    answers.add(completion(JSON.createObjectNode().set("items", items).toString(), "stop"));
+
+    runner().run(new EnrichJobRequest(batch));
+
+    assertThat(longs("select status from jobs where id = '" + batch + "'"))
+        .containsExactly("split");
+    assertThat(longs("select count(*) from jobs where parent_id = '" + batch + "'"))
+        .containsExactly("3");
+    assertThat(longs("select outcome from llm_calls")).containsExactly("invalid");
+  }
+
+  @Test
   void aBatchAnswerCutOffAtTheOutputCapSplitsEverySpanIntoASingleJob() {
     UUID batch = enqueueBatch();
     answers.add(
