@@ -326,13 +326,18 @@ final class Commands {
   }
 
   SchedulerProcess newScheduler(Settings s, Database db, Queue queue, int jobrunrPort) {
+    return newScheduler(s, db, queue, jobrunrPort, null);
+  }
+
+  SchedulerProcess newScheduler(
+      Settings s, Database db, Queue queue, int jobrunrPort, java.time.Instant noRetrySince) {
     PlanSettings plan = PlanSettings.from(s);
     JobEnqueuer enqueuer = new JobEnqueuer(db, queue.scheduler());
     Indexer indexer = new Indexer(db, IndexSettings.from(s));
     return new SchedulerProcess(
         db,
         queue,
-        new EnqueueService(db, new BatchPlanner(plan), enqueuer),
+        new EnqueueService(db, new BatchPlanner(plan), enqueuer, noRetrySince),
         new Sweeper(db, enqueuer, s.intValue("CODEGLOSS_LOST_JOB_SECONDS", 120, 10, 86_400)),
         root -> indexer.index(root).repoId(),
         schedulerOptions(s, jobrunrPort));

@@ -102,7 +102,8 @@ final class Reports {
 
   static void plan(Printer out, List<PlannedBatch> batches) {
     if (batches.isEmpty()) {
-      out.line("nothing pending: every span has a current enrichment, is queued, or is backing off");
+      out.line(
+          "nothing pending: every span has a current enrichment, is queued, or is backing off");
       return;
     }
     int spans = 0;
@@ -120,7 +121,8 @@ final class Reports {
           b.jobTokens(),
           b.reason().jsonName());
       for (var s : b.spans()) {
-        out.linef("    %4d-%-4d %-8s %s", s.startLine(), s.endLine(), s.kind().dbName(), s.symbol());
+        out.linef(
+            "    %4d-%-4d %-8s %s", s.startLine(), s.endLine(), s.kind().dbName(), s.symbol());
       }
     }
     out.linef(

@@ -60,6 +60,7 @@ final class UpCommand {
     boolean dashboards = !cmd.args().has("no-dashboard");
     Printer out = cmd.out();
     long started = System.nanoTime();
+    java.time.Instant runStart = java.time.Instant.now();
     try (OpenDatabase open = cmd.openDatabase(s, "up", 8);
         LlmBackend backend = LlmBackends.create(s, cmd.home())) {
       Database db = open.database();
@@ -76,7 +77,10 @@ final class UpCommand {
       int jobrunrPort = dashboards ? s.intValue("CODEGLOSS_JOBRUNR_PORT", 8000, 0, 65_535) : 0;
       Queue schedulerQueue = Queue.openClientOnly(db.dataSource());
       DashboardServer dashboard = null;
-      try (SchedulerProcess scheduler = cmd.newScheduler(s, db, schedulerQueue, jobrunrPort);
+      // --until-done gives each span its planned job and its fallback; retries of spans that
+      // failed are left to a later run or to the scheduler.
+      try (SchedulerProcess scheduler =
+              cmd.newScheduler(s, db, schedulerQueue, jobrunrPort, untilDone ? runStart : null);
           WorkerProcess worker = cmd.newWorker(s, db, backend)) {
         scheduler.start();
         worker.start();

@@ -10,11 +10,17 @@ import io.codegloss.scheduler.plan.PlanSpan;
 import io.codegloss.scheduler.plan.PlannedBatch;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Plans the pending spans of a repository with the seed's rules and enqueues one JobRunr job per
@@ -29,17 +35,55 @@ public final class EnqueueService {
   private final Database db;
   private final BatchPlanner planner;
   private final JobEnqueuer enqueuer;
+  private final @Nullable Instant noRetrySince;
 
   public EnqueueService(Database db, BatchPlanner planner, JobEnqueuer enqueuer) {
+    this(db, planner, enqueuer, null);
+  }
+
+  /**
+   * @param noRetrySince spans that failed at or after this instant are not offered again by this
+   *     service, whatever their backoff says: a run that must end ({@code up --until-done}) gives
+   *     each span its planned job and its fallback, not an endless series of retries
+   */
+  public EnqueueService(
+      Database db, BatchPlanner planner, JobEnqueuer enqueuer, @Nullable Instant noRetrySince) {
     this.db = db;
     this.planner = planner;
     this.enqueuer = enqueuer;
+    this.noRetrySince = noRetrySince;
   }
 
   /** The batches that would be enqueued now, without enqueueing. */
   public List<PlannedBatch> plan(long repoId) {
-    return planner.plan(
-        new PendingSpans(db).pending(repoId, EnrichmentSchema.PROMPT_VERSION, Integer.MAX_VALUE));
+    List<PlanSpan> pending =
+        new PendingSpans(db).pending(repoId, EnrichmentSchema.PROMPT_VERSION, Integer.MAX_VALUE);
+    if (noRetrySince != null) {
+      Set<Long> failedThisRun = failedSince(repoId, noRetrySince);
+      pending = pending.stream().filter(s -> !failedThisRun.contains(s.spanId())).toList();
+    }
+    return planner.plan(pending);
+  }
+
+  private Set<Long> failedSince(long repoId, Instant since) {
+    return db.withConnection(
+        c -> {
+          Set<Long> out = new HashSet<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select f.span_id from span_failures f join spans s on s.id = f.span_id"
+                      + " where s.repo_id = ? and f.span_hash = s.content_hash"
+                      + " and f.updated_at >= ?")) {
+            ps.setLong(1, repoId);
+            ps.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getLong(1));
+              }
+            }
+          }
+          return out;
+        });
   }
 
   /**

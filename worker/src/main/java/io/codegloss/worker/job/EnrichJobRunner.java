@@ -269,6 +269,11 @@ public final class EnrichJobRunner implements EnrichJobHandler {
 
   /** Records the failure with backoff so the planner tries the span again later, not now. */
   private void failSpan(Work work, Span span, String error, boolean permanent) {
+    log.warn(
+        "{} {}: no valid enrichment ({}); recorded, it is offered again after its backoff",
+        span.path(),
+        span.symbol(),
+        error);
     db.inTransaction(
         c -> {
           enrichment.recordFailure(c, span, error, permanent);

@@ -1,10 +1,10 @@
 package io.codegloss.worker.enrich;
 
-import static io.codegloss.worker.enrich.EnrichFixtures.GET_EMAIL;
-import static io.codegloss.worker.enrich.EnrichFixtures.SET_EMAIL;
-import static io.codegloss.worker.enrich.EnrichFixtures.USER_RESOLVER;
-import static io.codegloss.worker.enrich.EnrichFixtures.USER_SPANS;
-import static io.codegloss.worker.enrich.EnrichFixtures.VALIDATE_EMAIL;
+import static io.codegloss.core.enrich.EnrichFixtures.GET_EMAIL;
+import static io.codegloss.core.enrich.EnrichFixtures.SET_EMAIL;
+import static io.codegloss.core.enrich.EnrichFixtures.USER_RESOLVER;
+import static io.codegloss.core.enrich.EnrichFixtures.USER_SPANS;
+import static io.codegloss.core.enrich.EnrichFixtures.VALIDATE_EMAIL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codegloss.core.enrich.Evidence;

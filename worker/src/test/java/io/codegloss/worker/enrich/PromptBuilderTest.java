@@ -1,14 +1,15 @@
 package io.codegloss.worker.enrich;
 
-import static io.codegloss.worker.enrich.EnrichFixtures.GET_EMAIL;
-import static io.codegloss.worker.enrich.EnrichFixtures.SET_EMAIL;
-import static io.codegloss.worker.enrich.EnrichFixtures.USER_RESOLVER;
-import static io.codegloss.worker.enrich.EnrichFixtures.USER_SPANS;
-import static io.codegloss.worker.enrich.EnrichFixtures.VALIDATE_EMAIL;
+import static io.codegloss.core.enrich.EnrichFixtures.GET_EMAIL;
+import static io.codegloss.core.enrich.EnrichFixtures.SET_EMAIL;
+import static io.codegloss.core.enrich.EnrichFixtures.USER_RESOLVER;
+import static io.codegloss.core.enrich.EnrichFixtures.USER_SPANS;
+import static io.codegloss.core.enrich.EnrichFixtures.VALIDATE_EMAIL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.codegloss.core.enrich.EnrichFixtures;
 import io.codegloss.core.enrich.EnrichmentValidator;
 import io.codegloss.core.enrich.ValidationOutcome;
 import io.codegloss.core.error.PermanentException;

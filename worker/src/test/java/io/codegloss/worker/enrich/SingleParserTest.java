@@ -1,8 +1,8 @@
 package io.codegloss.worker.enrich;
 
+import static io.codegloss.core.enrich.EnrichFixtures.SET_EMAIL;
+import static io.codegloss.core.enrich.EnrichFixtures.USER_RESOLVER;
 import static io.codegloss.worker.enrich.BatchParserTest.SET;
-import static io.codegloss.worker.enrich.EnrichFixtures.SET_EMAIL;
-import static io.codegloss.worker.enrich.EnrichFixtures.USER_RESOLVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
