@@ -215,7 +215,7 @@ public final class Bench {
                     corpus,
                     settings,
                     null,
-                    modelLabel.equals("n/a") ? "real model" : modelLabel,
+                    modelLabel.equals("n/a") ? configuredModel(settings, home) : modelLabel,
                     childEnv(home, modelEnv),
                     FixedLatencyEndpoint::estimateTokens,
                     false,
@@ -373,6 +373,22 @@ public final class Bench {
     m.put(Databases.HOME, home.toString());
     m.putAll(extra);
     return m;
+  }
+
+  /** The configured backend and model, named without loading the model. */
+  private static String configuredModel(Settings s, Path home) {
+    String backend = s.string("CODEGLOSS_BACKEND", "embedded");
+    String model =
+        s.optional("CODEGLOSS_MODEL")
+            .orElseGet(
+                () ->
+                    backend.equals("embedded")
+                        ? s.optional("CODEGLOSS_MODEL_PATH")
+                            .map(p -> Path.of(p).getFileName().toString())
+                            .orElse("gemma-3-270m-q4_k_m.gguf")
+                            .replaceFirst("\\.gguf$", "")
+                        : "(server default)");
+    return backend + " " + model;
   }
 
   private static String label(LlmBackend backend) {

@@ -608,12 +608,25 @@ record Report(
         String label = modesOnFixedLatency ? fixedLabel() : String.valueOf(meta.get("model"));
         Charts.bars(
             png,
-            "LLM calls and wall time per span, by mode",
-            modes.get(0).volume().spans() + " spans; " + label + "; " + meta.get("machine"),
-            List.of("LLM calls per span", "wall seconds per span"),
+            "LLM calls and time per span, by mode",
+            modes.get(0).volume().spans()
+                + " spans; "
+                + label
+                + "; first pass = each span's planned job, first call",
+            List.of(
+                "calls/span, all",
+                "calls/span, first pass",
+                "wall s/span, all",
+                "LLM s/span, first pass"),
             List.of(
                 modes.stream().map(r -> new Charts.Point(r.name(), r.callsPerSpan())).toList(),
-                modes.stream().map(r -> new Charts.Point(r.name(), r.secondsPerSpan())).toList()));
+                modes.stream()
+                    .map(r -> new Charts.Point(r.name(), r.firstPassCallsPerSpan()))
+                    .toList(),
+                modes.stream().map(r -> new Charts.Point(r.name(), r.secondsPerSpan())).toList(),
+                modes.stream()
+                    .map(r -> new Charts.Point(r.name(), r.firstPassLlmSecondsPerSpan()))
+                    .toList()));
         files.add(png);
       }
       if (!fixedScaling.isEmpty() || !modelScaling.isEmpty()) {

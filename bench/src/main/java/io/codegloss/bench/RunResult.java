@@ -45,8 +45,12 @@ record RunResult(
     return Measure.ratio(wallSeconds, volume.spans());
   }
 
+  /**
+   * Spans settled per minute: enriched, or failed for good and recorded. A queue's throughput is
+   * the spans it carries through, whether the model's answer for them validated or not.
+   */
   double spansPerMinute() {
-    return Measure.ratio(volume.enriched() * 60.0, wallSeconds);
+    return Measure.ratio((volume.enriched() + volume.failed()) * 60.0, wallSeconds);
   }
 
   double firstTryValidRate() {
