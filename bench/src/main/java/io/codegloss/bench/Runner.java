@@ -3,6 +3,8 @@ package io.codegloss.bench;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.DbSettings;
+import io.codegloss.core.enrich.RetryPolicy;
+import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
@@ -116,7 +118,11 @@ final class Runner {
       JobEnqueuer enqueuer = new JobEnqueuer(db, client.scheduler());
       EnqueueService enqueue = new EnqueueService(db, new BatchPlanner(plan), enqueuer);
       Sweeper sweeper =
-          new Sweeper(db, enqueuer, s.intValue("CODEGLOSS_LOST_JOB_SECONDS", 120, 10, 86_400));
+          new Sweeper(
+              db,
+              enqueuer,
+              s.intValue("CODEGLOSS_LOST_JOB_SECONDS", 120, 10, 86_400),
+              new SpanFailures(RetryPolicy.fromSettings(s)));
       long repo = repoId;
       WorkerProcess.ServerTiming timing = Wiring.timing(s);
       try (Fleet fleet = startFleet(spec, ctx, s, db, fresh);

@@ -6,6 +6,8 @@ import io.codegloss.core.db.Databases;
 import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.core.enrich.EnrichmentSchema;
+import io.codegloss.core.enrich.RetryPolicy;
+import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.queue.JobEnqueuer;
@@ -273,7 +275,7 @@ final class Commands {
 
   private int enqueue() {
     allow(
-        merge(Map.of("json", "", "db-url", "", "full", ""), PlanSettings.FLAGS)
+        merge(Map.of("json", "", "db-url", "", "full", "", "retry-failed", ""), PlanSettings.FLAGS)
             .keySet()
             .toArray(String[]::new));
     Settings s = settings(PlanSettings.FLAGS);
@@ -288,17 +290,25 @@ final class Commands {
               new BatchPlanner(plan),
               new JobEnqueuer(db.database(), queue.scheduler()));
       int generation = args.has("full") ? svc.bumpGeneration(repoId) : -1;
+      // A whole re-enrichment is a fresh start: spans that failed before are tried again too.
+      int cleared = args.has("full") || args.has("retry-failed") ? svc.clearFailures(repoId) : 0;
       EnqueueService.Result r = svc.enqueue(repoId);
       if (args.has("json")) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("repository", root.toString());
         json.put("full", args.has("full"));
+        json.put("failures_cleared", cleared);
         if (generation > 0) {
           json.put("generation", generation);
         }
         json.put("result", r);
         out.json(json);
       } else {
+        if (cleared > 0) {
+          out.linef(
+              "%s: %d recorded span failures cleared; those spans are pending again",
+              root, cleared);
+        }
         out.linef(
             "%s: %d pending spans -> %d batches + %d single-span jobs; %d new jobs enqueued, %d already queued",
             root, r.pendingSpans(), r.batches(), r.singles(), r.newJobs(), r.existingJobs());
@@ -338,7 +348,11 @@ final class Commands {
         db,
         queue,
         new EnqueueService(db, new BatchPlanner(plan), enqueuer, noRetrySince),
-        new Sweeper(db, enqueuer, s.intValue("CODEGLOSS_LOST_JOB_SECONDS", 120, 10, 86_400)),
+        new Sweeper(
+            db,
+            enqueuer,
+            s.intValue("CODEGLOSS_LOST_JOB_SECONDS", 120, 10, 86_400),
+            new SpanFailures(RetryPolicy.fromSettings(s))),
         root -> indexer.index(root).repoId(),
         schedulerOptions(s, jobrunrPort));
   }

@@ -15,7 +15,9 @@ final class Usage {
         status [--json]                files, spans, pending work and the queue, per repository
         spans [FILE] [--json]          spans of the repository here, or of one file
         plan [PATH] [--json]           the batches that would be enqueued (no model is called)
-        enqueue PATH [--full] [--json] index, plan and enqueue pending spans (--full: re-enrich all)
+        enqueue PATH [--full] [--retry-failed] [--json]
+                                       index, plan and enqueue pending spans (--full: re-enrich
+                                       all; --retry-failed: offer failed spans again)
         scheduler                      re-index, plan, enqueue and sweep on a loop; JobRunr master
                                        and JobRunr dashboard (--jobrunr-port, --interval-seconds)
         worker                         run enrichment jobs that fit this machine

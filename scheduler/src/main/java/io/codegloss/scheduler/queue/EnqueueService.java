@@ -2,6 +2,7 @@ package io.codegloss.scheduler.queue;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.enrich.EnrichmentSchema;
+import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.JobPlan;
 import io.codegloss.scheduler.plan.BatchPlanner;
@@ -105,6 +106,17 @@ public final class EnqueueService {
                 }
               }
             });
+  }
+
+  /**
+   * Forgets every recorded failure of the repository's spans, permanent ones included, so that the
+   * next plan offers them again: what an operator wants after switching to a better model.
+   *
+   * @return the failures cleared
+   */
+  public int clearFailures(long repoId) {
+    return db.inTransaction(
+        (Database.TxWork<Integer>) c -> SpanFailures.clearRepository(c, repoId));
   }
 
   public Result enqueue(long repoId) {

@@ -1,6 +1,7 @@
 package io.codegloss.scheduler.queue;
 
 import io.codegloss.core.db.Database;
+import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.JobPlan;
 import io.codegloss.core.queue.JobSizing;
@@ -44,11 +45,13 @@ public final class Sweeper {
   private final Database db;
   private final JobEnqueuer enqueuer;
   private final int lostAfterSeconds;
+  private final SpanFailures failures;
 
-  public Sweeper(Database db, JobEnqueuer enqueuer, int lostAfterSeconds) {
+  public Sweeper(Database db, JobEnqueuer enqueuer, int lostAfterSeconds, SpanFailures failures) {
     this.db = db;
     this.enqueuer = enqueuer;
     this.lostAfterSeconds = lostAfterSeconds;
+    this.failures = failures;
   }
 
   public Report sweep() {
@@ -144,20 +147,7 @@ public final class Sweeper {
           }
           String error = "JobRunr job " + single.state() + " after its retries";
           for (SpanRow s : openSpans(c, single.id())) {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "insert into span_failures (span_id, span_hash, attempts, last_error,"
-                        + " next_attempt_at, permanent) values (?, ?, 1, ?, now() + interval '5 minutes', false)"
-                        + " on conflict (span_id) do update set span_hash = excluded.span_hash,"
-                        + " attempts = span_failures.attempts + 1, last_error = excluded.last_error,"
-                        + " next_attempt_at = now() + least(interval '1 hour',"
-                        + "   interval '5 minutes' * power(2, span_failures.attempts)),"
-                        + " updated_at = now()")) {
-              ps.setLong(1, s.id());
-              ps.setString(2, s.hash());
-              ps.setString(3, error);
-              ps.executeUpdate();
-            }
+            failures.record(c, s.id(), s.hash(), error, false, null);
           }
           finish(c, single.id(), "failed", error);
         });

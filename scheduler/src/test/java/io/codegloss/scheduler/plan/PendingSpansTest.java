@@ -3,6 +3,8 @@ package io.codegloss.scheduler.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.codegloss.core.db.Database;
+import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.span.SpanKind;
 import io.codegloss.testing.TestDatabase;
 import java.util.List;
@@ -115,6 +117,29 @@ class PendingSpansTest {
     rows.edit(hopeless);
     rows.edit(waiting);
     assertThat(pendingSymbols()).containsExactly("waiting", "due", "hopeless");
+  }
+
+  @Test
+  void
+      clearingARepositorysFailuresMakesItsFailedSpansPendingAgainAndLeavesOtherRepositoriesAlone() {
+    long hopeless = function(file, "hopeless", 1, 10);
+    long waiting = function(file, "waiting", 12, 20);
+    long otherRepo = rows.repository("/src/other");
+    long otherFile = rows.file(otherRepo, "lib.py", "python");
+    long elsewhere = rows.span(otherRepo, otherFile, "function", "elsewhere", null, 1, 5, 50, null);
+    rows.failure(hopeless, true, -5);
+    rows.failure(waiting, false, 600);
+    rows.failure(elsewhere, true, -5);
+    assertThat(pendingSymbols()).isEmpty();
+
+    int cleared =
+        testDb
+            .database()
+            .inTransaction((Database.TxWork<Integer>) c -> SpanFailures.clearRepository(c, repo));
+
+    assertThat(cleared).isEqualTo(2);
+    assertThat(pendingSymbols()).containsExactly("hopeless", "waiting");
+    assertThat(pendingSpans.pending(otherRepo, PROMPT, PendingSpans.ALL_FILES)).isEmpty();
   }
 
   @Test

@@ -4,27 +4,27 @@ import io.codegloss.core.config.Settings;
 import io.codegloss.core.enrich.Enrichment;
 import io.codegloss.core.enrich.EnrichmentJson;
 import io.codegloss.core.enrich.RelatedResolver;
+import io.codegloss.core.enrich.RetryPolicy;
+import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.span.Span;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes validated enrichments, their links and span failures. Every method works on the caller's
- * connection so that the caller decides the transaction (normally {@code db.inTransaction(c ->
- * store.store(c, ...))}); SQLExceptions are left to {@code Database.inTransaction} to translate.
+ * Writes validated enrichments and their links (failures go through {@link SpanFailures}). Every
+ * method works on the caller's connection so that the caller decides the transaction (normally
+ * {@code db.inTransaction(c -> store.store(c, ...))}); SQLExceptions are left to {@code
+ * Database.inTransaction} to translate.
  *
  * <p>Writes are idempotent: a job that JobRunr retries after its worker died rewrites the same rows
  * instead of adding new ones.
@@ -32,8 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class EnrichmentStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(EnrichmentStore.class);
-
-  private static final int MAX_ERROR_CHARS = 2000;
 
   /** What {@link #store} did. */
   public enum StoreResult {
@@ -45,21 +43,19 @@ public final class EnrichmentStore {
     SPAN_GONE
   }
 
-  /** The state of a span's failure record after {@link #recordFailure}. */
-  public record FailureState(int attempts, Instant nextAttemptAt, boolean permanent) {}
-
-  private final RetryPolicy retry;
+  private final SpanFailures failures;
 
   public EnrichmentStore(RetryPolicy retry) {
-    this.retry = retry;
+    this.failures = new SpanFailures(retry);
   }
 
   public static EnrichmentStore fromSettings(Settings settings) {
     return new EnrichmentStore(RetryPolicy.fromSettings(settings));
   }
 
-  public RetryPolicy retryPolicy() {
-    return retry;
+  /** Where spans without a valid note are recorded, with this store's retry policy. */
+  public SpanFailures failures() {
+    return failures;
   }
 
   /** Stores a validated outcome: its enrichment, dropped-related count and notes. */
@@ -176,73 +172,5 @@ public final class EnrichmentStore {
       ps.executeUpdate();
     }
     return StoreResult.STORED;
-  }
-
-  /**
-   * Records one more failure of a span: attempts + 1 (back to 1 when the code changed since the
-   * last failure), the next attempt after the policy's backoff, permanent when asked for or when
-   * the attempts reach the policy's maximum. A permanent failure stays permanent until the code
-   * changes.
-   *
-   * @return the new state, or empty when the span no longer exists
-   */
-  public Optional<FailureState> recordFailure(
-      Connection c, long spanId, String spanHash, String error, boolean permanent)
-      throws SQLException {
-    String message = error == null || error.isBlank() ? "unknown error" : error.strip();
-    if (message.length() > MAX_ERROR_CHARS) {
-      message = message.substring(0, MAX_ERROR_CHARS) + "...";
-    }
-    double base = retry.base().toMillis() / 1000.0;
-    double max = retry.max().toMillis() / 1000.0;
-    String same = "f.span_hash = excluded.span_hash";
-    String sql =
-        "insert into span_failures as f"
-            + " (span_id, span_hash, attempts, last_error, next_attempt_at, permanent, updated_at)"
-            + " select ?, ?, 1, ?, now() + make_interval(secs => ?), ?, now()"
-            + " where exists (select 1 from spans where id = ?)"
-            + " on conflict (span_id) do update set"
-            + " attempts = case when "
-            + same
-            + " then f.attempts + 1 else 1 end,"
-            + " next_attempt_at = now() + make_interval(secs => least(?::float8, ?::float8"
-            + " * power(2, case when "
-            + same
-            + " then f.attempts else 0 end))),"
-            + " permanent = excluded.permanent or ("
-            + same
-            + " and (f.permanent or f.attempts + 1 >= ?)),"
-            + " span_hash = excluded.span_hash, last_error = excluded.last_error,"
-            + " updated_at = now()"
-            + " returning attempts, next_attempt_at, permanent";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = 1;
-      ps.setLong(i++, spanId);
-      ps.setString(i++, spanHash);
-      ps.setString(i++, message);
-      ps.setDouble(i++, Math.min(base, max));
-      ps.setBoolean(i++, permanent || retry.maxAttempts() <= 1);
-      ps.setLong(i++, spanId);
-      ps.setDouble(i++, max);
-      ps.setDouble(i++, base);
-      ps.setInt(i, retry.maxAttempts());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        FailureState state =
-            new FailureState(rs.getInt(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3));
-        LOG.debug("span {} failed (attempt {}): {}", spanId, state.attempts(), firstLine(message));
-        return Optional.of(state);
-      }
-    }
-  }
-
-  private static String firstLine(@Nullable String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

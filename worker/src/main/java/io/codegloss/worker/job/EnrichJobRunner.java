@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jobrunr.JobRunrException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -221,8 +222,18 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     try {
       prepared = enrichment.prepareSingle(span, work.context(), work.members(), budget);
     } catch (PermanentException e) {
-      failSpan(work, span, e.oneLine(), true);
+      failSpan(work, span, e.oneLine(), true, null);
       throw e;
+    }
+    String fingerprint = enrichment.fingerprint(prepared);
+    Optional<String> known =
+        db.withConnection(c -> enrichment.knownInvalidAnswer(c, span, fingerprint));
+    if (known.isPresent()) {
+      // Greedy decoding answers the same prompt the same way: asking again would only pay for the
+      // same invalid note. A change of code, neighbours' notes or model changes the prompt.
+      String why = "the model already answered this exact prompt invalidly: " + known.get();
+      failSpan(work, span, why, true, fingerprint);
+      throw new PermanentException("span " + span.symbol() + ": " + why);
     }
     LlmResponse response;
     long started = System.nanoTime();
@@ -230,7 +241,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       response = backend.complete(request(prepared));
     } catch (PermanentException e) {
       recordCall(work, "single", 1, 0, null, null, started, "error", e.oneLine());
-      failSpan(work, span, e.oneLine(), false);
+      failSpan(work, span, e.oneLine(), false, null);
       throw e;
     } catch (RetryableException e) {
       recordCall(work, "single", 1, 0, null, null, started, "error", e.oneLine());
@@ -262,21 +273,26 @@ public final class EnrichJobRunner implements EnrichJobHandler {
                   return valid;
                 });
     if (!ok) {
-      failSpan(work, span, problem[0], false);
+      failSpan(work, span, problem[0], false, fingerprint);
       throw new PermanentException("span " + span.symbol() + ": " + problem[0]);
     }
   }
 
-  /** Records the failure with backoff so the planner tries the span again later, not now. */
-  private void failSpan(Work work, Span span, String error, boolean permanent) {
+  /**
+   * Records the failure with backoff so the planner tries the span again later, not now; a
+   * permanent one waits for a change of code or an operator's {@code enqueue --retry-failed}.
+   */
+  private void failSpan(
+      Work work, Span span, String error, boolean permanent, @Nullable String fingerprint) {
     log.warn(
-        "{} {}: no valid enrichment ({}); recorded, it is offered again after its backoff",
+        "{} {}: no valid enrichment ({}); recorded, {}",
         span.path(),
         span.symbol(),
-        error);
+        error,
+        permanent ? "not offered again until its code changes" : "offered again after its backoff");
     db.inTransaction(
         c -> {
-          enrichment.recordFailure(c, span, error, permanent);
+          enrichment.recordFailure(c, span, error, permanent, fingerprint);
           JobRows.finish(c, work.job().id(), "failed", error);
         });
   }

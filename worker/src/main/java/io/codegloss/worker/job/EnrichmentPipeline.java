@@ -3,6 +3,7 @@ package io.codegloss.worker.job;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.enrich.RelatedResolver;
+import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.span.SpanKind;
@@ -22,8 +23,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Prompts, sizing, parsing and storage for one backend, as the job runner needs them. The sizes
@@ -206,8 +209,35 @@ public final class EnrichmentPipeline {
     return new Outcome(List.of(o), summarize(List.of(o), null), notes, store);
   }
 
-  void recordFailure(Connection c, Span span, String error, boolean permanent) throws SQLException {
-    store.recordFailure(c, span.id(), span.contentHash(), error, permanent);
+  /**
+   * Records that {@code span} got no valid note.
+   *
+   * @param promptSha {@link #fingerprint} of the prompt whose answer was invalid, else null
+   */
+  void recordFailure(
+      Connection c, Span span, String error, boolean permanent, @Nullable String promptSha)
+      throws SQLException {
+    store.failures().record(c, span.id(), span.contentHash(), error, permanent, promptSha);
+  }
+
+  /**
+   * What decides a greedy model's answer to {@code p}: every backend decodes at temperature 0 with
+   * a fixed seed, so the same fingerprint gets the same answer.
+   */
+  String fingerprint(Prepared p) {
+    return SpanFailures.promptSha(
+        backend.name(),
+        backend.model(),
+        p.system(),
+        p.user(),
+        p.schema(),
+        Integer.toString(p.outputCap()));
+  }
+
+  /** The error of the invalid answer this exact prompt already got for this code, if any. */
+  Optional<String> knownInvalidAnswer(Connection c, Span span, String fingerprint)
+      throws SQLException {
+    return SpanFailures.invalidAnswerTo(c, span.id(), span.contentHash(), fingerprint);
   }
 
   private static String summarize(List<SpanOutcome> outcomes, String failure) {

@@ -245,6 +245,8 @@ final class OpenAiBackend extends HttpBackend {
     body.put("model", model);
     body.set("messages", messages(r));
     body.put("temperature", 0);
+    // With a fixed seed the same prompt gets the same answer, which failure bookkeeping relies on.
+    body.put("seed", 0);
     body.put("max_tokens", r.maxOutputTokens());
     body.put("stream", false);
     ObjectNode format = body.putObject("response_format");

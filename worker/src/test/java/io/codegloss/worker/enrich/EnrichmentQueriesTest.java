@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.enrich.Enrichment;
 import io.codegloss.core.enrich.Evidence;
+import io.codegloss.core.enrich.RetryPolicy;
 import io.codegloss.core.span.Span;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.enrich.ShowResult.ShownSpan;

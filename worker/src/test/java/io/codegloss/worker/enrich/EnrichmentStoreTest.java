@@ -8,9 +8,10 @@ import io.codegloss.core.enrich.Enrichment;
 import io.codegloss.core.enrich.EnrichmentJson;
 import io.codegloss.core.enrich.Evidence;
 import io.codegloss.core.enrich.RelatedResolver;
+import io.codegloss.core.enrich.RetryPolicy;
+import io.codegloss.core.enrich.SpanFailures.FailureState;
 import io.codegloss.core.span.Span;
 import io.codegloss.testing.TestDatabase;
-import io.codegloss.worker.enrich.EnrichmentStore.FailureState;
 import io.codegloss.worker.enrich.EnrichmentStore.StoreResult;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -296,7 +297,7 @@ class EnrichmentStoreTest {
 
   private Optional<FailureState> record(long spanId, String hash, String error, boolean permanent) {
     Database.TxWork<Optional<FailureState>> work =
-        c -> store.recordFailure(c, spanId, hash, error, permanent);
+        c -> store.failures().record(c, spanId, hash, error, permanent, null);
     return db.inTransaction(work);
   }
 
@@ -304,7 +305,9 @@ class EnrichmentStoreTest {
     Optional<FailureState> s =
         db.inTransaction(
             c -> {
-              return store.recordFailure(c, span.id(), hash, "model answered garbage", permanent);
+              return store
+                  .failures()
+                  .record(c, span.id(), hash, "model answered garbage", permanent, null);
             });
     assertThat(s).isPresent();
     return s.get();

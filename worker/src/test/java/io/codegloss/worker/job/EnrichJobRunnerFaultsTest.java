@@ -170,6 +170,51 @@ class EnrichJobRunnerFaultsTest {
   }
 
   @Test
+  void aSpanOfferedAgainWithThePromptThatWasAnsweredInvalidlyFailsForGoodWithoutAnotherCall() {
+    answers.add(completion("{\"summary_120w\": \"\"}", "stop"));
+    assertThatThrownBy(() -> runner().run(new EnrichJobRequest(enqueueSingle(spans.get(0), 0))))
+        .isInstanceOf(JobRunrException.class);
+    int requests = server.getRequestCount();
+
+    // the planner offers the span again after its backoff, as a new job with the same prompt
+    assertThatThrownBy(() -> runner().run(new EnrichJobRequest(enqueueSingle(spans.get(0), 1))))
+        .isInstanceOf(JobRunrException.class)
+        .hasMessageContaining("already answered this exact prompt invalidly");
+
+    assertThat(server.getRequestCount()).isEqualTo(requests);
+    assertThat(longs("select attempts || ':' || permanent from span_failures"))
+        .containsExactly("2:true");
+    assertThat(longs("select count(*) from llm_calls")).containsExactly("1");
+  }
+
+  @Test
+  void aFailureRecordedForAnotherPromptDoesNotStopTheCall() {
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into span_failures (span_id, span_hash, attempts, last_error,"
+                      + " next_attempt_at, prompt_sha) values (?, 'hash-get_email', 1,"
+                      + " 'invalid', now(), 'a-prompt-with-other-neighbour-notes')")) {
+            ps.setLong(1, spans.get(0));
+            ps.executeUpdate();
+          }
+        });
+    answers.add(
+        completion(
+            item(1, "Returns the stored email address of the user without any checks.", 11, 12)
+                .without("span_index")
+                .toString(),
+            "stop"));
+
+    runner().run(new EnrichJobRequest(enqueueSingle(spans.get(0), 1)));
+
+    assertThat(longs("select outcome from llm_calls")).containsExactly("ok");
+    assertThat(longs("select count(*) from enrichments")).containsExactly("1");
+    assertThat(longs("select count(*) from span_failures")).containsExactly("0");
+  }
+
+  @Test
   void runningAFinishedJobAgainCallsNoModelAndWritesNothingTwice() {
     UUID batch = enqueueBatch();
     ArrayNode items = JSON.createArrayNode();
@@ -285,11 +330,20 @@ class EnrichJobRunnerFaultsTest {
   }
 
   private UUID enqueueSingle(long spanId) {
-    return enqueue("single", List.of(new JobPlan.SpanRef(spanId, "hash-get_email")));
+    return enqueueSingle(spanId, 0);
+  }
+
+  /** {@code round}: how many failures came before, as the planner counts them. */
+  private UUID enqueueSingle(long spanId, int round) {
+    return enqueue("single", List.of(new JobPlan.SpanRef(spanId, "hash-get_email")), round);
   }
 
   private UUID enqueue(String kind, List<JobPlan.SpanRef> refs) {
-    UUID id = JobPlan.plannedId(kind, 1, 0, refs);
+    return enqueue(kind, refs, 0);
+  }
+
+  private UUID enqueue(String kind, List<JobPlan.SpanRef> refs, int round) {
+    UUID id = JobPlan.plannedId(kind, 1, round, refs);
     JobPlan plan =
         new JobPlan(
             id, repo, null, kind, refs, JobSizing.jobTokens(90, refs.size()), 90, "test", null);

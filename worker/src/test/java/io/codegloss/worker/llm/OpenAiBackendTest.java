@@ -76,6 +76,7 @@ class OpenAiBackendTest extends HttpBackendFaultsTest {
     JsonNode body = routes.chatBody(0);
     assertThat(body.path("model").asText()).isEqualTo("test-model");
     assertThat(body.path("temperature").asDouble(-1)).isZero();
+    assertThat(body.path("seed").asInt(-1)).isZero();
     assertThat(body.path("max_tokens").asInt()).isEqualTo(200);
     JsonNode format = body.path("response_format");
     assertThat(format.path("type").asText()).isEqualTo("json_schema");

@@ -1,4 +1,4 @@
-package io.codegloss.worker.enrich;
+package io.codegloss.core.enrich;
 
 import io.codegloss.core.config.Settings;
 import java.time.Duration;

@@ -1,0 +1,164 @@
+package io.codegloss.core.enrich;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that writes {@code span_failures}: workers record spans that got no valid note, the
+ * scheduler's sweeper records spans whose job JobRunr gave up on, and operators clear them. Every
+ * method works on the caller's connection, so the caller owns the transaction.
+ */
+public final class SpanFailures {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SpanFailures.class);
+
+  private static final int MAX_ERROR_CHARS = 2000;
+
+  /** The state of a span's failure record after {@link #record}. */
+  public record FailureState(int attempts, Instant nextAttemptAt, boolean permanent) {}
+
+  private final RetryPolicy retry;
+
+  public SpanFailures(RetryPolicy retry) {
+    this.retry = retry;
+  }
+
+  public RetryPolicy retryPolicy() {
+    return retry;
+  }
+
+  /**
+   * Records one more failure of a span: attempts + 1 (back to 1 when the code changed since the
+   * last failure), the next attempt after the policy's backoff, permanent when asked for or when
+   * the attempts reach the policy's maximum. A permanent failure stays permanent until the code
+   * changes or an operator clears it ({@link #clearRepository}).
+   *
+   * @param promptSha {@link #promptSha} of the prompt whose answer was invalid, or null when the
+   *     failure says nothing about the answer to that prompt (timeouts, overflow, a lost job)
+   * @return the new state, or empty when the span no longer exists
+   */
+  public Optional<FailureState> record(
+      Connection c,
+      long spanId,
+      String spanHash,
+      String error,
+      boolean permanent,
+      @Nullable String promptSha)
+      throws SQLException {
+    String message = error == null || error.isBlank() ? "unknown error" : error.strip();
+    if (message.length() > MAX_ERROR_CHARS) {
+      message = message.substring(0, MAX_ERROR_CHARS) + "...";
+    }
+    double base = retry.base().toMillis() / 1000.0;
+    double max = retry.max().toMillis() / 1000.0;
+    String same = "f.span_hash = excluded.span_hash";
+    String sql =
+        "insert into span_failures as f (span_id, span_hash, attempts, last_error,"
+            + " next_attempt_at, permanent, prompt_sha, updated_at)"
+            + " select ?, ?, 1, ?, now() + make_interval(secs => ?), ?, ?, now()"
+            + " where exists (select 1 from spans where id = ?)"
+            + " on conflict (span_id) do update set"
+            + " attempts = case when "
+            + same
+            + " then f.attempts + 1 else 1 end,"
+            + " next_attempt_at = now() + make_interval(secs => least(?::float8, ?::float8"
+            + " * power(2, case when "
+            + same
+            + " then f.attempts else 0 end))),"
+            + " permanent = excluded.permanent or ("
+            + same
+            + " and (f.permanent or f.attempts + 1 >= ?)),"
+            + " span_hash = excluded.span_hash, last_error = excluded.last_error,"
+            + " prompt_sha = excluded.prompt_sha, updated_at = now()"
+            + " returning attempts, next_attempt_at, permanent";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      ps.setLong(i++, spanId);
+      ps.setString(i++, spanHash);
+      ps.setString(i++, message);
+      ps.setDouble(i++, Math.min(base, max));
+      ps.setBoolean(i++, permanent || retry.maxAttempts() <= 1);
+      ps.setString(i++, promptSha);
+      ps.setLong(i++, spanId);
+      ps.setDouble(i++, max);
+      ps.setDouble(i++, base);
+      ps.setInt(i, retry.maxAttempts());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        FailureState state =
+            new FailureState(rs.getInt(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3));
+        LOG.debug("span {} failed (attempt {}): {}", spanId, state.attempts(), firstLine(message));
+        return Optional.of(state);
+      }
+    }
+  }
+
+  /**
+   * The error recorded when this very prompt (same fingerprint) was last answered invalidly for
+   * this version of the span's code, or empty when it was not.
+   */
+  public static Optional<String> invalidAnswerTo(
+      Connection c, long spanId, String spanHash, String promptSha) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select last_error from span_failures"
+                + " where span_id = ? and span_hash = ? and prompt_sha = ?")) {
+      ps.setLong(1, spanId);
+      ps.setString(2, spanHash);
+      ps.setString(3, promptSha);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Forgets every failure of a repository's spans so that the planner offers them again, e.g. after
+   * the operator switched to a better model.
+   *
+   * @return the failures cleared
+   */
+  public static int clearRepository(Connection c, long repoId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "delete from span_failures f using spans s where s.id = f.span_id and s.repo_id = ?")) {
+      ps.setLong(1, repoId);
+      return ps.executeUpdate();
+    }
+  }
+
+  /**
+   * A fingerprint of everything that decides a greedy model's answer: backend, model and the exact
+   * prompt (system, user, schema, output cap).
+   */
+  public static String promptSha(String... parts) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (String p : parts) {
+        md.update(p.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,5 @@
+-- The fingerprint of the prompt whose answer failed validation. Every backend decodes greedily
+-- (temperature 0, fixed seed), so the same prompt would get the same invalid answer again: a worker
+-- that meets the same fingerprint records the failure as final instead of paying for the call.
+-- Null when the failure was not an invalid answer (timeouts, overflow, lost jobs).
+alter table span_failures add column prompt_sha text;
