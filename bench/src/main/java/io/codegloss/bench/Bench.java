@@ -115,6 +115,9 @@ public final class Bench {
       String fixedLabel =
           FixedLatencyEndpoint.LABEL + ", " + options.latencyMillis() + " ms per call";
       Map<String, String> fixedEnv = fixedLatencyEnv(endpoint);
+      Checkpoints checkpoints =
+          new Checkpoints(
+              outDir, meta, corpus, spans, dbs, settings, modes, fixedScaling, modelScaling);
 
       String modelLabel = "n/a";
       if (!options.modes().isEmpty()) {
@@ -142,17 +145,7 @@ public final class Bench {
             int concurrency = mode.equals(BenchOptions.BATCH_X2) ? 2 : 1;
             modes.add(
                 Runner.run(new Runner.Spec(mode, batching, 1, concurrency, false, spans), ctx));
-            checkpoint(
-                outDir,
-                meta,
-                corpus,
-                spans,
-                modelLabel,
-                dbs,
-                settings,
-                modes,
-                fixedScaling,
-                modelScaling);
+            checkpoints.write(modelLabel);
           }
           meta.put(
               "worker_limits",
@@ -188,17 +181,7 @@ public final class Bench {
                       true,
                       spans.limit(options.scalingLimit())),
                   fixedCtx));
-          checkpoint(
-              outDir,
-              meta,
-              corpus,
-              spans,
-              modelLabel,
-              dbs,
-              settings,
-              modes,
-              fixedScaling,
-              modelScaling);
+          checkpoints.write(modelLabel);
         }
         if (options.realScalingLimit() > 0 && !options.fixedLatency()) {
           for (int w : options.realScalingWorkers()) {
@@ -232,17 +215,7 @@ public final class Bench {
                         true,
                         spans.limit(options.realScalingLimit())),
                     modelCtx));
-            checkpoint(
-                outDir,
-                meta,
-                corpus,
-                spans,
-                modelLabel,
-                dbs,
-                settings,
-                modes,
-                fixedScaling,
-                modelScaling);
+            checkpoints.write(modelLabel);
           }
         }
       }
@@ -292,24 +265,47 @@ public final class Bench {
    * Writes the report of the runs so far after each run, so that a long benchmark that is stopped
    * (or fails late) still leaves its measurements behind; the last write is the full report.
    */
-  private void checkpoint(
-      Path outDir,
-      Map<String, Object> metaSoFar,
-      Corpus corpus,
-      SpanSelection spans,
-      String modelLabel,
-      FreshDatabases dbs,
-      Settings settings,
-      List<RunResult> modes,
-      List<RunResult> fixedScaling,
-      List<RunResult> modelScaling) {
-    try {
-      Map<String, Object> meta = new LinkedHashMap<>(metaSoFar);
-      meta.putAll(meta(corpus, spans, modelLabel, dbs, settings));
-      meta.put("partial", true);
-      report(meta, modes, fixedScaling, modelScaling).write(outDir);
-    } catch (RuntimeException e) {
-      err.println("bench: could not write the partial report: " + e.getMessage());
+  private final class Checkpoints {
+    private final Path outDir;
+    private final Map<String, Object> metaSoFar;
+    private final Corpus corpus;
+    private final SpanSelection spans;
+    private final FreshDatabases dbs;
+    private final Settings settings;
+    private final List<RunResult> modes;
+    private final List<RunResult> fixedScaling;
+    private final List<RunResult> modelScaling;
+
+    Checkpoints(
+        Path outDir,
+        Map<String, Object> metaSoFar,
+        Corpus corpus,
+        SpanSelection spans,
+        FreshDatabases dbs,
+        Settings settings,
+        List<RunResult> modes,
+        List<RunResult> fixedScaling,
+        List<RunResult> modelScaling) {
+      this.outDir = outDir;
+      this.metaSoFar = metaSoFar;
+      this.corpus = corpus;
+      this.spans = spans;
+      this.dbs = dbs;
+      this.settings = settings;
+      this.modes = modes;
+      this.fixedScaling = fixedScaling;
+      this.modelScaling = modelScaling;
+    }
+
+    void write(String modelLabel) {
+      try {
+        Map<String, Object> meta = new LinkedHashMap<>(metaSoFar);
+        meta.putAll(meta(corpus, spans, modelLabel, dbs, settings));
+        meta.put("partial", true);
+        report(meta, modes, fixedScaling, modelScaling).write(outDir);
+      } catch (RuntimeException e) {
+        err.println("bench: could not write the partial report: " + e.getMessage());
+      }
     }
   }
 

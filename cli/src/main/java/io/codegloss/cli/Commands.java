@@ -74,9 +74,10 @@ final class Commands {
   }
 
   int run() {
-    if (args.has("help") || args.command().equals("help")) {
+    // bench has flags of its own and prints them itself
+    if (args.command().equals("help") || (args.has("help") && !args.command().equals("bench"))) {
       out.line(Usage.TEXT);
-      return args.command().equals("help") ? 0 : 0;
+      return 0;
     }
     return switch (args.command()) {
       case "index" -> index();

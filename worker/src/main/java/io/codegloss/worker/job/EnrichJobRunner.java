@@ -146,6 +146,11 @@ public final class EnrichJobRunner implements EnrichJobHandler {
 
   private void runBatch(Work work) {
     List<Span> spans = work.spans();
+    Optional<String> paused = db.withConnection(enrichment::batchPaused);
+    if (paused.isPresent()) {
+      split(work, spans, paused.get());
+      return;
+    }
     EnrichmentPipeline.Prepared prepared =
         enrichment.prepareBatch(spans, work.context(), work.members());
     int budget = Math.min(worker.maxTokens(), backend.contextWindow());

@@ -100,18 +100,21 @@ public final class EnrichmentPipeline {
   private final double timeoutBase;
   private final double perPromptToken;
   private final double perOutputToken;
+  private final BatchPause batchPause;
 
   EnrichmentPipeline(
       LlmBackend backend,
       EnrichmentStore store,
       double timeoutBase,
       double perPromptToken,
-      double perOutputToken) {
+      double perOutputToken,
+      BatchPause batchPause) {
     this.backend = backend;
     this.store = store;
     this.timeoutBase = timeoutBase;
     this.perPromptToken = perPromptToken;
     this.perOutputToken = perOutputToken;
+    this.batchPause = batchPause;
   }
 
   /**
@@ -125,7 +128,13 @@ public final class EnrichmentPipeline {
         EnrichmentStore.fromSettings(settings),
         settings.intValue("CODEGLOSS_LLM_TIMEOUT_BASE_SECONDS", 60, 1, 86_400),
         settings.intValue("CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS", 20, 0, 60_000) / 1000.0,
-        settings.intValue("CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS", 250, 0, 600_000) / 1000.0);
+        settings.intValue("CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS", 250, 0, 600_000) / 1000.0,
+        BatchPause.fromSettings(settings));
+  }
+
+  /** Why this backend's model gets no batches now ({@link BatchPause}), or empty. */
+  Optional<String> batchPaused(Connection c) throws SQLException {
+    return batchPause.reason(c, backend.name(), backend.model());
   }
 
   int promptVersion() {

@@ -6,6 +6,7 @@ import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.LogFormat;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.core.error.PermanentException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
@@ -78,11 +79,17 @@ final class EmbeddedModel {
             // logger callback; failures still surface as exceptions.
             .disableLog();
     LlamaModel llama;
+    // The binding announces the extraction of its native library on stdout, which would corrupt
+    // the JSON of `--json` commands; while it loads, stdout goes to stderr.
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
     try {
       llama = new LlamaModel(p);
     } catch (RuntimeException e) {
       throw new PermanentException(
           "cannot load the model " + key.path() + ": " + String.valueOf(e.getMessage()), e);
+    } finally {
+      System.setOut(stdout);
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
     log.info(

@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import mockwebserver3.Dispatcher;
@@ -215,6 +216,51 @@ class EnrichJobRunnerFaultsTest {
   }
 
   @Test
+  void afterThreeBatchAnswersWithoutAValidItemTheNextBatchGoesStraightToSingleSpanJobs() {
+    for (int i = 0; i < 3; i++) {
+      priorBatchCall("invalid", 0);
+    }
+    UUID batch = enqueueBatch();
+
+    runner().run(new EnrichJobRequest(batch));
+
+    assertThat(server.getRequestCount()).isZero();
+    assertThat(longs("select status || ': ' || last_error from jobs where id = '" + batch + "'"))
+        .singleElement()
+        .asString()
+        .startsWith("split: batching paused for fault-model");
+    assertThat(longs("select count(*) from jobs where parent_id = '" + batch + "'"))
+        .containsExactly("3");
+  }
+
+  @Test
+  void aGoodBatchAnswerAmongTheLastThreeOrAnOldEnoughFailureLetsTheBatchBeSent() {
+    priorBatchCall("invalid", 0);
+    priorBatchCall("partial", 0);
+    priorBatchCall("invalid", 0);
+    priorBatchCall("invalid", 0);
+    answers.add(completion(allValidItems(), "stop"));
+
+    runner().run(new EnrichJobRequest(enqueueBatch()));
+
+    assertThat(longs("select count(*) from enrichments where mode = 'batch'")).containsExactly("3");
+
+    db.inTransaction(
+        (Database.TxAction)
+            c -> {
+              try (var st = c.createStatement()) {
+                st.execute("delete from llm_calls");
+              }
+            });
+    for (int i = 0; i < 3; i++) {
+      priorBatchCall("invalid", 601); // the probe is due after 600 s
+    }
+    assertThat(pauseReason()).isEmpty();
+    priorBatchCall("invalid", 0);
+    assertThat(pauseReason()).isPresent();
+  }
+
+  @Test
   void runningAFinishedJobAgainCallsNoModelAndWritesNothingTwice() {
     UUID batch = enqueueBatch();
     ArrayNode items = JSON.createArrayNode();
@@ -231,6 +277,36 @@ class EnrichJobRunnerFaultsTest {
     assertThat(server.getRequestCount()).isEqualTo(requests);
     assertThat(longs("select count(*) from enrichments")).containsExactly("3");
     assertThat(longs("select count(*) from llm_calls")).containsExactly("1");
+  }
+
+  /** A batch call some worker made {@code secondsAgo} with this test's backend and model. */
+  private void priorBatchCall(String outcome, int secondsAgo) {
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into llm_calls (worker, backend, model, mode, span_count, wall_ms,"
+                      + " outcome, created_at) values ('w0', 'openai', 'fault-model', 'batch', 3,"
+                      + " 1000, ?, now() - make_interval(secs => ?))")) {
+            ps.setString(1, outcome);
+            ps.setInt(2, secondsAgo);
+            ps.executeUpdate();
+          }
+        });
+  }
+
+  private Optional<String> pauseReason() {
+    BatchPause pause = BatchPause.fromSettings(Settings.of(Map.of()));
+    Database.TxWork<Optional<String>> read = c -> pause.reason(c, "openai", "fault-model");
+    return db.withConnection(read);
+  }
+
+  private static String allValidItems() {
+    ArrayNode items = JSON.createArrayNode();
+    items.add(item(1, "Returns the stored email address of the user without any checks.", 11, 12));
+    items.add(item(2, "Sets the email after validate_email accepts it, lower-cased.", 14, 17));
+    items.add(item(3, "Checks that an email address has an at sign and a dotted domain.", 19, 20));
+    return JSON.createObjectNode().set("items", items).toString();
   }
 
   private EnrichJobRunner runner() {
