@@ -3,3 +3,11 @@
 -- that meets the same fingerprint records the failure as final instead of paying for the call.
 -- Null when the failure was not an invalid answer (timeouts, overflow, lost jobs).
 alter table span_failures add column prompt_sha text;
+
+-- What the last complete migration brought the database to: codegloss's schema version and JobRunr's
+-- version. A process whose build has the same stamp skips Flyway and JobRunr's table check at start.
+create table schema_stamp (
+    id         boolean     primary key default true check (id),
+    stamp      text        not null,
+    updated_at timestamptz not null default now()
+);

@@ -48,6 +48,9 @@ final class Measure {
    * @param lost spans with neither an enrichment nor a failure record
    * @param retryCalls calls of jobs run again (JobRunr retries after a transient error)
    * @param fallbackJobs single-span jobs split off a batch (invalid or missing items, splits)
+   * @param firstPassSpans spans whose first planned job was sent to the model (a batch split
+   *     because batching was paused for the model never is)
+   * @param pausedBatches planned batches split without a call because batching was paused
    */
   record Volume(
       int spans,
@@ -62,7 +65,9 @@ final class Measure {
       int enriched,
       int firstTryValid,
       int failed,
-      int lost) {}
+      int lost,
+      int firstPassSpans,
+      int pausedBatches) {}
 
   static Volume volume(Database db) {
     return db.withConnection(
@@ -80,8 +85,12 @@ final class Measure {
                   FIRST_PASS
                       + " select (select count(*) from first_jobs where kind = 'batch'),"
                       + " (select count(*) from first_jobs where kind = 'single'),"
-                      + " (select count(*) from jobs where parent_id is not null)",
-                  3);
+                      + " (select count(*) from jobs where parent_id is not null),"
+                      + " (select count(*) from first_job fj"
+                      + "   where exists (select 1 from first_calls fc where fc.job_id = fj.job_id)),"
+                      + " (select count(*) from first_jobs fj join jobs j on j.id = fj.job_id"
+                      + "   where fj.kind = 'batch' and j.last_error like 'batching paused%')",
+                  5);
           long[] spans =
               longs(
                   c,
@@ -122,7 +131,9 @@ final class Measure {
               enriched,
               (int) firstTry[0],
               failed,
-              total - enriched - failed);
+              total - enriched - failed,
+              (int) jobs[3],
+              (int) jobs[4]);
         });
   }
 

@@ -407,6 +407,7 @@ record Report(
     row(md, "seconds per span", RunResult::secondsPerSpan, true, false);
     row(md, "first-try valid rate", RunResult::firstTryValidRate, true, true);
     row(md, "final valid rate", RunResult::finalValidRate, true, true);
+    row(md, "first pass: spans sent", r -> r.volume().firstPassSpans(), false, false);
     row(md, "first pass: calls per span", RunResult::firstPassCallsPerSpan, true, false);
     row(md, "first pass: LLM seconds per span", RunResult::firstPassLlmSecondsPerSpan, true, false);
     row(
@@ -419,6 +420,7 @@ record Report(
     row(md, "spans lost", r -> r.volume().lost(), false, false);
     row(md, "planned batches / singles", r -> r.volume().plannedBatches(), false, false);
     row(md, "fallback single-span jobs", r -> r.volume().fallbackJobs(), false, false);
+    row(md, "batches paused (split, no call)", r -> r.volume().pausedBatches(), false, false);
     return md.toString();
   }
 

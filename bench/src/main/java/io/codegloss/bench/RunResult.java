@@ -66,21 +66,23 @@ record RunResult(
     return calls.stream().filter(c -> !c.rework()).count();
   }
 
+  // Per span of the first pass: spans whose planned job was paused, not sent, cost nothing there
+  // and would flatter the ratio.
   double firstPassCallsPerSpan() {
-    return Measure.ratio(firstPassCalls(), volume.spans());
+    return Measure.ratio(firstPassCalls(), volume.firstPassSpans());
   }
 
   double firstPassLlmSecondsPerSpan() {
     return Measure.ratio(
         calls.stream().filter(c -> !c.rework()).mapToLong(Measure.CallRow::wallMillis).sum()
             / 1000.0,
-        volume.spans());
+        volume.firstPassSpans());
   }
 
   double firstPassPromptTokensPerSpan() {
     return Measure.ratio(
         calls.stream().filter(c -> !c.rework()).mapToLong(Measure.CallRow::promptTokens).sum(),
-        volume.spans());
+        volume.firstPassSpans());
   }
 
   /** Share of the wall time during which no LLM call was in flight. */
@@ -123,6 +125,8 @@ record RunResult(
     m.put("failure_reasons", failureReasons);
     Map<String, Object> first = new LinkedHashMap<>();
     first.put("calls", firstPassCalls());
+    first.put("spans", volume.firstPassSpans());
+    first.put("paused_batches", volume.pausedBatches());
     first.put("calls_per_span", round(firstPassCallsPerSpan(), 4));
     first.put("llm_seconds_per_span", round(firstPassLlmSecondsPerSpan(), 3));
     first.put("prompt_tokens_per_span", round(firstPassPromptTokensPerSpan(), 1));

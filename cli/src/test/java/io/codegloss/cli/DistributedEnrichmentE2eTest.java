@@ -152,12 +152,20 @@ class DistributedEnrichmentE2eTest {
         // the default base model most answers are refused by the validator, so the fallback
         // singles that follow are not counted here; bench/ measures the whole bill.
         assertThat(planned).as("batching makes fewer calls than spans").isLessThan(spans);
+        // A model whose batch answers keep failing gets its later batches split without a call
+        // (BatchPause); those jobs say so.
         assertThat(
                 count(
-                    db,
-                    "select count(distinct l.job_id) from llm_calls l where l.job_id = any (?)",
-                    (Object) plannedIds))
-            .as("every planned job was sent to the model")
+                        db,
+                        "select count(distinct l.job_id) from llm_calls l where l.job_id = any (?)",
+                        (Object) plannedIds)
+                    + count(
+                        db,
+                        "select count(*) from jobs j where j.id = any (?) and j.status = 'split'"
+                            + " and j.last_error like 'batching paused%'"
+                            + " and not exists (select 1 from llm_calls l where l.job_id = j.id)",
+                        (Object) plannedIds))
+            .as("every planned job was sent to the model or split because batching was paused")
             .isEqualTo(planned);
         assertThat(
                 count(

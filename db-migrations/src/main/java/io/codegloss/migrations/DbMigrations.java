@@ -2,12 +2,17 @@ package io.codegloss.migrations;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.PermanentException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -40,6 +45,15 @@ public final class DbMigrations {
   private static final String LOCK_TIMEOUT = "300s";
 
   /**
+   * The newest migration under {@code db/migration}; a test keeps the two in step. Part of {@link
+   * #STAMP}.
+   */
+  static final String SCHEMA_VERSION = "2";
+
+  /** What a complete migration by this build leaves in {@code schema_stamp}. */
+  static final String STAMP = "codegloss " + SCHEMA_VERSION + " / jobrunr " + jobrunrVersion();
+
+  /**
    * @param schemaVersion the codegloss schema version after migrating
    * @param migrationsExecuted how many codegloss migrations ran now (0 when already current)
    */
@@ -56,6 +70,11 @@ public final class DbMigrations {
    */
   public static Result apply(DataSource dataSource) {
     long t0 = System.nanoTime();
+    if (stamped(dataSource)) {
+      // Every process start lands here; Flyway's scan and JobRunr's check cost about a second.
+      log.debug("database schema already at {}", STAMP);
+      return new Result(SCHEMA_VERSION, 0);
+    }
     try (Connection lock = dataSource.getConnection()) {
       acquire(lock);
       try {
@@ -67,6 +86,7 @@ public final class DbMigrations {
         refuseNewerSchema(flyway.info().all());
         MigrateResult migrated = flyway.migrate();
         new DatabaseCreator(dataSource, PostgresStorageProvider.class).runMigrations();
+        stamp(lock);
         String version =
             migrated.targetSchemaVersion != null
                 ? migrated.targetSchemaVersion
@@ -95,6 +115,43 @@ public final class DbMigrations {
       throw new PermanentException(
           "creating JobRunr's tables failed: " + firstLine(e.getMessage()), e);
     }
+  }
+
+  /** True when a complete migration by a build like this one already ran on this database. */
+  private static boolean stamped(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("select stamp from schema_stamp")) {
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && STAMP.equals(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      // a new database, or one older than the stamp: the full path below decides
+      return false;
+    }
+  }
+
+  private static void stamp(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into schema_stamp (stamp) values (?)"
+                + " on conflict (id) do update set stamp = excluded.stamp, updated_at = now()")) {
+      ps.setString(1, STAMP);
+      ps.executeUpdate();
+    }
+  }
+
+  private static String jobrunrVersion() {
+    Properties p = new Properties();
+    try (InputStream in =
+        DbMigrations.class.getClassLoader().getResourceAsStream("codegloss-schema.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // without the version the stamp never matches and every start takes the full path
+      log.debug("cannot read codegloss-schema.properties: {}", e.getMessage());
+    }
+    return p.getProperty("jobrunr.version", "unknown");
   }
 
   private static void acquire(Connection c) throws SQLException {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jobrunr.storage.StorageProviderUtils.DatabaseOptions;
 import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,49 @@ class DbMigrationsTest {
       assertThat(second.schemaVersion()).isEqualTo(first.schemaVersion());
       assertThat(count(db, "select count(*) from jobrunr_migrations")).isEqualTo(jobrunrMigrations);
     }
+  }
+
+  @Test
+  void aDatabaseStampedByThisBuildIsNotMigratedAgainButAnotherBuildsStampIsReplaced() {
+    try (TestDatabase db = TestDatabase.blank()) {
+      DbMigrations.apply(db.database().dataSource());
+      String stampedAt = text(db, "select stamp || ' ' || updated_at from schema_stamp");
+
+      DbMigrations.apply(db.database().dataSource());
+      assertThat(text(db, "select stamp || ' ' || updated_at from schema_stamp"))
+          .as("the quick path leaves the stamp untouched")
+          .isEqualTo(stampedAt)
+          .startsWith(DbMigrations.STAMP);
+
+      db.database()
+          .inTransaction(
+              c -> {
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "update schema_stamp set stamp = 'codegloss 1 / jobrunr 0'")) {
+                  ps.executeUpdate();
+                }
+              });
+      DbMigrations.apply(db.database().dataSource());
+      assertThat(text(db, "select stamp from schema_stamp")).isEqualTo(DbMigrations.STAMP);
+      assertThat(DbMigrations.STAMP).doesNotContain("unknown");
+    }
+  }
+
+  @Test
+  void theSchemaVersionInTheStampIsTheNewestMigrationShipped() throws Exception {
+    Path dir = Path.of(DbMigrations.class.getClassLoader().getResource("db/migration").toURI());
+    int newest;
+    try (Stream<Path> files = Files.list(dir)) {
+      newest =
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.matches("V\\d+__.*\\.sql"))
+              .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+              .max()
+              .orElseThrow();
+    }
+    assertThat(DbMigrations.SCHEMA_VERSION).isEqualTo(Integer.toString(newest));
   }
 
   @Test
@@ -107,6 +153,12 @@ class DbMigrationsTest {
                             + " from flyway_schema_history")) {
                   ps.executeUpdate();
                 }
+                // what that newer build's complete migration leaves behind
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "update schema_stamp set stamp = 'codegloss 999 / jobrunr 9'")) {
+                  ps.executeUpdate();
+                }
               });
 
       assertThatThrownBy(() -> DbMigrations.apply(db.database().dataSource()))
@@ -122,15 +174,19 @@ class DbMigrationsTest {
     return count(db, "select count(*) from pg_tables where tablename = '" + table + "'") == 1;
   }
 
-  private static long count(TestDatabase db, String sql) {
+  private static String text(TestDatabase db, String sql) {
     return db.database()
         .withConnection(
             c -> {
               try (PreparedStatement ps = c.prepareStatement(sql);
                   ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return rs.getString(1);
               }
             });
+  }
+
+  private static long count(TestDatabase db, String sql) {
+    return Long.parseLong(text(db, sql));
   }
 }
