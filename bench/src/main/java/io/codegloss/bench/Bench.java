@@ -42,7 +42,10 @@ public final class Bench {
       Map.of(
           // production retries a failed span after 30 s, 60 s, ... up to 8 times
           "CODEGLOSS_RETRY_BASE_SECONDS", "2",
-          "CODEGLOSS_RETRY_MAX_ATTEMPTS", "2");
+          "CODEGLOSS_RETRY_MAX_ATTEMPTS", "2",
+          // the modes compare the seed's batching with one span per call: every planned batch is
+          // sent, even for a model whose batches keep failing (production pauses those after 3)
+          "CODEGLOSS_BATCH_PAUSE_AFTER", "0");
 
   private final BenchOptions options;
   private final Map<String, String> env;
@@ -407,7 +410,9 @@ public final class Bench {
             + settings.string("CODEGLOSS_RETRY_MAX_ATTEMPTS", "?")
             + " attempts per span, backoff from "
             + settings.string("CODEGLOSS_RETRY_BASE_SECONDS", "?")
-            + " s; scheduler tick "
+            + " s; batch pause after "
+            + settings.string("CODEGLOSS_BATCH_PAUSE_AFTER", "?")
+            + " useless batches (0: never); scheduler tick "
             + Runner.TICK.toSeconds()
             + " s; JobRunr poll "
             + settings.string("CODEGLOSS_POLL_SECONDS", "5")
