@@ -143,13 +143,7 @@ public final class Bench {
                   logDir,
                   err,
                   timeout);
-          for (String mode : options.modes()) {
-            boolean batching = !mode.equals(BenchOptions.SINGLE);
-            int concurrency = mode.equals(BenchOptions.BATCH_X2) ? 2 : 1;
-            modes.add(
-                Runner.run(new Runner.Spec(mode, batching, 1, concurrency, false, spans), ctx));
-            checkpoints.write(modelLabel);
-          }
+          // before the first run, so that every partial report carries it
           meta.put(
               "worker_limits",
               "max "
@@ -157,6 +151,13 @@ public final class Bench {
                   + " tokens per job, context "
                   + backend.contextWindow()
                   + ", 1 job at a time (batch-x2: 2)");
+          for (String mode : options.modes()) {
+            boolean batching = !mode.equals(BenchOptions.SINGLE);
+            int concurrency = mode.equals(BenchOptions.BATCH_X2) ? 2 : 1;
+            modes.add(
+                Runner.run(new Runner.Spec(mode, batching, 1, concurrency, false, spans), ctx));
+            checkpoints.write(modelLabel);
+          }
         }
       }
       if (options.scaling()) {
@@ -190,6 +191,11 @@ public final class Bench {
           for (int w : options.realScalingWorkers()) {
             Map<String, String> modelEnv = new HashMap<>();
             modelEnv.put("CODEGLOSS_EMBEDDED_PARALLEL", "1");
+            // One attempt per span: the backoff before a retry is deliberate waiting, not the
+            // queue's overhead, and would be counted as time with no call in flight.
+            if (!env.containsKey("CODEGLOSS_RETRY_MAX_ATTEMPTS")) {
+              modelEnv.put("CODEGLOSS_RETRY_MAX_ATTEMPTS", "1");
+            }
             if (settings.optional("CODEGLOSS_EMBEDDED_THREADS").isEmpty()) {
               // the workers share the machine's cores instead of each claiming all of them
               int cores = Runtime.getRuntime().availableProcessors();
