@@ -185,6 +185,7 @@ final class EmbeddedBackend implements LlmBackend {
         jsonSchema,
         s -> {
           try {
+            EmbeddedModel.loadNative();
             return LlamaModel.jsonSchemaToGrammar(s);
           } catch (RuntimeException e) {
             throw new PermanentException(

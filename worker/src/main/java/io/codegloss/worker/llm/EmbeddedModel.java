@@ -6,7 +6,9 @@ import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.LogFormat;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.core.error.PermanentException;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
@@ -45,6 +47,36 @@ final class EmbeddedModel {
 
   private static @Nullable EmbeddedModel loaded;
 
+  private static boolean nativeLoaded;
+
+  /**
+   * Loads llama.cpp's native library, once per process. The binding announces the extraction of the
+   * library on stdout, which would corrupt the JSON of {@code --json} commands; while the class
+   * initialises, stdout is captured and goes to the log. Every first use of the binding goes
+   * through here.
+   */
+  static synchronized void loadNative() {
+    if (nativeLoaded) {
+      return;
+    }
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(said, true, StandardCharsets.UTF_8));
+    try {
+      Class.forName("de.kherud.llama.LlamaModel", true, EmbeddedModel.class.getClassLoader());
+      nativeLoaded = true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new PermanentException(
+          "cannot load llama.cpp's native library: " + String.valueOf(e.getMessage()), e);
+    } finally {
+      System.setOut(stdout);
+      String text = said.toString(StandardCharsets.UTF_8).strip();
+      if (!text.isEmpty()) {
+        log.debug("llama.cpp binding: {}", text);
+      }
+    }
+  }
+
   static synchronized EmbeddedModel acquire(Key key) {
     if (!Files.isRegularFile(key.path())) {
       throw new ConfigException(
@@ -66,6 +98,7 @@ final class EmbeddedModel {
       }
       return loaded;
     }
+    loadNative();
     LlamaModel.setLogger(LogFormat.TEXT, EmbeddedModel::nativeLog);
     long start = System.nanoTime();
     ModelParameters p =
@@ -79,17 +112,11 @@ final class EmbeddedModel {
             // logger callback; failures still surface as exceptions.
             .disableLog();
     LlamaModel llama;
-    // The binding announces the extraction of its native library on stdout, which would corrupt
-    // the JSON of `--json` commands; while it loads, stdout goes to stderr.
-    PrintStream stdout = System.out;
-    System.setOut(System.err);
     try {
       llama = new LlamaModel(p);
     } catch (RuntimeException e) {
       throw new PermanentException(
           "cannot load the model " + key.path() + ": " + String.valueOf(e.getMessage()), e);
-    } finally {
-      System.setOut(stdout);
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
     log.info(
