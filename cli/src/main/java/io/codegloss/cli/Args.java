@@ -16,7 +16,15 @@ public final class Args {
 
   /** Flags that take no value. */
   static final Set<String> SWITCHES =
-      Set.of("json", "full", "until-idle", "until-done", "help", "no-dashboard", "fixed-latency");
+      Set.of(
+          "json",
+          "full",
+          "retry-failed",
+          "until-idle",
+          "until-done",
+          "help",
+          "no-dashboard",
+          "fixed-latency");
 
   private final String[] raw;
   private final String command;

@@ -292,23 +292,21 @@ final class Commands {
               new JobEnqueuer(db.database(), queue.scheduler()));
       int generation = args.has("full") ? svc.bumpGeneration(repoId) : -1;
       // A whole re-enrichment is a fresh start: spans that failed before are tried again too.
-      int cleared = args.has("full") || args.has("retry-failed") ? svc.clearFailures(repoId) : 0;
+      int retried = args.has("full") || args.has("retry-failed") ? svc.retryFailures(repoId) : 0;
       EnqueueService.Result r = svc.enqueue(repoId);
       if (args.has("json")) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("repository", root.toString());
         json.put("full", args.has("full"));
-        json.put("failures_cleared", cleared);
+        json.put("failed_spans_offered_again", retried);
         if (generation > 0) {
           json.put("generation", generation);
         }
         json.put("result", r);
         out.json(json);
       } else {
-        if (cleared > 0) {
-          out.linef(
-              "%s: %d recorded span failures cleared; those spans are pending again",
-              root, cleared);
+        if (retried > 0) {
+          out.linef("%s: %d failed spans offered again", root, retried);
         }
         out.linef(
             "%s: %d pending spans -> %d batches + %d single-span jobs; %d new jobs enqueued, %d already queued",

@@ -42,7 +42,7 @@ public final class SpanFailures {
    * Records one more failure of a span: attempts + 1 (back to 1 when the code changed since the
    * last failure), the next attempt after the policy's backoff, permanent when asked for or when
    * the attempts reach the policy's maximum. A permanent failure stays permanent until the code
-   * changes or an operator clears it ({@link #clearRepository}).
+   * changes or an operator offers it again ({@link #offerRepositoryAgain}).
    *
    * @param promptSha {@link #promptSha} of the prompt whose answer was invalid, or null when the
    *     failure says nothing about the answer to that prompt (timeouts, overflow, a lost job)
@@ -126,15 +126,20 @@ public final class SpanFailures {
   }
 
   /**
-   * Forgets every failure of a repository's spans so that the planner offers them again, e.g. after
-   * the operator switched to a better model.
+   * Offers every failed span of a repository again, now, permanent failures included, e.g. after
+   * the operator switched to a better model. The attempt count is kept, so that the next plan gets
+   * new job ids (a job id includes the failure round; the old jobs exist and would be skipped), and
+   * the fingerprint of the refused prompt is forgotten, so that the operator's retry is really
+   * sent.
    *
-   * @return the failures cleared
+   * @return the failures offered again
    */
-  public static int clearRepository(Connection c, long repoId) throws SQLException {
+  public static int offerRepositoryAgain(Connection c, long repoId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "delete from span_failures f using spans s where s.id = f.span_id and s.repo_id = ?")) {
+            "update span_failures f set permanent = false, next_attempt_at = now(),"
+                + " prompt_sha = null, updated_at = now()"
+                + " from spans s where s.id = f.span_id and s.repo_id = ?")) {
       ps.setLong(1, repoId);
       return ps.executeUpdate();
     }

@@ -109,14 +109,14 @@ public final class EnqueueService {
   }
 
   /**
-   * Forgets every recorded failure of the repository's spans, permanent ones included, so that the
-   * next plan offers them again: what an operator wants after switching to a better model.
+   * Offers every failed span of the repository again in the next plan, permanent failures included:
+   * what an operator wants after switching to a better model.
    *
-   * @return the failures cleared
+   * @return the failed spans offered again
    */
-  public int clearFailures(long repoId) {
+  public int retryFailures(long repoId) {
     return db.inTransaction(
-        (Database.TxWork<Integer>) c -> SpanFailures.clearRepository(c, repoId));
+        (Database.TxWork<Integer>) c -> SpanFailures.offerRepositoryAgain(c, repoId));
   }
 
   public Result enqueue(long repoId) {

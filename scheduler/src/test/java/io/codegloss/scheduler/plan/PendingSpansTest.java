@@ -132,12 +132,13 @@ class PendingSpansTest {
     rows.failure(elsewhere, true, -5);
     assertThat(pendingSymbols()).isEmpty();
 
-    int cleared =
+    int offered =
         testDb
             .database()
-            .inTransaction((Database.TxWork<Integer>) c -> SpanFailures.clearRepository(c, repo));
+            .inTransaction(
+                (Database.TxWork<Integer>) c -> SpanFailures.offerRepositoryAgain(c, repo));
 
-    assertThat(cleared).isEqualTo(2);
+    assertThat(offered).isEqualTo(2);
     assertThat(pendingSymbols()).containsExactly("hopeless", "waiting");
     assertThat(pendingSpans.pending(otherRepo, PROMPT, PendingSpans.ALL_FILES)).isEmpty();
   }

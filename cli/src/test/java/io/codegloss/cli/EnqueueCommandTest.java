@@ -1,0 +1,64 @@
+package io.codegloss.cli;
+
+import static io.codegloss.cli.E2e.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.codegloss.core.db.Database;
+import io.codegloss.testing.TestDatabase;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `enqueue`: what an operator types after switching to a better model. */
+class EnqueueCommandTest {
+
+  @Test
+  void retryFailedClearsTheRepositorysFailuresSoThatThoseSpansArePlannedAgain(@TempDir Path tmp)
+      throws Exception {
+    try (TestDatabase t = TestDatabase.fresh()) {
+      Database db = t.database();
+      Map<String, String> env = E2e.env(t, tmp.resolve("home"));
+      Path repo = E2e.fixtureRepo(tmp);
+      E2e.Result first = E2e.run(env, "enqueue", repo.toString(), "--json");
+      assertThat(first.code()).as(first.err()).isZero();
+      long spans = count(db, "select count(*) from spans");
+      // every span failed for good (as on a model whose answers are all refused)
+      db.inTransaction(
+          (Database.TxAction)
+              c -> {
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "insert into span_failures (span_id, span_hash, attempts, last_error,"
+                            + " next_attempt_at, permanent) select id, content_hash, 8,"
+                            + " 'refused', now(), true from spans")) {
+                  ps.executeUpdate();
+                }
+                try (PreparedStatement ps =
+                    c.prepareStatement("update jobs set status = 'failed'")) {
+                  ps.executeUpdate();
+                }
+              });
+
+      E2e.Result again = E2e.run(env, "enqueue", repo.toString(), "--json");
+      assertThat(Printer.JSON.readTree(again.out()).path("result").path("pending_spans").asLong())
+          .as("failed spans stay out of the plan")
+          .isZero();
+
+      E2e.Result retry = E2e.run(env, "enqueue", repo.toString(), "--retry-failed", "--json");
+      assertThat(retry.code()).as(retry.err()).isZero();
+      JsonNode json = Printer.JSON.readTree(retry.out());
+      assertThat(json.path("failed_spans_offered_again").asLong()).isEqualTo(spans).isPositive();
+      assertThat(json.path("result").path("pending_spans").asLong()).isEqualTo(spans);
+      assertThat(json.path("result").path("new_jobs").asLong())
+          .as("new jobs, not the failed ones again under their old ids")
+          .isPositive()
+          .isEqualTo(
+              json.path("result").path("batches").asLong()
+                  + json.path("result").path("singles").asLong());
+      assertThat(count(db, "select count(*) from span_failures where permanent")).isZero();
+    }
+  }
+}
