@@ -11,3 +11,8 @@ create table schema_stamp (
     stamp      text        not null,
     updated_at timestamptz not null default now()
 );
+
+-- A worker reads a model's last few answered batch calls before each batch (BatchPause); without
+-- this index that read walks the whole call history for a model that has made no batch call yet.
+create index llm_calls_answered_batches on llm_calls (backend, model, id desc)
+    where mode = 'batch' and outcome <> 'error';

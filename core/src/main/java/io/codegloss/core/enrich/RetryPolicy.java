@@ -4,8 +4,9 @@ import io.codegloss.core.config.Settings;
 import java.time.Duration;
 
 /**
- * Backoff for failed spans: attempt n waits {@code base * 2^(n-1)}, at most {@code max}; after
- * {@code maxAttempts} failures of the same code the failure is permanent (until the code changes).
+ * Backoff for failed spans: attempt n waits {@code base * 2^(n-1)}, at most {@code max} (computed
+ * in SQL by {@link SpanFailures#record}, where the attempts are counted); after {@code maxAttempts}
+ * failures of the same code the failure is permanent (until the code changes).
  *
  * <p>Settings: {@code CODEGLOSS_RETRY_BASE_SECONDS} (30), {@code CODEGLOSS_RETRY_MAX_SECONDS}
  * (21600, six hours), {@code CODEGLOSS_RETRY_MAX_ATTEMPTS} (8).
@@ -32,14 +33,5 @@ public record RetryPolicy(Duration base, Duration max, int maxAttempts) {
     int max = settings.intValue(MAX_SECONDS, 21_600, Math.max(base, 1), 30 * 86_400);
     int attempts = settings.intValue(MAX_ATTEMPTS, 8, 1, 1_000);
     return new RetryPolicy(Duration.ofSeconds(base), Duration.ofSeconds(max), attempts);
-  }
-
-  /** How long to wait after the {@code attempts}-th failure. */
-  public Duration delayAfter(int attempts) {
-    long seconds = base.getSeconds();
-    for (int i = 1; i < attempts && seconds < max.getSeconds(); i++) {
-      seconds *= 2;
-    }
-    return Duration.ofSeconds(Math.min(seconds, max.getSeconds()));
   }
 }

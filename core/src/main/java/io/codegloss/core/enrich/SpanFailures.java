@@ -34,10 +34,6 @@ public final class SpanFailures {
     this.retry = retry;
   }
 
-  public RetryPolicy retryPolicy() {
-    return retry;
-  }
-
   /**
    * Records one more failure of a span: attempts + 1 (back to 1 when the code changed since the
    * last failure), the next attempt after the policy's backoff, permanent when asked for or when

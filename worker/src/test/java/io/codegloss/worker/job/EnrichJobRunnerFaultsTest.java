@@ -263,11 +263,7 @@ class EnrichJobRunnerFaultsTest {
   @Test
   void runningAFinishedJobAgainCallsNoModelAndWritesNothingTwice() {
     UUID batch = enqueueBatch();
-    ArrayNode items = JSON.createArrayNode();
-    items.add(item(1, "Returns the stored email address of the user without any checks.", 11, 12));
-    items.add(item(2, "Sets the email after validate_email accepts it, lower-cased.", 14, 17));
-    items.add(item(3, "Checks that an email address has an at sign and a dotted domain.", 19, 20));
-    answers.add(completion(JSON.createObjectNode().set("items", items).toString(), "stop"));
+    answers.add(completion(allValidItems(), "stop"));
     EnrichJobRunner runner = runner();
     runner.run(new EnrichJobRequest(batch));
     int requests = server.getRequestCount();
