@@ -110,11 +110,16 @@ public final class DashboardPage {
 
   /** alive, draining, dead or stopped; empty when the worker is not listed. */
   public Optional<String> workerStatus(String name) {
-    List<WebElement> rows = workerRows(name);
-    return rows.isEmpty()
-        ? Optional.empty()
-        : Optional.of(
-            rows.get(0).findElement(By.cssSelector("[data-testid='worker-status']")).getText());
+    return fresh(
+        () -> {
+          List<WebElement> rows = workerRows(name);
+          return rows.isEmpty()
+              ? Optional.<String>empty()
+              : Optional.of(
+                  rows.get(0)
+                      .findElement(By.cssSelector("[data-testid='worker-status']"))
+                      .getText());
+        });
   }
 
   /** The whole row of a worker as shown, cells separated by spaces. */
