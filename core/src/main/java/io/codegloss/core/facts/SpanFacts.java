@@ -1,0 +1,77 @@
+package io.codegloss.core.facts;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the code of one span states exactly, found by analysis at index time without a model. Every
+ * entry carries the absolute file line it was read from, so a note can cite its evidence.
+ *
+ * @param signature the declaration up to its body, whitespace folded
+ * @param params in declaration order; the receiver ({@code self}, {@code this}) is left out
+ * @param returnType the declared return type, or null when the language or the code states none
+ * @param returnLines lines of {@code return}/{@code yield} statements of this span (not of nested
+ *     functions)
+ * @param raises exceptions raised or thrown by this span's own statements
+ * @param docstring the span's own docstring or doc comment, markers stripped, or null
+ * @param docLines the lines the docstring occupies (first, last), or null; a prompt that must not
+ *     show the docstring cuts these lines out
+ * @param calls calls made by this span's own statements, in source order
+ * @param sideEffects side-effect candidates found in this span's own statements
+ */
+public record SpanFacts(
+    @Nullable String signature,
+    List<Param> params,
+    @Nullable String returnType,
+    List<Integer> returnLines,
+    List<Raise> raises,
+    @Nullable String docstring,
+    @Nullable LineRange docLines,
+    List<Call> calls,
+    List<SideEffect> sideEffects) {
+
+  public SpanFacts {
+    params = List.copyOf(params);
+    returnLines = List.copyOf(returnLines);
+    raises = List.copyOf(raises);
+    calls = List.copyOf(calls);
+    sideEffects = List.copyOf(sideEffects);
+  }
+
+  /** Facts of a span whose language gets no analysis beyond its signature. */
+  public static SpanFacts signatureOnly(@Nullable String signature) {
+    return new SpanFacts(
+        signature, List.of(), null, List.of(), List.of(), null, null, List.of(), List.of());
+  }
+
+  /**
+   * One parameter.
+   *
+   * @param type the annotation as written, or null
+   * @param defaultValue the default as written, or null
+   */
+  public record Param(String name, @Nullable String type, @Nullable String defaultValue) {}
+
+  /** An exception raised or thrown: its type name as written (e.g. {@code ValueError}). */
+  public record Raise(String name, int line) {}
+
+  /**
+   * A call as written in the code.
+   *
+   * @param name the called name: {@code dumps}, {@code encode}, {@code Parser}
+   * @param receiver what it was called on as written ({@code self}, {@code this}, {@code os.path},
+   *     {@code json}), or null for a bare call
+   * @param line absolute file line of the call
+   */
+  public record Call(String name, @Nullable String receiver, int line) {}
+
+  /**
+   * A side-effect candidate.
+   *
+   * @param detail what was touched, as written: {@code open}, {@code self.count}, {@code os.environ}
+   */
+  public record SideEffect(SideEffectKind kind, String detail, int line) {}
+
+  /** Absolute file lines, inclusive. */
+  public record LineRange(int start, int end) {}
+}
