@@ -3,11 +3,11 @@ package io.codegloss.bench;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.DbSettings;
-import io.codegloss.core.enrich.RetryPolicy;
-import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.store.RetryPolicy;
+import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
 import io.codegloss.scheduler.plan.BatchPlanner;
@@ -122,7 +122,7 @@ final class Runner {
               db,
               enqueuer,
               s.intValue("CODEGLOSS_LOST_JOB_SECONDS", 120, 10, 86_400),
-              new SpanFailures(RetryPolicy.fromSettings(s)));
+              new SpanFailureTable(RetryPolicy.fromSettings(s)));
       long repo = repoId;
       WorkerProcess.ServerTiming timing = Wiring.timing(s);
       try (Fleet fleet = startFleet(spec, ctx, s, db, fresh);

@@ -6,14 +6,16 @@ import io.codegloss.core.db.Databases;
 import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.core.enrich.EnrichmentSchema;
-import io.codegloss.core.enrich.RetryPolicy;
-import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.report.QueueHealth;
 import io.codegloss.core.report.StatsQuery;
+import io.codegloss.core.store.LlmCallTable;
+import io.codegloss.core.store.RetryPolicy;
+import io.codegloss.core.store.SpanFailureTable;
+import io.codegloss.core.store.SpanStates;
 import io.codegloss.dashboard.DashboardServer;
 import io.codegloss.dashboard.DashboardSettings;
 import io.codegloss.migrations.DbMigrations;
@@ -38,8 +40,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -351,7 +351,7 @@ final class Commands {
             db,
             enqueuer,
             s.intValue("CODEGLOSS_LOST_JOB_SECONDS", 120, 10, 86_400),
-            new SpanFailures(RetryPolicy.fromSettings(s))),
+            new SpanFailureTable(RetryPolicy.fromSettings(s))),
         root -> indexer.index(root).repoId(),
         schedulerOptions(s, jobrunrPort));
   }
@@ -578,32 +578,14 @@ final class Commands {
     return db.withConnection(
         c -> {
           Map<String, Object> m = new LinkedHashMap<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select"
-                      + " (select count(*) from spans s join repositories r on r.id = s.repo_id"
-                      + "   where s.repo_id = ? and exists (select 1 from enrichments e where e.span_id = s.id"
-                      + "   and e.span_hash = s.content_hash and e.generation >= r.generation)),"
-                      + " (select count(*) from spans s join span_failures f on f.span_id = s.id"
-                      + "   and f.span_hash = s.content_hash where s.repo_id = ?"
-                      + "   and not exists (select 1 from enrichments e where e.span_id = s.id"
-                      + "   and e.span_hash = s.content_hash)),"
-                      + " (select count(*) from spans where repo_id = ?),"
-                      + " count(l.id), coalesce(sum(l.prompt_tokens), 0), coalesce(sum(l.completion_tokens), 0)"
-                      + " from llm_calls l join jobs j on j.id = l.job_id where j.repo_id = ?")) {
-            for (int i = 1; i <= 4; i++) {
-              ps.setLong(i, repoId);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              m.put("spans_total", rs.getLong(3));
-              m.put("spans_enriched", rs.getLong(1));
-              m.put("spans_failed", rs.getLong(2));
-              m.put("calls", rs.getLong(4));
-              m.put("prompt_tokens", rs.getLong(5));
-              m.put("completion_tokens", rs.getLong(6));
-            }
-          }
+          SpanStates.Counts states = SpanStates.counts(c, repoId);
+          LlmCallTable.RepoTotals calls = LlmCallTable.totalsOfRepository(c, repoId);
+          m.put("spans_total", states.spans());
+          m.put("spans_enriched", states.enriched());
+          m.put("spans_failed", states.failed());
+          m.put("calls", calls.calls());
+          m.put("prompt_tokens", calls.promptTokens());
+          m.put("completion_tokens", calls.completionTokens());
           m.put("wall_seconds", Math.round(wallSeconds * 10) / 10.0);
           return m;
         });
