@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codegloss.core.store.SpanStates;
 import io.codegloss.testing.TestDatabase;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,13 +68,10 @@ class SpanStateViewTest {
     assertThat(c.failed()).isEqualTo(1);
     assertThat(c.failedForGood()).isEqualTo(1);
     assertThat(c.unsettled()).isEqualTo(1);
-    assertThat(
-            testDb
-                .database()
-                .withConnection(
-                    cn -> SpanStates.plannable(cn, fx.count("select id from repositories"), 10)))
-        .extracting(SpanStates.Plannable::symbol)
-        .containsExactly("User");
+    long repoId = fx.count("select id from repositories");
+    List<SpanStates.Plannable> plannable =
+        testDb.database().withConnection(cn -> SpanStates.plannable(cn, repoId, 10));
+    assertThat(plannable).extracting(SpanStates.Plannable::symbol).containsExactly("User");
   }
 
   @Test
