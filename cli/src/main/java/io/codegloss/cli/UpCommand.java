@@ -4,6 +4,7 @@ import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.store.JobTable;
 import io.codegloss.dashboard.DashboardServer;
 import io.codegloss.dashboard.DashboardSettings;
 import io.codegloss.scheduler.index.IndexReport;
@@ -15,8 +16,6 @@ import io.codegloss.worker.job.WorkerProcess;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -160,18 +159,7 @@ final class UpCommand {
   }
 
   static long liveJobs(Database db, long repoId) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select count(*) from jobs where repo_id = ? and status in ('enqueued', 'processing')")) {
-            ps.setLong(1, repoId);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          }
-        });
+    return db.withConnection(c -> JobTable.countLive(c, repoId));
   }
 
   static String progressLine(Database db, long repoId) {
