@@ -359,17 +359,7 @@ public final class SpanTable {
         ps.setLong(p++, repoId);
         ps.setLong(p++, w.fileId());
         ps.setString(p++, w.language());
-        ps.setString(p++, w.kind().dbName());
-        ps.setString(p++, w.nodeType());
-        ps.setString(p++, w.name());
-        ps.setString(p++, w.symbol());
-        setNullableLong(ps, p++, w.parentId());
-        ps.setInt(p++, w.startLine());
-        ps.setInt(p++, w.endLine());
-        ps.setInt(p++, w.startByte());
-        ps.setInt(p++, w.endByte());
-        ps.setString(p++, w.signature());
-        ps.setString(p++, w.docHint());
+        p = bindShape(ps, p, w);
         ps.setString(p++, w.code());
         ps.setString(p++, w.contentHash());
         ps.setInt(p, w.tokenEstimate() == null ? 0 : w.tokenEstimate());
@@ -394,17 +384,7 @@ public final class SpanTable {
       for (Write w : spans) {
         int p = 1;
         ps.setLong(p++, w.fileId());
-        ps.setString(p++, w.kind().dbName());
-        ps.setString(p++, w.nodeType());
-        ps.setString(p++, w.name());
-        ps.setString(p++, w.symbol());
-        setNullableLong(ps, p++, w.parentId());
-        ps.setInt(p++, w.startLine());
-        ps.setInt(p++, w.endLine());
-        ps.setInt(p++, w.startByte());
-        ps.setInt(p++, w.endByte());
-        ps.setString(p++, w.signature());
-        ps.setString(p++, w.docHint());
+        p = bindShape(ps, p, w);
         ps.setString(p++, w.code());
         ps.setString(p++, w.contentHash());
         if (w.tokenEstimate() == null) {
@@ -418,6 +398,25 @@ public final class SpanTable {
       }
       ps.executeBatch();
     }
+  }
+
+  /**
+   * Binds kind, node type, name, symbol, parent, lines, bytes, signature and doc hint from {@code
+   * p} on, in that order (insert and update list these columns alike); returns the next index.
+   */
+  private static int bindShape(PreparedStatement ps, int p, Write w) throws SQLException {
+    ps.setString(p++, w.kind().dbName());
+    ps.setString(p++, w.nodeType());
+    ps.setString(p++, w.name());
+    ps.setString(p++, w.symbol());
+    setNullableLong(ps, p++, w.parentId());
+    ps.setInt(p++, w.startLine());
+    ps.setInt(p++, w.endLine());
+    ps.setInt(p++, w.startByte());
+    ps.setInt(p++, w.endByte());
+    ps.setString(p++, w.signature());
+    ps.setString(p++, w.docHint());
+    return p;
   }
 
   public static void delete(Connection c, Collection<Long> spanIds) throws SQLException {
