@@ -3,6 +3,7 @@ package io.codegloss.scheduler.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codegloss.scheduler.plan.ContextSpans.ContextSpan;
+import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -14,16 +15,16 @@ class ContextSpansTest {
   private static final int PROMPT = 1;
 
   private TestDatabase testDb;
-  private SpanRows rows;
+  private Seed seed;
   private long repo;
   private long file;
 
   @BeforeEach
   void setUp() {
     testDb = TestDatabase.fresh();
-    rows = new SpanRows(testDb.database());
-    repo = rows.repository("/src/shop");
-    file = rows.file(repo, "src/user.py", "python");
+    seed = Seed.into(testDb);
+    repo = seed.repo("/src/shop").repoId();
+    file = seed.file("src/user.py").fileId();
   }
 
   @AfterEach
@@ -40,33 +41,29 @@ class ContextSpansTest {
     return testDb.database().withConnection(c -> ContextSpans.forBatch(c, batch, limit));
   }
 
+  private long method(
+      String symbol, long parent, int start, int end, int tokens, String signature) {
+    return seed.span(
+            symbol, s -> s.parent(parent).lines(start, end).tokens(tokens).signature(signature))
+        .spanId();
+  }
+
   @Test
   void aSingleEditedMethodSeesItsFormerBatchMatesNearestFirstWithTheirSummaries() {
-    long user = rows.span(repo, file, "class", "User", null, 1, 40, 300, "class User:");
-    long getter =
-        rows.span(repo, file, "method", "User.get_email", user, 2, 4, 20, "def get_email(self):");
-    long setter =
-        rows.span(
-            repo, file, "method", "User.set_email", user, 6, 9, 30, "def set_email(self, email):");
-    long validator =
-        rows.span(
-            repo,
-            file,
-            "method",
-            "User.validate_email",
-            user,
-            11,
-            20,
-            60,
-            "def validate_email(self):");
-    long far =
-        rows.span(repo, file, "method", "User.far_away", user, 30, 40, 60, "def far_away(self):");
-    long helper = rows.span(repo, file, "function", "helper", null, 42, 45, 20, "def helper():");
+    long user =
+        seed.span("User", s -> s.kind("class").lines(1, 40).tokens(300).signature("class User:"))
+            .spanId();
+    long getter = method("User.get_email", user, 2, 4, 20, "def get_email(self):");
+    long setter = method("User.set_email", user, 6, 9, 30, "def set_email(self, email):");
+    long validator = method("User.validate_email", user, 11, 20, 60, "def validate_email(self):");
+    long far = method("User.far_away", user, 30, 40, 60, "def far_away(self):");
+    long helper =
+        seed.span("helper", s -> s.lines(42, 45).tokens(20).signature("def helper():")).spanId();
     for (long id : List.of(user, getter, validator, far, helper)) {
-      rows.enrichment(id, "gemma3:270m", PROMPT, 1, "summary of " + id, null);
+      seed.enrichment(id, e -> e.promptVersion(PROMPT).summary("summary of " + id));
     }
-    rows.enrichment(setter, "gemma3:270m", PROMPT, 1, "old summary", null);
-    rows.edit(setter); // only the setter is pending now, alone
+    seed.enrichment(setter, e -> e.promptVersion(PROMPT).summary("old summary"));
+    seed.editSpan(setter); // only the setter is pending now, alone
 
     List<ContextSpan> context = contextOfPendingBatch(0, 4);
 
@@ -80,15 +77,15 @@ class ContextSpansTest {
 
   @Test
   void theLimitCapsTheNeighboursAndOtherFilesNeverAppear() {
-    long otherFile = rows.file(repo, "src/other.py", "python");
-    rows.span(repo, otherFile, "function", "nearby_elsewhere", null, 1, 3, 10, null);
-    rows.span(repo, file, "function", "a", null, 1, 3, 10, null);
-    rows.span(repo, file, "function", "b", null, 5, 7, 10, null);
-    long c = rows.span(repo, file, "function", "c", null, 9, 11, 10, null);
-    rows.span(repo, file, "function", "d", null, 13, 15, 10, null);
-    long e = rows.span(repo, file, "function", "e", null, 17, 19, 10, null);
-    rows.enrichment(c, "m", PROMPT, 1, "done", null);
-    rows.enrichment(e, "m", PROMPT, 1, "done", null);
+    seed.file("src/other.py").span("nearby_elsewhere", s -> s.lines(1, 3).tokens(10));
+    seed.inFile(file);
+    seed.span("a", s -> s.lines(1, 3).tokens(10));
+    seed.span("b", s -> s.lines(5, 7).tokens(10));
+    long c = seed.span("c", s -> s.lines(9, 11).tokens(10)).spanId();
+    seed.span("d", s -> s.lines(13, 15).tokens(10));
+    long e = seed.span("e", s -> s.lines(17, 19).tokens(10)).spanId();
+    seed.enrichment(c, en -> en.promptVersion(PROMPT).summary("done"));
+    seed.enrichment(e, en -> en.promptVersion(PROMPT).summary("done"));
 
     // batch 0 is src/other.py; batch 1 is a, b, d of src/user.py, with c inside and e after it
     List<ContextSpan> context = contextOfPendingBatch(1, 1);
@@ -98,9 +95,10 @@ class ContextSpansTest {
 
   @Test
   void aNeighbourWithoutSignatureShowsItsFirstLineAndOneWithStaleSummaryShowsNone() {
-    long a = rows.span(repo, file, "function", "a", null, 1, 3, 10, null);
-    rows.span(repo, file, "function", "b", null, 30, 33, 10, null);
-    rows.enrichment(a, "m", PROMPT, 1, "summary of old code", "hash-of-old-code");
+    long a = seed.span("a", s -> s.lines(1, 3).tokens(10)).spanId();
+    seed.span("b", s -> s.lines(30, 33).tokens(10));
+    seed.enrichment(
+        a, e -> e.promptVersion(PROMPT).summary("summary of old code").hash("hash-of-old-code"));
     List<PlannedBatch> plan =
         new BatchPlanner(new PlanSettings(false, 2000, 100, 1, 200))
             .plan(
