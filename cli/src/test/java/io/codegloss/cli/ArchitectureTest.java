@@ -26,13 +26,11 @@ import java.util.Arrays;
  * The module rules, checked over the production classes of every module (this module depends on all
  * the others, so all of them are on its test classpath).
  *
- * <p>Two rules are frozen ({@link FreezingArchRule}): the SQL rule, while SQL moves into the table
- * owners, and the package-cycle rule, for two cycles that predate it (dashboard and dashboard.view
- * share DashboardSettings; scheduler.index.walk builds scheduler.index's SkippedFile). The
- * violations that existed when a rule was written are listed in {@code
+ * <p>The SQL rule is frozen ({@link FreezingArchRule}) while SQL moves into the table owners: the
+ * violations that existed when it was written are listed in {@code
  * src/test/resources/archunit-frozen} and tolerated; a new one fails the build. When one is fixed,
  * ArchUnit removes it from that store by itself: commit the shrunk store. Never add lines to it by
- * hand; a rule whose store is empty can lose its {@code freeze}.
+ * hand; once the store is empty the rule can lose its {@code freeze}.
  */
 @AnalyzeClasses(packages = "io.codegloss", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -88,15 +86,25 @@ class ArchitectureTest {
   static final ArchRule noModuleDependsOnAnotherInACycle =
       slices().matching("io.codegloss.(*)..").namingSlices("module $1").should().beFreeOfCycles();
 
-  /** Frozen: two cycles predate the rule (see the class comment). */
+  /**
+   * Two cycles predate the rule and are let through edge by edge (a frozen cycle would break on any
+   * change to the classes along it): move DashboardSettings into dashboard.view, or what the view
+   * needs of it into a record there; move SkippedFile and SkipReason into scheduler.index.walk,
+   * which makes them. Then delete the two {@code ignoreDependency} lines.
+   */
   @ArchTest
   static final ArchRule noPackageDependsOnAnotherInACycle =
-      FreezingArchRule.freeze(
-          slices()
-              .matching("io.codegloss.(**)")
-              .namingSlices("package $1")
-              .should()
-              .beFreeOfCycles());
+      slices()
+          .matching("io.codegloss.(**)")
+          .namingSlices("package $1")
+          .should()
+          .beFreeOfCycles()
+          .ignoreDependency(
+              resideInAPackage("io.codegloss.dashboard.view"),
+              nameMatching("io\\.codegloss\\.dashboard\\.DashboardSettings"))
+          .ignoreDependency(
+              resideInAPackage("io.codegloss.scheduler.index.walk"),
+              nameMatching("io\\.codegloss\\.scheduler\\.index\\.(SkippedFile|SkipReason)"));
 
   // ------------------------------------------------------------------ (b) SQL only in its owner
 
