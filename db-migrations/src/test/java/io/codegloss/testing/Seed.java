@@ -52,7 +52,6 @@ public final class Seed {
   private @Nullable Long file;
   private @Nullable SpanRow span;
   private @Nullable UUID job;
-  private @Nullable Long call;
 
   private Seed(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -87,10 +86,6 @@ public final class Seed {
 
   public UUID jobId() {
     return current(job, "job");
-  }
-
-  public long callId() {
-    return current(call, "llm call");
   }
 
   /** Makes a repository created elsewhere (by the indexer, say) the current one. */
@@ -251,17 +246,14 @@ public final class Seed {
     update(
         "insert into enrichments (span_id, model, prompt_version, span_hash, schema_version,"
             + " generation, backend, mode, summary, payload, worker)"
-            + " select s.id, ?, ?, coalesce(?, s.content_hash), 1, coalesce(?, r.generation), ?,"
-            + " ?, ?, '{}'::jsonb, ?"
-            + " from spans s join repositories r on r.id = s.repo_id where s.id = ?",
+            + " select s.id, ?, ?, coalesce(?, s.content_hash), 1, r.generation, 'test', ?, ?,"
+            + " '{}'::jsonb, 'w1' from spans s join repositories r on r.id = s.repo_id"
+            + " where s.id = ?",
         e.model,
         e.promptVersion,
         new OrNull(e.hash, Types.VARCHAR),
-        new OrNull(e.generation, Types.INTEGER),
-        e.backend,
         e.mode,
         e.summary,
-        e.worker,
         spanId);
     return this;
   }
@@ -277,9 +269,8 @@ public final class Seed {
     update(
         "insert into span_failures (span_id, span_hash, attempts, last_error, next_attempt_at,"
             + " permanent, prompt_sha)"
-            + " select s.id, coalesce(?, s.content_hash), ?, ?, now() + make_interval(secs => ?),"
-            + " ?, ? from spans s where s.id = ?",
-        new OrNull(f.hash, Types.VARCHAR),
+            + " select s.id, s.content_hash, ?, ?, now() + make_interval(secs => ?), ?, ?"
+            + " from spans s where s.id = ?",
         f.attempts,
         f.error,
         f.dueInSeconds,
@@ -300,21 +291,20 @@ public final class Seed {
   public Seed job(Consumer<JobSpec> options) {
     JobSpec j = new JobSpec();
     options.accept(j);
-    UUID id = j.id != null ? j.id : UUID.randomUUID();
+    UUID id = UUID.randomUUID();
     long repoId = j.spans.isEmpty() ? repoId() : repoOfSpan(j.spans.keySet().iterator().next());
     update(
         "insert into jobs (id, repo_id, kind, tokens, span_tokens, status, attempts, last_error,"
-            + " worker, parent_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " worker) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         id,
         repoId,
         j.kind,
         j.tokens,
-        j.spanTokens != null ? j.spanTokens : j.tokens / 2,
+        j.tokens / 2,
         j.status,
         j.attempts,
         new OrNull(j.error, Types.VARCHAR),
-        new OrNull(j.worker, Types.VARCHAR),
-        new OrNull(j.parent, Types.OTHER));
+        new OrNull(j.worker, Types.VARCHAR));
     job = id;
     j.spans.forEach((spanId, ordinal) -> jobSpan(id, spanId, ordinal));
     return this;
@@ -347,18 +337,15 @@ public final class Seed {
     WorkerSpec w = new WorkerSpec();
     options.accept(w);
     update(
-        "insert into workers (name, host, max_tokens, concurrency, backend, model, version, state,"
-            + " current_jobs, last_heartbeat)"
-            + " values (?, ?, ?, ?, ?, ?, '0.1.0', ?, ?, now() - make_interval(secs => ?))",
+        "insert into workers (name, host, max_tokens, concurrency, backend, model, version,"
+            + " current_jobs) values (?, ?, ?, ?, ?, ?, '0.1.0', ?)",
         name,
         name + ".lan",
         w.maxTokens,
         w.concurrency,
         w.backend,
         w.model,
-        w.state,
-        w.currentJobs,
-        w.heartbeatSecondsAgo);
+        w.currentJobs);
     return this;
   }
 
@@ -381,25 +368,24 @@ public final class Seed {
     CallSpec c = new CallSpec();
     options.accept(c);
     int valid = c.valid != null ? c.valid : c.outcome.equals("ok") ? c.spans : 0;
-    call =
-        insert(
-            "insert into llm_calls (job_id, worker, backend, model, mode, span_count, items_valid,"
-                + " prompt_tokens, completion_tokens, wall_ms, outcome, error, created_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now() - make_interval(secs => ?))"
-                + " returning id",
-            new OrNull(c.job, Types.OTHER),
-            c.worker,
-            c.backend,
-            c.model,
-            c.mode,
-            c.spans,
-            valid,
-            c.promptTokens,
-            c.completionTokens,
-            c.wallMs,
-            c.outcome,
-            new OrNull(c.error, Types.VARCHAR),
-            c.secondsAgo);
+    insert(
+        "insert into llm_calls (job_id, worker, backend, model, mode, span_count, items_valid,"
+            + " prompt_tokens, completion_tokens, wall_ms, outcome, error, created_at)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now() - make_interval(secs => ?))"
+            + " returning id",
+        new OrNull(c.job, Types.OTHER),
+        c.worker,
+        c.backend,
+        c.model,
+        c.mode,
+        c.spans,
+        valid,
+        c.promptTokens,
+        c.completionTokens,
+        c.wallMs,
+        c.outcome,
+        new OrNull(c.error, Types.VARCHAR),
+        c.secondsAgo);
     return this;
   }
 
@@ -465,12 +451,9 @@ public final class Seed {
   public static final class EnrichmentSpec {
     private String model = "test-model";
     private int promptVersion = 1;
-    private @Nullable Integer generation;
     private @Nullable String hash;
-    private String backend = "test";
     private String mode = "single";
     private String summary = "summary";
-    private String worker = "w1";
 
     private EnrichmentSpec() {}
 
@@ -484,20 +467,9 @@ public final class Seed {
       return this;
     }
 
-    /** The repository generation it was written in; by default the current one. */
-    public EnrichmentSpec generation(int generation) {
-      this.generation = generation;
-      return this;
-    }
-
     /** The hash of the code it describes; by default the span's current hash. */
     public EnrichmentSpec hash(String spanHash) {
       this.hash = spanHash;
-      return this;
-    }
-
-    public EnrichmentSpec backend(String backend) {
-      this.backend = backend;
       return this;
     }
 
@@ -511,15 +483,9 @@ public final class Seed {
       this.summary = summary;
       return this;
     }
-
-    public EnrichmentSpec worker(String worker) {
-      this.worker = worker;
-      return this;
-    }
   }
 
   public static final class FailureSpec {
-    private @Nullable String hash;
     private int attempts = 1;
     private String error = "invalid JSON";
     private int dueInSeconds = 300;
@@ -527,12 +493,6 @@ public final class Seed {
     private @Nullable String promptSha;
 
     private FailureSpec() {}
-
-    /** The hash of the code that failed; by default the span's current hash. */
-    public FailureSpec hash(String spanHash) {
-      this.hash = spanHash;
-      return this;
-    }
 
     public FailureSpec attempts(int attempts) {
       this.attempts = attempts;
@@ -550,14 +510,10 @@ public final class Seed {
       return this;
     }
 
-    public FailureSpec permanent(boolean permanent) {
-      this.permanent = permanent;
-      return this;
-    }
-
     /** A failure for good: never tried again for the same code. */
     public FailureSpec permanent() {
-      return permanent(true);
+      this.permanent = true;
+      return this;
     }
 
     /** The fingerprint of the prompt that was answered invalidly. */
@@ -568,23 +524,15 @@ public final class Seed {
   }
 
   public static final class JobSpec {
-    private @Nullable UUID id;
     private String kind = "batch";
     private String status = "enqueued";
     private int tokens = 1000;
-    private @Nullable Integer spanTokens;
     private int attempts;
     private @Nullable String error;
     private @Nullable String worker;
-    private @Nullable UUID parent;
     private final Map<Long, Integer> spans = new LinkedHashMap<>();
 
     private JobSpec() {}
-
-    public JobSpec id(UUID id) {
-      this.id = id;
-      return this;
-    }
 
     /** {@code batch} or {@code single}. */
     public JobSpec kind(String kind) {
@@ -604,11 +552,6 @@ public final class Seed {
       return this;
     }
 
-    public JobSpec spanTokens(int spanTokens) {
-      this.spanTokens = spanTokens;
-      return this;
-    }
-
     /** Failed for good after {@code attempts} with {@code error}. */
     public JobSpec failed(String error, int attempts) {
       this.status = "failed";
@@ -621,17 +564,6 @@ public final class Seed {
     public JobSpec processingOn(String worker) {
       this.status = "processing";
       this.worker = worker;
-      return this;
-    }
-
-    public JobSpec error(String lastError) {
-      this.error = lastError;
-      return this;
-    }
-
-    /** The batch this single-span job was split from. */
-    public JobSpec parent(UUID batch) {
-      this.parent = batch;
       return this;
     }
 
@@ -649,9 +581,7 @@ public final class Seed {
     private int concurrency = 1;
     private String backend = "llama";
     private String model = "test-model";
-    private String state = "running";
     private int currentJobs;
-    private int heartbeatSecondsAgo;
 
     private WorkerSpec() {}
 
@@ -675,19 +605,8 @@ public final class Seed {
       return this;
     }
 
-    /** running, draining or stopped. */
-    public WorkerSpec state(String state) {
-      this.state = state;
-      return this;
-    }
-
     public WorkerSpec currentJobs(int currentJobs) {
       this.currentJobs = currentJobs;
-      return this;
-    }
-
-    public WorkerSpec heartbeatSecondsAgo(int seconds) {
-      this.heartbeatSecondsAgo = seconds;
       return this;
     }
   }
