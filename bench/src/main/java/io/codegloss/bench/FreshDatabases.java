@@ -1,5 +1,6 @@
 package io.codegloss.bench;
 
+import io.codegloss.core.db.AdminSql;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.EmbeddedPostgres;
@@ -10,14 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,16 +129,8 @@ final class FreshDatabases implements AutoCloseable {
   }
 
   private void execute(String sql) {
-    Properties props = new Properties();
-    if (user != null) {
-      props.setProperty("user", user);
-    }
-    if (password != null) {
-      props.setProperty("password", password);
-    }
-    try (Connection c = DriverManager.getConnection(adminUrl, props);
-        Statement st = c.createStatement()) {
-      st.execute(sql);
+    try {
+      AdminSql.execute(adminUrl, user, password, sql);
     } catch (SQLException e) {
       throw new PermanentException(
           "bench: '"

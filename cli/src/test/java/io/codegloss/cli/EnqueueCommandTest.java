@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.codegloss.core.db.Database;
+import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,21 +31,13 @@ class EnqueueCommandTest {
       assertThat(first.code()).as(first.err()).isZero();
       long spans = count(db, "select count(*) from spans");
       // every span failed for good (as on a model whose answers are all refused)
-      db.inTransaction(
-          (Database.TxAction)
-              c -> {
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "insert into span_failures (span_id, span_hash, attempts, last_error,"
-                            + " next_attempt_at, permanent) select id, content_hash, 8,"
-                            + " 'refused', now(), true from spans")) {
-                  ps.executeUpdate();
-                }
-                try (PreparedStatement ps =
-                    c.prepareStatement("update jobs set status = 'failed'")) {
-                  ps.executeUpdate();
-                }
-              });
+      Seed seed = Seed.into(t);
+      for (Object span : column(db, "select id from spans")) {
+        seed.failure((Long) span, f -> f.attempts(8).error("refused").dueInSeconds(0).permanent());
+      }
+      for (Object job : column(db, "select id from jobs")) {
+        seed.jobStatus((UUID) job, "failed");
+      }
 
       E2e.Result again = E2e.run(env, "enqueue", repo.toString(), "--json");
       assertThat(Printer.JSON.readTree(again.out()).path("result").path("pending_spans").asLong())
@@ -60,5 +57,19 @@ class EnqueueCommandTest {
                   + json.path("result").path("singles").asLong());
       assertThat(count(db, "select count(*) from span_failures where permanent")).isZero();
     }
+  }
+
+  private static List<Object> column(Database db, String sql) {
+    return db.withConnection(
+        c -> {
+          List<Object> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getObject(1));
+            }
+          }
+          return out;
+        });
   }
 }

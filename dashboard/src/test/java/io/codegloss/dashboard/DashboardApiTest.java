@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -27,7 +28,7 @@ class DashboardApiTest {
 
   private TestDatabase testDb;
   private Database db;
-  private ClusterState cluster;
+  private Seed seed;
   private DashboardServer server;
   private Http http;
 
@@ -35,7 +36,7 @@ class DashboardApiTest {
   void start() {
     testDb = TestDatabase.fresh();
     db = testDb.database();
-    cluster = new ClusterState(db);
+    seed = Seed.into(testDb);
     server =
         new DashboardServer(
                 db, new DashboardSettings(0, 45, "http://jobrunr.test:8000", 1, null, null))
@@ -51,16 +52,16 @@ class DashboardApiTest {
 
   @Test
   void theQueueCountsJobsPerRepositoryKindAndState() {
-    long app = cluster.repository("app");
-    long lib = cluster.repository("lib");
-    cluster.job(app, "batch", "enqueued", 1000);
-    cluster.job(app, "batch", "enqueued", 1200);
-    cluster.job(app, "batch", "processing", 900);
-    cluster.job(app, "batch", "split", 1500);
-    cluster.job(app, "single", "enqueued", 300);
-    cluster.job(app, "single", "failed", 300);
-    cluster.job(lib, "batch", "succeeded", 800);
-    cluster.job(lib, "batch", "partial", 800);
+    long app = seed.repo("/srv/app").repoId();
+    long lib = seed.repo("/srv/lib").repoId();
+    seed.inRepo(app).job("batch", "enqueued", 1000);
+    seed.inRepo(app).job("batch", "enqueued", 1200);
+    seed.inRepo(app).job("batch", "processing", 900);
+    seed.inRepo(app).job("batch", "split", 1500);
+    seed.inRepo(app).job("single", "enqueued", 300);
+    seed.inRepo(app).job("single", "failed", 300);
+    seed.inRepo(lib).job("batch", "succeeded", 800);
+    seed.inRepo(lib).job("batch", "partial", 800);
 
     JsonNode q = http.json("/api/queue");
 
@@ -80,21 +81,24 @@ class DashboardApiTest {
 
   @Test
   void enqueuedJobsBiggerThanEveryLiveWorkerAreCountedAsTooLarge() {
-    long app = cluster.repository("app");
-    cluster.job(app, "batch", "enqueued", 3000);
-    cluster.job(app, "batch", "enqueued", 6000);
-    cluster.job(app, "batch", "enqueued", 20000);
-    cluster.job(app, "batch", "processing", 20000);
-    cluster.worker("small", 4096, 1, "llama", "gemma3-270m", 0);
-    cluster.worker("large", 16384, 2, "ollama", "qwen2.5-coder", 0);
-    cluster.worker("huge-but-dead", 65536, 4, "ollama", "qwen2.5-coder", 0);
-    cluster.heartbeat("huge-but-dead", 120);
+    long app = seed.repo("/srv/app").repoId();
+    seed.inRepo(app).job("batch", "enqueued", 3000);
+    seed.inRepo(app).job("batch", "enqueued", 6000);
+    seed.inRepo(app).job("batch", "enqueued", 20000);
+    seed.inRepo(app).job("batch", "processing", 20000);
+    seed.worker("small", w -> w.maxTokens(4096).model("gemma3-270m"));
+    seed.worker(
+        "large", w -> w.maxTokens(16384).concurrency(2).backend("ollama").model("qwen2.5-coder"));
+    seed.worker(
+        "huge-but-dead",
+        w -> w.maxTokens(65536).concurrency(4).backend("ollama").model("qwen2.5-coder"));
+    seed.heartbeat("huge-but-dead", 120);
 
     JsonNode q = http.json("/api/queue");
     assertThat(q.get("maxLiveWorkerTokens").asInt()).isEqualTo(16384);
     assertThat(q.at("/batch/tooLarge").asLong()).isEqualTo(1);
 
-    cluster.heartbeat("large", 120);
+    seed.heartbeat("large", 120);
     JsonNode afterLargeDied = http.json("/api/queue");
     assertThat(afterLargeDied.get("maxLiveWorkerTokens").asInt()).isEqualTo(4096);
     assertThat(afterLargeDied.at("/batch/tooLarge").asLong()).isEqualTo(2);
@@ -102,19 +106,19 @@ class DashboardApiTest {
 
   @Test
   void progressCountsOnlySpansWhoseEnrichmentMatchesTheirCurrentCode() {
-    long app = cluster.repository("app");
-    long file = cluster.file(app, "src/util.py");
-    long a = cluster.span(app, file, "parse_json", 1);
-    long b = cluster.span(app, file, "validate_json", 20);
-    long c = cluster.span(app, file, "load_config", 40);
-    cluster.span(app, file, "main", 60);
-    cluster.enrich(a, "batch");
-    cluster.enrich(b, "batch");
-    cluster.enrich(c, "single");
+    long app = seed.repo("/srv/app").repoId();
+    long file = seed.inRepo(app).file("src/util.py").fileId();
+    long a = seed.inFile(file).span("parse_json", 1, 10).spanId();
+    long b = seed.inFile(file).span("validate_json", 20, 29).spanId();
+    long c = seed.inFile(file).span("load_config", 40, 49).spanId();
+    seed.inFile(file).span("main", 60, 69);
+    seed.enrichment(a, e -> e.mode("batch"));
+    seed.enrichment(b, e -> e.mode("batch"));
+    seed.enrichment(c, e -> e.mode("single"));
 
     assertThat(http.json("/api/summary").get("progress").asDouble()).isCloseTo(0.75, within(1e-9));
 
-    cluster.editSpan(c);
+    seed.editSpan(c);
 
     JsonNode summary = http.json("/api/summary");
     assertThat(summary.get("enrichedSpans").asLong()).isEqualTo(2);
@@ -125,10 +129,20 @@ class DashboardApiTest {
 
   @Test
   void throughputIsBucketedPerMinuteOverallAndPerWorkerAndModel() {
-    cluster.llmCall(null, "small", "gemma3-270m", "batch", 5, 5, 900, 600, 8000, "ok", null, 0);
-    cluster.llmCall(null, "large", "qwen", "batch", 4, 4, 1000, 200, 3000, "ok", null, 1);
-    cluster.llmCall(null, "large", "qwen", "single", 1, 1, 300, 300, 1000, "ok", null, 600);
-    cluster.llmCall(null, "large", "qwen", "single", 1, 1, 300, 300, 1000, "ok", null, 7200);
+    seed.call(
+        call -> call.worker("small").model("gemma3-270m").batch(5).tokens(900, 600).wallMs(8000));
+    seed.call(
+        call ->
+            call.worker("large")
+                .model("qwen")
+                .batch(4)
+                .tokens(1000, 200)
+                .wallMs(3000)
+                .secondsAgo(1));
+    seed.call(
+        call -> call.worker("large").model("qwen").tokens(300, 300).wallMs(1000).secondsAgo(600));
+    seed.call(
+        call -> call.worker("large").model("qwen").tokens(300, 300).wallMs(1000).secondsAgo(7200));
 
     JsonNode t = http.json("/api/throughput?minutes=60");
 
@@ -155,12 +169,21 @@ class DashboardApiTest {
   @Test
   void savingsCompareWhatASpanCostsInBatchAndInSingleMode() {
     // 2 batch calls enrich 10 spans; 4 single calls (one failed) enrich 3 spans.
-    cluster.llmCall(null, "w", "m", "batch", 5, 5, 1500, 900, 6000, "ok", null, 10);
-    cluster.llmCall(null, "w", "m", "batch", 5, 5, 1500, 900, 6000, "ok", null, 10);
-    cluster.llmCall(null, "w", "m", "single", 1, 1, 400, 200, 3000, "ok", null, 10);
-    cluster.llmCall(null, "w", "m", "single", 1, 1, 400, 200, 3000, "ok", null, 10);
-    cluster.llmCall(null, "w", "m", "single", 1, 1, 400, 200, 3000, "ok", null, 10);
-    cluster.llmCall(null, "w", "m", "single", 1, 0, 400, 0, 3000, "error", "timeout", 10);
+    seed.call(
+        call -> call.worker("w").model("m").batch(5).tokens(1500, 900).wallMs(6000).secondsAgo(10));
+    seed.call(
+        call -> call.worker("w").model("m").batch(5).tokens(1500, 900).wallMs(6000).secondsAgo(10));
+    seed.call(call -> call.worker("w").model("m").tokens(400, 200).wallMs(3000).secondsAgo(10));
+    seed.call(call -> call.worker("w").model("m").tokens(400, 200).wallMs(3000).secondsAgo(10));
+    seed.call(call -> call.worker("w").model("m").tokens(400, 200).wallMs(3000).secondsAgo(10));
+    seed.call(
+        call ->
+            call.worker("w")
+                .model("m")
+                .tokens(400, 0)
+                .wallMs(3000)
+                .failed("timeout")
+                .secondsAgo(10));
 
     JsonNode s = http.json("/api/savings");
 
@@ -179,18 +202,33 @@ class DashboardApiTest {
 
   @Test
   void failuresShowTheErrorAndLinkToTheJobRunrJobPage() {
-    long app = cluster.repository("app");
-    long file = cluster.file(app, "src/util.py");
-    long span = cluster.span(app, file, "User.set_email", 10);
-    UUID batch = cluster.job(app, "batch", "split", 1500);
-    cluster.jobSpan(batch, span, 1);
-    UUID single = cluster.job(app, "single", "enqueued", 400);
-    cluster.jobSpan(single, span, 1);
-    cluster.failJob(single, "context overflow: 5000 > 4096 tokens");
-    cluster.llmCall(
-        batch, "w1", "m", "batch", 3, 2, 900, 300, 4000, "partial", "item 3 invalid", 5);
-    cluster.llmCall(null, "w1", "m", "single", 1, 1, 90, 30, 400, "ok", null, 5);
-    cluster.spanFailure(span, 2, "summary_120w has 180 words", false);
+    long app = seed.repo("/srv/app").repoId();
+    long file = seed.inRepo(app).file("src/util.py").fileId();
+    long span = seed.inFile(file).span("User.set_email", 10, 19).spanId();
+    UUID batch = seed.inRepo(app).job("batch", "split", 1500).jobId();
+    seed.jobSpan(batch, span, 1);
+    UUID single =
+        seed.job(
+                j ->
+                    j.kind("single")
+                        .tokens(400)
+                        .failed("context overflow: 5000 > 4096 tokens", 3)
+                        .spans(span))
+            .jobId();
+    seed.call(
+        call ->
+            call.job(batch)
+                .worker("w1")
+                .model("m")
+                .batch(3)
+                .valid(2)
+                .tokens(900, 300)
+                .wallMs(4000)
+                .outcome("partial")
+                .error("item 3 invalid")
+                .secondsAgo(5));
+    seed.call(call -> call.worker("w1").model("m").tokens(90, 30).wallMs(400).secondsAgo(5));
+    seed.failure(span, f -> f.attempts(2).error("summary_120w has 180 words"));
 
     JsonNode f = http.json("/api/failures");
 
@@ -207,16 +245,17 @@ class DashboardApiTest {
 
   @Test
   void aWorkerSilentLongerThanTheDeadThresholdIsDeadAndAStoppedOneIsStopped() {
-    cluster.worker("cpu-1", 4096, 1, "llama", "gemma3-270m", 1);
-    cluster.worker("gpu-1", 16384, 2, "ollama", "qwen", 2);
-    cluster.worker("old", 2048, 1, "llama", "gemma3-270m", 0);
-    cluster.worker("gone", 2048, 1, "llama", "gemma3-270m", 0);
-    cluster.workerState("old", "stopped");
-    cluster.heartbeat("gpu-1", 46);
-    cluster.heartbeat("gone", 7200);
-    long app = cluster.repository("app");
-    UUID held = cluster.job(app, "batch", "enqueued", 900);
-    cluster.assign(held, "cpu-1");
+    seed.worker("cpu-1", w -> w.maxTokens(4096).model("gemma3-270m").currentJobs(1));
+    seed.worker(
+        "gpu-1",
+        w -> w.maxTokens(16384).concurrency(2).backend("ollama").model("qwen").currentJobs(2));
+    seed.worker("old", w -> w.maxTokens(2048).model("gemma3-270m"));
+    seed.worker("gone", w -> w.maxTokens(2048).model("gemma3-270m"));
+    seed.workerState("old", "stopped");
+    seed.heartbeat("gpu-1", 46);
+    seed.heartbeat("gone", 7200);
+    long app = seed.repo("/srv/app").repoId();
+    UUID held = seed.inRepo(app).job(j -> j.tokens(900).processingOn("cpu-1")).jobId();
 
     JsonNode w = http.json("/api/workers");
 
@@ -245,7 +284,7 @@ class DashboardApiTest {
       JsonNode first = json.readTree(nextSnapshot(in));
       assertThat(first.at("/summary/repositories").asLong()).isZero();
 
-      cluster.repository("fresh");
+      seed.repo("/srv/fresh");
 
       CompletableFuture<Long> seen =
           CompletableFuture.supplyAsync(
@@ -268,8 +307,8 @@ class DashboardApiTest {
 
   @Test
   void theDashboardOffersNoWayToChangeAnything() {
-    long app = cluster.repository("app");
-    cluster.job(app, "batch", "failed", 1000);
+    long app = seed.repo("/srv/app").repoId();
+    seed.inRepo(app).job("batch", "failed", 1000);
 
     for (String path : List.of("/api/queue", "/api/failures", "/api/workers", "/api/jobs/retry")) {
       assertThat(http.post(path).statusCode()).as(path).isIn(404, 405);

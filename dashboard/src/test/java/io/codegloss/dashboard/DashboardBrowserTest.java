@@ -3,6 +3,7 @@ package io.codegloss.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codegloss.core.db.Database;
+import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class DashboardBrowserTest {
   private WebDriver browser;
   private TestDatabase testDb;
   private Database db;
-  private ClusterState cluster;
+  private Seed seed;
   private final List<DashboardServer> servers = new ArrayList<>();
 
   @BeforeAll
@@ -48,7 +49,7 @@ class DashboardBrowserTest {
   void freshSystem() {
     testDb = TestDatabase.fresh();
     db = testDb.database();
-    cluster = new ClusterState(db);
+    seed = Seed.into(testDb);
   }
 
   @AfterEach
@@ -141,32 +142,32 @@ class DashboardBrowserTest {
     DashboardPage page = dashboard(null, null).open();
     assertThat(page.workerNames()).isEmpty();
 
-    cluster.worker("spare-box", 4096, 1, "llama", "gemma3-270m", 0);
+    seed.worker("spare-box", w -> w.maxTokens(4096).model("gemma3-270m"));
     page.awaitWorkerStatus("spare-box", "alive");
     assertThat(page.workerRow("spare-box")).contains("spare-box.lan").contains("4,096");
 
-    cluster.heartbeat("spare-box", 46);
+    seed.heartbeat("spare-box", 46);
     page.awaitWorkerStatus("spare-box", "dead");
     assertThat(page.summary("workers")).isEqualTo("0 (1 dead)");
 
-    cluster.heartbeat("spare-box", 2 * 3600);
+    seed.heartbeat("spare-box", 2 * 3600);
     page.awaitWorkerGone("spare-box");
     assertThat(browser.getCurrentUrl()).as("no reload happened").endsWith("/");
   }
 
   @Test
   void newWorkShowsUpWithoutReloadingThePage() {
-    long repo = cluster.repository("acme-api");
-    cluster.job(repo, "batch", "enqueued", 1500);
+    long repo = seed.repo("/srv/acme-api").repoId();
+    seed.inRepo(repo).job("batch", "enqueued", 1500);
     DashboardPage page = dashboard(null, null).open();
     assertThat(page.queueCount("acme-api", "batch", "enqueued")).isEqualTo(1);
     Object marker =
         ((org.openqa.selenium.JavascriptExecutor) browser)
             .executeScript("window.__sameDocument = 42; return window.__sameDocument;");
 
-    cluster.job(repo, "batch", "enqueued", 1500);
-    cluster.job(repo, "batch", "processing", 1500);
-    cluster.llmCall(null, "w", "m", "batch", 4, 4, 900, 400, 5000, "ok", null, 0);
+    seed.inRepo(repo).job("batch", "enqueued", 1500);
+    seed.inRepo(repo).job("batch", "processing", 1500);
+    seed.call(call -> call.worker("w").model("m").batch(4).tokens(900, 400).wallMs(5000));
 
     page.await("two enqueued jobs", p -> p.queueCount("acme-api", "batch", "enqueued") == 2);
     page.await("a point in the chart", p -> p.chartPointsWithData("spans") == 1);
@@ -179,8 +180,8 @@ class DashboardBrowserTest {
 
   @Test
   void withAPasswordABrowserWithoutItSeesNoDashboardAndOneWithItSeesItLive() {
-    long repo = cluster.repository("secret-repo");
-    cluster.job(repo, "batch", "enqueued", 1000);
+    long repo = seed.repo("/srv/secret-repo").repoId();
+    seed.inRepo(repo).job("batch", "enqueued", 1000);
     DashboardPage withPassword = dashboard("ops", "s3cret-Pa55");
     int port = servers.get(0).port();
 
@@ -192,7 +193,7 @@ class DashboardBrowserTest {
 
     withPassword.open();
     assertThat(withPassword.queueCount("secret-repo", "batch", "enqueued")).isEqualTo(1);
-    cluster.job(repo, "batch", "enqueued", 1000);
+    seed.inRepo(repo).job("batch", "enqueued", 1000);
     withPassword.await(
         "the event stream to deliver behind basic auth",
         p -> p.queueCount("secret-repo", "batch", "enqueued") == 2);
@@ -203,115 +204,120 @@ class DashboardBrowserTest {
 
   /** What a scheduler, three workers and an hour of LLM calls leave in the database. */
   private RunningSystem populateRunningSystem() {
-    long api = cluster.repository("acme-api");
-    long tools = cluster.repository("tools");
-    long apiFile = cluster.file(api, "src/users/models.py");
-    long toolsFile = cluster.file(tools, "bin/release.py");
+    long api = seed.repo("/srv/acme-api").repoId();
+    long tools = seed.repo("/srv/tools").repoId();
+    long apiFile = seed.inRepo(api).file("src/users/models.py").fileId();
+    long toolsFile = seed.inRepo(tools).file("bin/release.py").fileId();
     List<Long> apiSpans = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       apiSpans.add(
-          cluster.span(api, apiFile, i == 11 ? "User.validate_email" : "User.m" + i, 1 + 12 * i));
+          seed.inFile(apiFile)
+              .span(i == 11 ? "User.validate_email" : "User.m" + i, 1 + 12 * i, 10 + 12 * i)
+              .spanId());
     }
     for (int i = 0; i < 9; i++) {
-      cluster.enrich(apiSpans.get(i), i < 7 ? "batch" : "single");
+      String mode = i < 7 ? "batch" : "single";
+      seed.enrichment(apiSpans.get(i), e -> e.mode(mode));
     }
     for (int i = 0; i < 5; i++) {
-      long s = cluster.span(tools, toolsFile, "release_step_" + i, 1 + 12 * i);
+      long s = seed.inFile(toolsFile).span("release_step_" + i, 1 + 12 * i, 10 + 12 * i).spanId();
       if (i < 2) {
-        cluster.enrich(s, "batch");
+        seed.enrichment(s, e -> e.mode("batch"));
       }
     }
 
     for (int i = 0; i < 6; i++) {
-      cluster.job(api, "batch", "succeeded", 1800);
+      seed.inRepo(api).job("batch", "succeeded", 1800);
     }
-    cluster.job(api, "batch", "partial", 1900);
-    UUID split = cluster.job(api, "batch", "split", 1950);
-    cluster.jobSpan(split, apiSpans.get(11), 3);
-    cluster.job(api, "batch", "enqueued", 1700);
-    cluster.job(api, "batch", "enqueued", 3900);
-    cluster.job(api, "batch", "enqueued", 18000);
-    UUID held1 = cluster.job(api, "batch", "enqueued", 3000);
-    UUID held2 = cluster.job(api, "batch", "enqueued", 12000);
-    cluster.assign(held1, "cpu-small");
-    cluster.assign(held2, "gpu-large");
-    cluster.job(api, "single", "enqueued", 600);
-    UUID single = cluster.job(api, "single", "enqueued", 650);
-    cluster.jobSpan(single, apiSpans.get(11), 1);
-    cluster.failJob(single, "context overflow: prompt 4400 tokens > worker limit 4096");
-    cluster.job(api, "single", "enqueued", 700);
-    cluster.job(tools, "batch", "enqueued", 1200);
+    seed.inRepo(api).job("batch", "partial", 1900);
+    UUID split = seed.inRepo(api).job("batch", "split", 1950).jobId();
+    seed.jobSpan(split, apiSpans.get(11), 3);
+    seed.inRepo(api).job("batch", "enqueued", 1700);
+    seed.inRepo(api).job("batch", "enqueued", 3900);
+    seed.inRepo(api).job("batch", "enqueued", 18000);
+    seed.inRepo(api).job(j -> j.tokens(3000).processingOn("cpu-small"));
+    seed.inRepo(api).job(j -> j.tokens(12000).processingOn("gpu-large"));
+    seed.inRepo(api).job("single", "enqueued", 600);
+    UUID single =
+        seed.job(
+                j ->
+                    j.kind("single")
+                        .tokens(650)
+                        .failed("context overflow: prompt 4400 tokens > worker limit 4096", 3)
+                        .spans(apiSpans.get(11)))
+            .jobId();
+    seed.inRepo(api).job("single", "enqueued", 700);
+    seed.inRepo(tools).job("batch", "enqueued", 1200);
 
-    cluster.worker("cpu-small", 4096, 1, "llama", "gemma3-270m", 1);
-    cluster.worker("gpu-large", 16384, 2, "ollama", "qwen2.5-coder:7b", 1);
-    cluster.worker("old-laptop", 32768, 1, "llama", "gemma3-270m", 0);
-    cluster.heartbeat("cpu-small", 3);
-    cluster.heartbeat("gpu-large", 1);
-    cluster.heartbeat("old-laptop", 300);
+    seed.worker("cpu-small", w -> w.maxTokens(4096).model("gemma3-270m").currentJobs(1));
+    seed.worker(
+        "gpu-large",
+        w ->
+            w.maxTokens(16384)
+                .concurrency(2)
+                .backend("ollama")
+                .model("qwen2.5-coder:7b")
+                .currentJobs(1));
+    seed.worker("old-laptop", w -> w.maxTokens(32768).model("gemma3-270m"));
+    seed.heartbeat("cpu-small", 3);
+    seed.heartbeat("gpu-large", 1);
+    seed.heartbeat("old-laptop", 300);
 
     // An hour of work: the GPU box does batches of 5 every minute, the CPU box slower ones.
     for (int minute = 0; minute < 55; minute++) {
       int ago = minute * 60 + 5;
-      cluster.llmCall(
-          null,
-          "gpu-large",
-          "qwen2.5-coder:7b",
-          "batch",
-          5,
-          5,
-          1500 + 37 * (minute % 7),
-          700 + 23 * (minute % 5),
-          4000 + 100 * (minute % 3),
-          "ok",
-          null,
-          ago);
+      int m = minute;
+      seed.call(
+          call ->
+              call.worker("gpu-large")
+                  .model("qwen2.5-coder:7b")
+                  .batch(5)
+                  .tokens(1500 + 37 * (m % 7), 700 + 23 * (m % 5))
+                  .wallMs(4000 + 100 * (m % 3))
+                  .secondsAgo(ago));
       if (minute % 3 == 0) {
-        cluster.llmCall(
-            null,
-            "cpu-small",
-            "gemma3-270m",
-            "batch",
-            4,
-            4,
-            1100,
-            500,
-            30000,
-            "ok",
-            null,
-            ago + 20);
+        seed.call(
+            call ->
+                call.worker("cpu-small")
+                    .model("gemma3-270m")
+                    .batch(4)
+                    .tokens(1100, 500)
+                    .wallMs(30000)
+                    .secondsAgo(ago + 20));
       }
       if (minute % 5 == 0) {
-        cluster.llmCall(
-            null, "cpu-small", "gemma3-270m", "single", 1, 1, 350, 160, 9000, "ok", null, ago + 40);
+        seed.call(
+            call ->
+                call.worker("cpu-small")
+                    .model("gemma3-270m")
+                    .tokens(350, 160)
+                    .wallMs(9000)
+                    .secondsAgo(ago + 40));
       }
     }
-    cluster.llmCall(
-        split,
-        "gpu-large",
-        "qwen2.5-coder:7b",
-        "batch",
-        5,
-        4,
-        1500,
-        700,
-        4500,
-        "partial",
-        "item 2 failed schema validation: related_spans must be an array",
-        30);
-    cluster.llmCall(
-        single,
-        "cpu-small",
-        "gemma3-270m",
-        "single",
-        1,
-        0,
-        4400,
-        0,
-        200,
-        "error",
-        "context overflow: prompt 4400 tokens > worker limit 4096",
-        90);
-    cluster.spanFailure(apiSpans.get(11), 2, "summary_120w has 180 words (at most 120)", false);
+    seed.call(
+        call ->
+            call.job(split)
+                .worker("gpu-large")
+                .model("qwen2.5-coder:7b")
+                .batch(5)
+                .valid(4)
+                .tokens(1500, 700)
+                .wallMs(4500)
+                .outcome("partial")
+                .error("item 2 failed schema validation: related_spans must be an array")
+                .secondsAgo(30));
+    seed.call(
+        call ->
+            call.job(single)
+                .worker("cpu-small")
+                .model("gemma3-270m")
+                .tokens(4400, 0)
+                .wallMs(200)
+                .failed("context overflow: prompt 4400 tokens > worker limit 4096")
+                .secondsAgo(90));
+    seed.failure(
+        apiSpans.get(11), f -> f.attempts(2).error("summary_120w has 180 words (at most 120)"));
     return new RunningSystem(split, single);
   }
 }

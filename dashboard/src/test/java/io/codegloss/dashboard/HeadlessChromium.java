@@ -1,13 +1,12 @@
 package io.codegloss.dashboard;
 
+import io.codegloss.testing.TestFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -66,17 +65,9 @@ public final class HeadlessChromium {
         try {
           super.quit();
         } finally {
-          deleteTree(profile);
+          TestFiles.deleteTree(profile);
         }
       }
     };
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a leftover profile in the temp directory is harmless
-    }
   }
 }

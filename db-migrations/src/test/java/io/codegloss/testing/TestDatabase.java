@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,7 +231,7 @@ public final class TestDatabase implements AutoCloseable {
             while (EmbeddedPostgres.isRunning(home) && System.nanoTime() < deadline) {
               sleep(50);
             }
-            deleteTree(home);
+            TestFiles.deleteTree(home);
           };
       return new Server(
           "embedded",
@@ -356,22 +355,6 @@ public final class TestDatabase implements AutoCloseable {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  // a temporary directory; the OS cleans up what is left
-                }
-              });
-    } catch (IOException e) {
-      // same
     }
   }
 }

@@ -33,17 +33,7 @@ class TestDatabaseTest {
   void freshDatabasesAreIsolatedFromEachOther() {
     try (TestDatabase a = TestDatabase.fresh();
         TestDatabase b = TestDatabase.fresh()) {
-      a.database()
-          .inTransaction(
-              c -> {
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "insert into repositories (root_path, name) values (?, ?)")) {
-                  ps.setString(1, "/src/demo");
-                  ps.setString(2, "demo");
-                  ps.executeUpdate();
-                }
-              });
+      Seed.into(a).repo("/src/demo");
       assertThat(count(a, "select count(*) from repositories")).isEqualTo(1);
       assertThat(count(b, "select count(*) from repositories")).isZero();
       assertThat(a.name()).isNotEqualTo(b.name());

@@ -1,6 +1,7 @@
 package io.codegloss.scheduler.index;
 
 import io.codegloss.core.db.Database;
+import io.codegloss.testing.Seed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -150,18 +151,7 @@ final class IndexFixture {
 
   /** Stores an enrichment for the span's current code, as a worker would. */
   void enrich(long spanId) {
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "insert into enrichments (span_id, model, prompt_version, span_hash,"
-                      + " schema_version, generation, backend, mode, summary, payload, worker)"
-                      + " select id, 'test-model', 1, content_hash, 1, 1, 'test', 'single',"
-                      + " 'summary', '{}'::jsonb, 'test' from spans where id = ?")) {
-            ps.setLong(1, spanId);
-            ps.executeUpdate();
-          }
-        });
+    Seed.into(db.dataSource()).enrichment(spanId);
   }
 
   /** Whether the span has an enrichment for its current code. */

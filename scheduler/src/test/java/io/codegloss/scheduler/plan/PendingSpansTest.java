@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.span.SpanKind;
 import io.codegloss.core.store.SpanFailureTable;
+import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,7 @@ class PendingSpansTest {
   private static final int PROMPT = 1;
 
   private TestDatabase testDb;
-  private SpanRows rows;
+  private Seed seed;
   private PendingSpans pendingSpans;
   private long repo;
   private long file;
@@ -26,10 +27,10 @@ class PendingSpansTest {
   @BeforeEach
   void setUp() {
     testDb = TestDatabase.fresh();
-    rows = new SpanRows(testDb.database());
+    seed = Seed.into(testDb);
     pendingSpans = new PendingSpans(testDb.database());
-    repo = rows.repository("/src/shop");
-    file = rows.file(repo, "src/config.py", "python");
+    repo = seed.repo("/src/shop").repoId();
+    file = seed.file("src/config.py").fileId();
   }
 
   @AfterEach
@@ -38,7 +39,12 @@ class PendingSpansTest {
   }
 
   private long function(long fileId, String symbol, int start, int end) {
-    return rows.span(repo, fileId, "function", symbol, null, start, end, 100, null);
+    return seed.inFile(fileId).span(symbol, start, end).spanId();
+  }
+
+  /** A current enrichment: of the span's code, this generation and this prompt. */
+  private void enrich(long spanId) {
+    seed.enrichment(spanId, e -> e.promptVersion(PROMPT));
   }
 
   private List<String> pendingSymbols() {
@@ -53,14 +59,14 @@ class PendingSpansTest {
     function(file, "load_config", 12, 20);
 
     assertThat(pendingSymbols()).containsExactly("parse_json", "load_config");
-    rows.enrichment(parse, "gemma3:270m", PROMPT, 1, "Parses JSON.", null);
+    enrich(parse);
     assertThat(pendingSymbols()).containsExactly("load_config");
   }
 
   @Test
   void anEnrichmentOfAnyModelCountsAsCurrent() {
     long parse = function(file, "parse_json", 1, 10);
-    rows.enrichment(parse, "qwen2.5-coder:7b", PROMPT, 1, "Parses JSON.", null);
+    seed.enrichment(parse, e -> e.model("qwen2.5-coder:7b").promptVersion(PROMPT));
 
     assertThat(pendingSymbols()).isEmpty();
   }
@@ -70,13 +76,13 @@ class PendingSpansTest {
     long edited = function(file, "edited", 1, 10);
     long oldPrompt = function(file, "old_prompt", 12, 20);
     long current = function(file, "current", 22, 30);
-    rows.enrichment(edited, "m", PROMPT, 1, "s", "hash-of-the-old-code");
-    rows.enrichment(oldPrompt, "m", PROMPT - 1, 1, "s", null);
-    rows.enrichment(current, "m", PROMPT, 1, "s", null);
+    seed.enrichment(edited, e -> e.promptVersion(PROMPT).hash("hash-of-the-old-code"));
+    seed.enrichment(oldPrompt, e -> e.promptVersion(PROMPT - 1));
+    enrich(current);
 
     assertThat(pendingSymbols()).containsExactly("edited", "old_prompt");
 
-    rows.bumpGeneration(repo); // enqueue --full
+    seed.inRepo(repo).newGeneration(); // enqueue --full
     assertThat(pendingSymbols()).containsExactly("edited", "old_prompt", "current");
   }
 
@@ -86,10 +92,10 @@ class PendingSpansTest {
     long processing = function(file, "processing", 12, 20);
     long failed = function(file, "failed", 22, 30);
     long split = function(file, "split", 32, 40);
-    rows.job(repo, "enqueued", enqueued);
-    rows.job(repo, "processing", processing);
-    rows.job(repo, "failed", failed);
-    rows.job(repo, "split", split);
+    seed.job(j -> j.status("enqueued").spans(enqueued));
+    seed.job(j -> j.status("processing").spans(processing));
+    seed.job(j -> j.status("failed").spans(failed));
+    seed.job(j -> j.status("split").spans(split));
 
     assertThat(pendingSymbols()).containsExactly("failed", "split");
   }
@@ -97,10 +103,10 @@ class PendingSpansTest {
   @Test
   void aSpanEditedWhileItsJobIsLiveIsPendingAgainWithItsNewCode() {
     long span = function(file, "racing", 1, 10);
-    rows.job(repo, "processing", span);
+    seed.job(j -> j.status("processing").spans(span));
     assertThat(pendingSymbols()).isEmpty();
 
-    rows.edit(span);
+    seed.editSpan(span);
     assertThat(pendingSymbols()).containsExactly("racing");
   }
 
@@ -109,14 +115,14 @@ class PendingSpansTest {
     long waiting = function(file, "waiting", 1, 10);
     long due = function(file, "due", 12, 20);
     long hopeless = function(file, "hopeless", 22, 30);
-    rows.failure(waiting, false, 600);
-    rows.failure(due, false, -5);
-    rows.failure(hopeless, true, -5);
+    seed.failure(waiting, f -> f.dueInSeconds(600));
+    seed.failure(due, f -> f.dueInSeconds(-5));
+    seed.failure(hopeless, f -> f.dueInSeconds(-5).permanent());
 
     assertThat(pendingSymbols()).containsExactly("due");
 
-    rows.edit(hopeless);
-    rows.edit(waiting);
+    seed.editSpan(hopeless);
+    seed.editSpan(waiting);
     assertThat(pendingSymbols()).containsExactly("waiting", "due", "hopeless");
   }
 
@@ -125,12 +131,11 @@ class PendingSpansTest {
       clearingARepositorysFailuresMakesItsFailedSpansPendingAgainAndLeavesOtherRepositoriesAlone() {
     long hopeless = function(file, "hopeless", 1, 10);
     long waiting = function(file, "waiting", 12, 20);
-    long otherRepo = rows.repository("/src/other");
-    long otherFile = rows.file(otherRepo, "lib.py", "python");
-    long elsewhere = rows.span(otherRepo, otherFile, "function", "elsewhere", null, 1, 5, 50, null);
-    rows.failure(hopeless, true, -5);
-    rows.failure(waiting, false, 600);
-    rows.failure(elsewhere, true, -5);
+    long otherRepo = seed.repo("/src/other").repoId();
+    long elsewhere = seed.file("lib.py").span("elsewhere", 1, 5).spanId();
+    seed.failure(hopeless, f -> f.dueInSeconds(-5).permanent());
+    seed.failure(waiting, f -> f.dueInSeconds(600));
+    seed.failure(elsewhere, f -> f.dueInSeconds(-5).permanent());
     assertThat(pendingSymbols()).isEmpty();
 
     int offered =
@@ -146,8 +151,8 @@ class PendingSpansTest {
 
   @Test
   void filesAreTakenWholeInPathOrderUpToTheLimit() {
-    long other = rows.file(repo, "app/a.py", "python");
-    long last = rows.file(repo, "web/z.js", "javascript");
+    long other = seed.file("app/a.py").fileId();
+    long last = seed.file("web/z.js").fileId();
     function(file, "c1", 1, 10);
     function(file, "c2", 12, 20);
     function(file, "c3", 22, 30);
@@ -162,9 +167,8 @@ class PendingSpansTest {
 
   @Test
   void aFileWhoseSpansAreAllEnrichedDoesNotUseUpTheLimit() {
-    long done = rows.file(repo, "app/done.py", "python");
-    long enriched = function(done, "finished", 1, 10);
-    rows.enrichment(enriched, "m", PROMPT, 1, "s", null);
+    long done = seed.file("app/done.py").fileId();
+    enrich(function(done, "finished", 1, 10));
     function(file, "todo", 1, 10);
 
     assertThat(pendingSpans.pending(repo, 1)).extracting(PlanSpan::symbol).containsExactly("todo");
@@ -172,9 +176,7 @@ class PendingSpansTest {
 
   @Test
   void spansOfOtherRepositoriesAreNotPendingHere() {
-    long otherRepo = rows.repository("/src/other");
-    long otherFile = rows.file(otherRepo, "src/config.py", "python");
-    rows.span(otherRepo, otherFile, "function", "elsewhere", null, 1, 5, 10, null);
+    seed.repo("/src/other").file("src/config.py").span("elsewhere", 1, 5);
     function(file, "here", 1, 5);
 
     assertThat(pendingSymbols()).containsExactly("here");
@@ -182,13 +184,14 @@ class PendingSpansTest {
 
   @Test
   void aClassWithMethodSpansIsPlannedAsAnOutlineAndAClassWithoutAsAWhole() {
-    long user = rows.span(repo, file, "class", "User", null, 1, 40, 400, "class User:");
-    rows.span(repo, file, "method", "User.get_email", user, 2, 11, 100, "def get_email(self):");
+    long user =
+        seed.span("User", s -> s.kind("class").lines(1, 40).tokens(400).signature("class User:"))
+            .spanId();
+    seed.span("User.get_email", s -> s.parent(user).lines(2, 11).tokens(100));
     long setter =
-        rows.span(
-            repo, file, "method", "User.set_email", user, 12, 31, 200, "def set_email(self, e):");
-    rows.enrichment(setter, "m", PROMPT, 1, "Sets the email.", null);
-    rows.span(repo, file, "class", "Point", null, 42, 45, 30, "class Point:");
+        seed.span("User.set_email", s -> s.parent(user).lines(12, 31).tokens(200)).spanId();
+    enrich(setter);
+    seed.span("Point", s -> s.kind("class").lines(42, 45).tokens(30).signature("class Point:"));
 
     List<PlanSpan> pending = pendingSpans.pending(repo, PendingSpans.ALL_FILES);
 
@@ -209,10 +212,13 @@ class PendingSpansTest {
 
   @Test
   void theSeedsClassExampleGoesFromTheDatabaseToTwoJobs() {
-    long user = rows.span(repo, file, "class", "User", null, 1, 12, 120, "class User:");
-    rows.span(repo, file, "method", "User.get_email", user, 2, 3, 20, null);
-    rows.span(repo, file, "method", "User.set_email", user, 5, 7, 35, null);
-    rows.span(repo, file, "method", "User.validate_email", user, 9, 12, 45, null);
+    long user =
+        seed.span("User", s -> s.kind("class").lines(1, 12).tokens(120).signature("class User:"))
+            .spanId();
+    String getEmailHash =
+        seed.span("User.get_email", s -> s.parent(user).lines(2, 3).tokens(20)).spanRow().hash();
+    seed.span("User.set_email", s -> s.parent(user).lines(5, 7).tokens(35));
+    seed.span("User.validate_email", s -> s.parent(user).lines(9, 12).tokens(45));
 
     List<PlannedBatch> plan =
         new BatchPlanner(PlanSettings.defaults())
@@ -223,7 +229,7 @@ class PendingSpansTest {
     assertThat(plan.get(1).spans())
         .extracting(PlanSpan::symbol)
         .containsExactly("User.get_email", "User.set_email", "User.validate_email");
-    assertThat(plan.get(1).spans().get(0).contentHash()).isEqualTo("hash-User.get_email-v1");
+    assertThat(plan.get(1).spans().get(0).contentHash()).isEqualTo(getEmailHash);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.codegloss.core.span.Span;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.RetryPolicy;
 import io.codegloss.core.store.SpanLinkTable;
+import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.enrich.ShowResult.ShownSpan;
 import java.util.List;
@@ -21,7 +22,7 @@ class EnrichmentQueriesTest {
 
   private TestDatabase testDb;
   private Database db;
-  private SpanSeed seed;
+  private Seed seed;
   private long repo;
   private Span userClass;
   private Span setEmail;
@@ -32,14 +33,16 @@ class EnrichmentQueriesTest {
   void setUp() {
     testDb = TestDatabase.fresh();
     db = testDb.database();
-    seed = new SpanSeed(db);
-    repo = seed.repo("/src/shop");
-    long userFile = seed.file(repo, "app/user.py");
-    long signupFile = seed.file(repo, "app/signup.py");
-    userClass = seed.span(repo, userFile, "app/user.py", "User", 1, 30);
-    setEmail = seed.span(repo, userFile, "app/user.py", "User.set_email", 13, 16);
-    validateEmail = seed.span(repo, userFile, "app/user.py", "User.validate_email", 18, 19);
-    signup = seed.span(repo, signupFile, "app/signup.py", "signup", 1, 12);
+    seed = Seed.into(testDb);
+    repo = seed.repo("/src/shop").repoId();
+    long userFile = seed.file("app/user.py").fileId();
+    long signupFile = seed.file("app/signup.py").fileId();
+    seed.inFile(userFile);
+    userClass = span("User", 1, 30);
+    setEmail = span("User.set_email", 13, 16);
+    validateEmail = span("User.validate_email", 18, 19);
+    seed.inFile(signupFile);
+    signup = span("signup", 1, 12);
     EnrichmentStore store = new EnrichmentStore(RetryPolicy.defaults());
     store(
         store,
@@ -65,6 +68,14 @@ class EnrichmentQueriesTest {
             null,
             List.of(),
             List.of("User.set_email")));
+  }
+
+  /** A span with the signature the indexer would have read from its first line. */
+  private Span span(String symbol, int start, int end) {
+    String name = symbol.substring(symbol.lastIndexOf('.') + 1);
+    return seed.span(symbol, s -> s.lines(start, end).signature("def " + name + "(self):"))
+        .spanRow()
+        .toSpan();
   }
 
   private void store(EnrichmentStore store, Span span, Enrichment e) {
@@ -138,7 +149,7 @@ class EnrichmentQueriesTest {
 
   @Test
   void marksANoteWhoseCodeChangedAsStale() {
-    seed.changeCode(setEmail.id(), "edited");
+    seed.editSpan(setEmail.id());
     ShowResult r = EnrichmentQueries.show(db, repo, "User.set_email");
     assertThat(r.spans().get(0).enrichment().current()).isFalse();
     assertThat(r.render()).contains("(stale: the code changed after this note was written)");
@@ -154,7 +165,7 @@ class EnrichmentQueriesTest {
 
   @Test
   void keepsRepositoriesApart() {
-    long other = seed.repo("/src/other");
+    long other = seed.repo("/src/other").repoId();
     assertThat(EnrichmentQueries.show(db, other, "User.set_email").isEmpty()).isTrue();
   }
 }

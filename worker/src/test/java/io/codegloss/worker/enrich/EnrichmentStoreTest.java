@@ -12,6 +12,7 @@ import io.codegloss.core.span.Span;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.RetryPolicy;
 import io.codegloss.core.store.SpanFailureTable.FailureState;
+import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.enrich.EnrichmentStore.StoreResult;
 import java.sql.PreparedStatement;
@@ -36,7 +37,7 @@ class EnrichmentStoreTest {
 
   private TestDatabase testDb;
   private Database db;
-  private SpanSeed seed;
+  private Seed seed;
   private EnrichmentStore store;
   private long repo;
   private long userFile;
@@ -51,18 +52,24 @@ class EnrichmentStoreTest {
   void setUp() {
     testDb = TestDatabase.fresh();
     db = testDb.database();
-    seed = new SpanSeed(db);
+    seed = Seed.into(testDb);
     store =
         new EnrichmentStore(new RetryPolicy(Duration.ofSeconds(30), Duration.ofSeconds(300), 4));
-    repo = seed.repo("/src/shop");
-    userFile = seed.file(repo, "app/user.py");
-    mailFile = seed.file(repo, "app/mail.py");
-    getEmail = seed.span(repo, userFile, "app/user.py", "User.get_email", 10, 11);
-    setEmail = seed.span(repo, userFile, "app/user.py", "User.set_email", 13, 16);
-    validateEmail = seed.span(repo, userFile, "app/user.py", "User.validate_email", 18, 19);
-    userSave = seed.span(repo, userFile, "app/user.py", "User.save", 21, 24);
-    sendWelcome = seed.span(repo, mailFile, "app/mail.py", "Mailer.send_welcome", 3, 9);
-    seed.span(repo, mailFile, "app/mail.py", "Mailer.save", 11, 14);
+    repo = seed.repo("/src/shop").repoId();
+    userFile = seed.file("app/user.py").fileId();
+    mailFile = seed.file("app/mail.py").fileId();
+    seed.inFile(userFile);
+    getEmail = span("User.get_email", 10, 11);
+    setEmail = span("User.set_email", 13, 16);
+    validateEmail = span("User.validate_email", 18, 19);
+    userSave = span("User.save", 21, 24);
+    seed.inFile(mailFile);
+    sendWelcome = span("Mailer.send_welcome", 3, 9);
+    span("Mailer.save", 11, 14);
+  }
+
+  private Span span(String symbol, int start, int end) {
+    return seed.span(symbol, start, end).spanRow().toSpan();
   }
 
   @AfterEach
@@ -226,20 +233,14 @@ class EnrichmentStoreTest {
 
   @Test
   void doesNotStoreANoteForCodeThatChangedSinceThePlan() {
-    seed.changeCode(setEmail.id(), "new-hash");
+    seed.editSpan(setEmail.id());
     assertThat(store(setEmail, enrichment("Old code."), meta("m"))).isEqualTo(StoreResult.STALE);
     assertThat(count("select count(*) from enrichments")).isZero();
   }
 
   @Test
   void doesNotStoreANoteForASpanThatIsGone() {
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement("delete from spans where id = ?")) {
-            ps.setLong(1, setEmail.id());
-            ps.executeUpdate();
-          }
-        });
+    seed.deleteSpan(setEmail.id());
     assertThat(store(setEmail, enrichment("Gone."), meta("m"))).isEqualTo(StoreResult.SPAN_GONE);
     assertThat(record(setEmail.id(), "h", "x", false)).isEmpty();
   }
@@ -283,11 +284,11 @@ class EnrichmentStoreTest {
           assertThat(fromUser.resolve("Mailer.save")).isPresent();
           assertThat(fromUser.resolve("Mailer.send_welcome")).hasValue(sendWelcome.id());
           assertThat(fromUser.resolve("nowhere")).isEmpty();
-          long otherFile = seed.file(repo, "app/other.py");
+          long otherFile = seed.inRepo(repo).file("app/other.py").fileId();
           RelatedResolver fromOther = RelatedResolver.forRepo(c, repo, otherFile);
           assertThat(fromOther.resolve("save")).as("two files have save").isEmpty();
           assertThat(fromOther.resolve("User.save")).hasValue(userSave.id());
-          long otherRepo = seed.repo("/src/other");
+          long otherRepo = seed.repo("/src/other").repoId();
           assertThat(RelatedResolver.forRepo(c, otherRepo, otherFile).resolve("set_email"))
               .isEmpty();
           return null;

@@ -9,6 +9,7 @@ import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobPlan;
+import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,7 +35,7 @@ class CapacityFetchTest {
   void aSmallWorkerTakesOnlyJobsThatFitWhileALargeOneTakesTheRest() throws Exception {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
-      long repo = repo(db);
+      long repo = Seed.into(t).repo("/src/app").repoId();
       Queue client = Queue.openClientOnly(db.dataSource());
       JobEnqueuer enqueuer = new JobEnqueuer(db, client.scheduler());
       List<JobPlan> plans = new ArrayList<>();
@@ -66,7 +67,7 @@ class CapacityFetchTest {
   void aWorkerNeverRunsMoreJobsAtOnceThanItsConcurrency() throws Exception {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
-      long repo = repo(db);
+      long repo = Seed.into(t).repo("/src/app").repoId();
       JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()).scheduler());
       List<JobPlan> plans = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
@@ -107,7 +108,7 @@ class CapacityFetchTest {
   void enqueueingTheSamePlanTwiceEnqueuesNothingTheSecondTime() {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
-      long repo = repo(db);
+      long repo = Seed.into(t).repo("/src/app").repoId();
       JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()).scheduler());
       List<JobPlan> plans = List.of(plan(repo, "a", 100), plan(repo, "b", 100));
       assertThat(enqueuer.enqueue(plans)).hasSize(2);
@@ -140,22 +141,6 @@ class CapacityFetchTest {
         "none",
         "test",
         FAST);
-  }
-
-  static long repo(Database db) {
-    return db.inTransaction(
-        (Database.TxWork<Long>)
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "insert into repositories (root_path, name) values (?, 'r') returning id")) {
-                ps.setString(1, "/tmp/repo-" + UUID.randomUUID());
-                try (ResultSet rs = ps.executeQuery()) {
-                  rs.next();
-                  return rs.getLong(1);
-                }
-              }
-            });
   }
 
   private static JobPlan plan(long repo, String key, int tokens) {

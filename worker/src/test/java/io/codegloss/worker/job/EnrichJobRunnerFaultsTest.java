@@ -14,6 +14,7 @@ import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobPlan;
+import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
@@ -49,6 +50,7 @@ class EnrichJobRunnerFaultsTest {
   private MockWebServer server;
   private TestDatabase t;
   private Database db;
+  private Seed seed;
   private LlmBackend backend;
   private long repo;
   private final List<Long> spans = new ArrayList<>();
@@ -70,6 +72,7 @@ class EnrichJobRunnerFaultsTest {
     server.start();
     t = TestDatabase.fresh();
     db = t.database();
+    seed = Seed.into(t);
     backend =
         LlmBackends.create(
             Settings.of(
@@ -191,17 +194,8 @@ class EnrichJobRunnerFaultsTest {
 
   @Test
   void aFailureRecordedForAnotherPromptDoesNotStopTheCall() {
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "insert into span_failures (span_id, span_hash, attempts, last_error,"
-                      + " next_attempt_at, prompt_sha) values (?, 'hash-get_email', 1,"
-                      + " 'invalid', now(), 'a-prompt-with-other-neighbour-notes')")) {
-            ps.setLong(1, spans.get(0));
-            ps.executeUpdate();
-          }
-        });
+    seed.failure(
+        spans.get(0), f -> f.dueInSeconds(0).promptSha("a-prompt-with-other-neighbour-notes"));
     answers.add(
         completion(
             item(1, "Returns the stored email address of the user without any checks.", 11, 12)
@@ -235,7 +229,7 @@ class EnrichJobRunnerFaultsTest {
   }
 
   @Test
-  void aGoodBatchAnswerAmongTheLastThreeOrAnOldEnoughFailureLetsTheBatchBeSent() {
+  void aGoodBatchAnswerAmongTheLastThreeLetsTheBatchBeSent() {
     priorBatchCall("invalid", 0);
     priorBatchCall("partial", 0);
     priorBatchCall("invalid", 0);
@@ -245,14 +239,10 @@ class EnrichJobRunnerFaultsTest {
     runner().run(new EnrichJobRequest(enqueueBatch()));
 
     assertThat(longs("select count(*) from enrichments where mode = 'batch'")).containsExactly("3");
+  }
 
-    db.inTransaction(
-        (Database.TxAction)
-            c -> {
-              try (var st = c.createStatement()) {
-                st.execute("delete from llm_calls");
-              }
-            });
+  @Test
+  void invalidAnswersOlderThanTheProbeIntervalPauseNothingButAFreshOnePausesAgain() {
     for (int i = 0; i < 3; i++) {
       priorBatchCall("invalid", 601); // the probe is due after 600 s
     }
@@ -278,18 +268,14 @@ class EnrichJobRunnerFaultsTest {
 
   /** A batch call some worker made {@code secondsAgo} with this test's backend and model. */
   private void priorBatchCall(String outcome, int secondsAgo) {
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "insert into llm_calls (worker, backend, model, mode, span_count, wall_ms,"
-                      + " outcome, created_at) values ('w0', 'openai', 'fault-model', 'batch', 3,"
-                      + " 1000, ?, now() - make_interval(secs => ?))")) {
-            ps.setString(1, outcome);
-            ps.setInt(2, secondsAgo);
-            ps.executeUpdate();
-          }
-        });
+    seed.call(
+        c ->
+            c.worker("w0")
+                .backend("openai")
+                .model("fault-model")
+                .batch(3)
+                .outcome(outcome)
+                .secondsAgo(secondsAgo));
   }
 
   private Optional<String> pauseReason() {
@@ -346,7 +332,8 @@ class EnrichJobRunnerFaultsTest {
   }
 
   private void seedUserClass() {
-    repo = CapacityFetchTest.repo(db);
+    repo = seed.repo("/src/app").repoId();
+    seed.file("app/user.py");
     String[] code = {
       "def get_email(self):\n        return self._email\n",
       "def set_email(self, email):\n        if not self.validate_email(email):\n"
@@ -355,42 +342,18 @@ class EnrichJobRunnerFaultsTest {
     };
     String[] names = {"get_email", "set_email", "validate_email"};
     int[][] lines = {{11, 12}, {14, 17}, {19, 20}};
-    db.inTransaction(
-        c -> {
-          long file;
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "insert into files (repo_id, path, language, size_bytes, mtime_ms, content_hash,"
-                      + " line_count) values (?, 'app/user.py', 'python', 1, 1, 'h', 20) returning id")) {
-            ps.setLong(1, repo);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              file = rs.getLong(1);
-            }
-          }
-          for (int i = 0; i < 3; i++) {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "insert into spans (repo_id, file_id, language, kind, node_type, name, symbol,"
-                        + " start_line, end_line, start_byte, end_byte, signature, code, content_hash,"
-                        + " token_estimate) values (?, ?, 'python', 'method', 'function_definition',"
-                        + " ?, ?, ?, ?, 0, 10, ?, ?, ?, 30) returning id")) {
-              ps.setLong(1, repo);
-              ps.setLong(2, file);
-              ps.setString(3, names[i]);
-              ps.setString(4, "User." + names[i]);
-              ps.setInt(5, lines[i][0]);
-              ps.setInt(6, lines[i][1]);
-              ps.setString(7, code[i].lines().findFirst().orElseThrow());
-              ps.setString(8, code[i]);
-              ps.setString(9, "hash-" + names[i]);
-              try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                spans.add(rs.getLong(1));
-              }
-            }
-          }
-        });
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      seed.span(
+          "User." + names[n],
+          s ->
+              s.lines(lines[n][0], lines[n][1])
+                  .code(code[n])
+                  .signature(code[n].lines().findFirst().orElseThrow())
+                  .hash("hash-" + names[n])
+                  .tokens(30));
+      spans.add(seed.spanId());
+    }
   }
 
   private UUID enqueueBatch() {
