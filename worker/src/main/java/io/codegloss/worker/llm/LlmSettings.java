@@ -51,6 +51,10 @@ public record LlmSettings(
     @Nullable String openaiApiKey,
     String openaiResponseFormat) {
 
+  public static final String BACKEND = "CODEGLOSS_BACKEND";
+  public static final String MODEL = "CODEGLOSS_MODEL";
+  public static final String MODEL_PATH = "CODEGLOSS_MODEL_PATH";
+
   public static final String DEFAULT_MODEL_FILE = "gemma-3-270m-q4_k_m.gguf";
   public static final String DEFAULT_OLLAMA_MODEL = "gemma3:270m";
   public static final String DEFAULT_OPENAI_BASE_URL = "http://127.0.0.1:8080/v1";
@@ -61,7 +65,7 @@ public record LlmSettings(
   }
 
   public static LlmSettings from(Settings s, Path home) {
-    String backend = oneOf(s, "CODEGLOSS_BACKEND", "embedded", "embedded", "ollama", "openai");
+    String backend = oneOf(s, BACKEND, "embedded", "embedded", "ollama", "openai");
     Optional<Duration> timeout =
         s.optional("CODEGLOSS_LLM_TIMEOUT_SECONDS")
             .map(
@@ -71,8 +75,8 @@ public record LlmSettings(
     int cores = Runtime.getRuntime().availableProcessors();
     return new LlmSettings(
         backend,
-        s.optional("CODEGLOSS_MODEL").orElse(null),
-        s.optional("CODEGLOSS_MODEL_PATH").map(Path::of).orElse(defaultModelPath(home)),
+        s.optional(MODEL).orElse(null),
+        s.optional(MODEL_PATH).map(Path::of).orElse(defaultModelPath(home)),
         s.intValue("CODEGLOSS_CONTEXT", 8192, 512, 1 << 20),
         timeout.orElse(null),
         Duration.ofSeconds(s.intValue("CODEGLOSS_LLM_CONNECT_TIMEOUT_SECONDS", 10, 1, 600)),
