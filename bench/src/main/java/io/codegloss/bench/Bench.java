@@ -10,6 +10,8 @@ import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
+import io.codegloss.worker.job.WorkerSettings;
+import io.codegloss.worker.job.Workers;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
 import java.io.IOException;
@@ -60,21 +62,11 @@ public final class Bench {
   }
 
   /**
-   * Runs {@code codegloss bench ARGS} (the arguments after "bench"); returns the exit code: 0 done,
-   * 1 failed, 2 usage or configuration error. Progress and errors go to {@code err}.
+   * Runs {@code codegloss bench} with checked options (see {@link BenchFlags}); returns the exit
+   * code: 0 done, 1 failed, 2 configuration error. Progress and errors go to {@code err}.
    */
-  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    BenchOptions options;
-    try {
-      options = BenchOptions.parse(args);
-    } catch (ConfigException e) {
-      err.println("codegloss: " + e.oneLine());
-      return 2;
-    }
-    if (options == null) {
-      out.print(BenchOptions.USAGE);
-      return 0;
-    }
+  public static int run(
+      BenchOptions options, Map<String, String> env, PrintStream out, PrintStream err) {
     try {
       return new Bench(options, env, out, err).execute();
     } catch (ConfigException e) {
@@ -147,7 +139,7 @@ public final class Bench {
           meta.put(
               "worker_limits",
               "max "
-                  + Wiring.maxTokens(modeSettings, backend)
+                  + Workers.maxTokens(WorkerSettings.from(modeSettings), backend)
                   + " tokens per job, context "
                   + backend.contextWindow()
                   + ", 1 job at a time (batch-x2: 2)");
