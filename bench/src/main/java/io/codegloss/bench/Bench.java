@@ -6,14 +6,18 @@ import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.Databases;
 import io.codegloss.core.db.DbSettings;
+import io.codegloss.core.enrich.RetryPolicy;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.error.ConfigException;
+import io.codegloss.core.queue.QueueTiming;
 import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
+import io.codegloss.worker.job.BatchPause;
 import io.codegloss.worker.job.WorkerSettings;
 import io.codegloss.worker.job.Workers;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
+import io.codegloss.worker.llm.LlmSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -43,11 +47,11 @@ public final class Bench {
   static final Map<String, String> DEFAULTS =
       Map.of(
           // production retries a failed span after 30 s, 60 s, ... up to 8 times
-          "CODEGLOSS_RETRY_BASE_SECONDS", "2",
-          "CODEGLOSS_RETRY_MAX_ATTEMPTS", "2",
+          RetryPolicy.BASE_SECONDS, "2",
+          RetryPolicy.MAX_ATTEMPTS, "2",
           // the modes compare the seed's batching with one span per call: every planned batch is
           // sent, even for a model whose batches keep failing (production pauses those after 3)
-          "CODEGLOSS_BATCH_PAUSE_AFTER", "0");
+          BatchPause.AFTER, "0");
 
   private final BenchOptions options;
   private final Map<String, String> env;
@@ -182,16 +186,16 @@ public final class Bench {
         if (options.realScalingLimit() > 0 && !options.fixedLatency()) {
           for (int w : options.realScalingWorkers()) {
             Map<String, String> modelEnv = new HashMap<>();
-            modelEnv.put("CODEGLOSS_EMBEDDED_PARALLEL", "1");
+            modelEnv.put(LlmSettings.EMBEDDED_PARALLEL, "1");
             // One attempt per span: the backoff before a retry is deliberate waiting, not the
             // queue's overhead, and would be counted as time with no call in flight.
-            if (!env.containsKey("CODEGLOSS_RETRY_MAX_ATTEMPTS")) {
-              modelEnv.put("CODEGLOSS_RETRY_MAX_ATTEMPTS", "1");
+            if (!env.containsKey(RetryPolicy.MAX_ATTEMPTS)) {
+              modelEnv.put(RetryPolicy.MAX_ATTEMPTS, "1");
             }
-            if (settings.optional("CODEGLOSS_EMBEDDED_THREADS").isEmpty()) {
+            if (settings.optional(LlmSettings.EMBEDDED_THREADS).isEmpty()) {
               // the workers share the machine's cores instead of each claiming all of them
               int cores = Runtime.getRuntime().availableProcessors();
-              modelEnv.put("CODEGLOSS_EMBEDDED_THREADS", Integer.toString(Math.max(1, cores / w)));
+              modelEnv.put(LlmSettings.EMBEDDED_THREADS, Integer.toString(Math.max(1, cores / w)));
             }
             Runner.Context modelCtx =
                 new Runner.Context(
@@ -327,9 +331,7 @@ public final class Bench {
   private Settings settings() {
     Settings probe = Settings.load(options.flags(), env, null);
     Path home = Databases.home(probe);
-    Path config =
-        Path.of(env.getOrDefault("CODEGLOSS_CONFIG", home.resolve("config.properties").toString()));
-    Settings s = Settings.load(options.flags(), env, config);
+    Settings s = Settings.load(options.flags(), env, Settings.configFile(env, home));
     Map<String, String> defaults = new HashMap<>();
     DEFAULTS.forEach(
         (k, v) -> {
@@ -343,8 +345,8 @@ public final class Bench {
   /** The batch-x2 mode needs two llama.cpp slots; the model is loaded once for every mode. */
   private Settings withModeParallelism(Settings s) {
     if (options.modes().contains(BenchOptions.BATCH_X2)
-        && s.optional("CODEGLOSS_EMBEDDED_PARALLEL").isEmpty()) {
-      return s.withFlags(Map.of("CODEGLOSS_EMBEDDED_PARALLEL", "2"));
+        && s.optional(LlmSettings.EMBEDDED_PARALLEL).isEmpty()) {
+      return s.withFlags(Map.of(LlmSettings.EMBEDDED_PARALLEL, "2"));
     }
     return s;
   }
@@ -374,18 +376,14 @@ public final class Bench {
 
   /** The configured backend and model, named without loading the model. */
   private static String configuredModel(Settings s, Path home) {
-    String backend = s.string("CODEGLOSS_BACKEND", "embedded");
+    LlmSettings llm = LlmSettings.from(s, home);
     String model =
-        s.optional("CODEGLOSS_MODEL")
-            .orElseGet(
-                () ->
-                    backend.equals("embedded")
-                        ? s.optional("CODEGLOSS_MODEL_PATH")
-                            .map(p -> Path.of(p).getFileName().toString())
-                            .orElse("gemma-3-270m-q4_k_m.gguf")
-                            .replaceFirst("\\.gguf$", "")
-                        : "(server default)");
-    return backend + " " + model;
+        llm.model() != null
+            ? llm.model()
+            : llm.backend().equals("embedded")
+                ? llm.modelPath().getFileName().toString().replaceFirst("\\.gguf$", "")
+                : "(server default)";
+    return llm.backend() + " " + model;
   }
 
   private static String label(LlmBackend backend) {
@@ -402,18 +400,19 @@ public final class Bench {
     m.put("corpus", corpus.description());
     m.put("spans", spans.size());
     m.put("databases", dbs.where());
+    RetryPolicy retry = RetryPolicy.fromSettings(settings);
     m.put(
         "bench_settings",
         "retries: "
-            + settings.string("CODEGLOSS_RETRY_MAX_ATTEMPTS", "?")
+            + retry.maxAttempts()
             + " attempts per span, backoff from "
-            + settings.string("CODEGLOSS_RETRY_BASE_SECONDS", "?")
+            + retry.base().toSeconds()
             + " s; batch pause after "
-            + settings.string("CODEGLOSS_BATCH_PAUSE_AFTER", "?")
+            + BatchPause.fromSettings(settings).after()
             + " useless batches (0: never); scheduler tick "
             + Runner.TICK.toSeconds()
             + " s; JobRunr poll "
-            + settings.string("CODEGLOSS_POLL_SECONDS", "5")
+            + QueueTiming.from(settings).pollSeconds()
             + " s");
     m.put("command", "codegloss bench " + String.join(" ", commandLine()));
     return m;

@@ -44,12 +44,8 @@ public final class BenchWorker {
   }
 
   static void run(Map<String, String> env, InputStream stop) {
-    Path config =
-        Path.of(
-            env.getOrDefault(
-                "CODEGLOSS_CONFIG",
-                Databases.home(Settings.of(env)).resolve("config.properties").toString()));
-    Settings s = Settings.load(Map.of(), env, config);
+    Settings s =
+        Settings.load(Map.of(), env, Settings.configFile(env, Databases.home(Settings.of(env))));
     Path home = Databases.home(s);
     // every setting is read once, here; the worker gets typed records
     WorkerSettings worker = WorkerSettings.from(s);

@@ -2,6 +2,7 @@ package io.codegloss.cli;
 
 import io.codegloss.bench.Bench;
 import io.codegloss.bench.BenchFlags;
+import io.codegloss.core.config.Settings;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ final class BenchCommand extends CliCommand {
   int run(Context ctx) {
     Map<String, String> env = new HashMap<>(ctx.env());
     // the benchmark's worker processes read the same config file as the benchmark itself
-    env.put("CODEGLOSS_CONFIG", configFile(ctx).toString());
+    env.put(Settings.CONFIG, configFile(ctx).toString());
     return Bench.run(bench.options(SettingFlags.values(spec)), env, ctx.out().out(), ctx.err());
   }
 }

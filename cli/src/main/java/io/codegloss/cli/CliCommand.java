@@ -4,7 +4,6 @@ import io.codegloss.core.config.Settings;
 import io.codegloss.core.error.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -44,8 +43,6 @@ abstract class CliCommand {
       }
       return common.config;
     }
-    Map<String, String> env = ctx.env();
-    return Path.of(
-        env.getOrDefault("CODEGLOSS_CONFIG", ctx.home().resolve("config.properties").toString()));
+    return Settings.configFile(ctx.env(), ctx.home());
   }
 }

@@ -1,5 +1,7 @@
 package io.codegloss.cli;
 
+import io.codegloss.core.config.Settings;
+import io.codegloss.core.db.Databases;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.error.ConfigException;
 import java.io.PrintStream;
@@ -71,7 +73,8 @@ public final class CodeglossMain {
       cl.getOut().flush();
       return 0;
     }
-    Path home = Home.resolve(env);
+    // CODEGLOSS_HOME from the environment only: it locates the config file, so it cannot be in it
+    Path home = Databases.home(Settings.of(env));
     // Must happen before the first logger is created: logback reads these on start.
     System.setProperty("codegloss.logDir", home.resolve("logs").toString());
     if (System.getProperty("codegloss.consoleLevel") == null) {

@@ -2,6 +2,7 @@ package io.codegloss.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -114,6 +115,30 @@ class CommandLineTest {
     assertUsageError(
         run(Map.of("RAG_BATCH_MIN_SIZE", "none"), "plan", tmp.toString()),
         "RAG_BATCH_MIN_SIZE (from environment)");
+  }
+
+  @Test
+  void aBadValueInTheConfigFileNamesTheFile() throws Exception {
+    Path config = tmp.resolve("settings.properties");
+    Files.writeString(config, "RAG_BATCH_MAX_LINE_GAP = wide\n");
+    assertUsageError(
+        run("plan", tmp.toString(), "--config", config.toString()),
+        "RAG_BATCH_MAX_LINE_GAP (from config file " + config + ")");
+    assertUsageError(
+        run(Map.of("CODEGLOSS_CONFIG", config.toString()), "plan", tmp.toString()),
+        "RAG_BATCH_MAX_LINE_GAP (from config file");
+    assertUsageError(
+        run("status", "--config", tmp.resolve("missing.properties").toString()),
+        "missing.properties does not exist");
+  }
+
+  @Test
+  void aFlagWinsOverTheEnvironment() {
+    E2e.Result r =
+        run(Map.of("RAG_BATCH_MIN_SIZE", "none"), "plan", tmp.toString(), "--batch-min-size", "3");
+    // got past the settings to the (unreachable) database
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).doesNotContain("RAG_BATCH_MIN_SIZE");
   }
 
   @Test

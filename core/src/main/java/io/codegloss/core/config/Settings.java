@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Settings {
 
+  /** The config file's variable; the file itself is read only through {@link #configFile}. */
+  public static final String CONFIG = "CODEGLOSS_CONFIG";
+
   private final Map<String, String> flags;
   private final Map<String, String> env;
   private final Map<String, String> file;
@@ -71,6 +74,15 @@ public final class Settings {
       p.forEach((k, v) -> fromFile.put(k.toString().trim(), v.toString().trim()));
     }
     return new Settings(flags, env, fromFile, configFile, flagNames);
+  }
+
+  /**
+   * The config file when no --config is given: {@value #CONFIG}, else {@code
+   * $CODEGLOSS_HOME/config.properties}. The file may be missing.
+   */
+  public static Path configFile(Map<String, String> env, Path home) {
+    String named = env.get(CONFIG);
+    return named != null && !named.isBlank() ? Path.of(named) : home.resolve("config.properties");
   }
 
   /** Settings from the environment and defaults only (tests, embedded use). */

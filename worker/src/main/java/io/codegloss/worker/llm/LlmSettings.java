@@ -54,6 +54,8 @@ public record LlmSettings(
   public static final String BACKEND = "CODEGLOSS_BACKEND";
   public static final String MODEL = "CODEGLOSS_MODEL";
   public static final String MODEL_PATH = "CODEGLOSS_MODEL_PATH";
+  public static final String EMBEDDED_THREADS = "CODEGLOSS_EMBEDDED_THREADS";
+  public static final String EMBEDDED_PARALLEL = "CODEGLOSS_EMBEDDED_PARALLEL";
 
   public static final String DEFAULT_MODEL_FILE = "gemma-3-270m-q4_k_m.gguf";
   public static final String DEFAULT_OLLAMA_MODEL = "gemma3:270m";
@@ -83,8 +85,8 @@ public record LlmSettings(
         s.intValue("CODEGLOSS_LLM_MAX_ATTEMPTS", 3, 1, 20),
         Duration.ofMillis(s.intValue("CODEGLOSS_LLM_BACKOFF_MILLIS", 1000, 1, 600_000)),
         Duration.ofSeconds(s.intValue("CODEGLOSS_LLM_MAX_RETRY_AFTER_SECONDS", 120, 0, 3600)),
-        s.intValue("CODEGLOSS_EMBEDDED_THREADS", cores, 1, 1024),
-        s.intValue("CODEGLOSS_EMBEDDED_PARALLEL", 1, 1, 64),
+        s.intValue(EMBEDDED_THREADS, cores, 1, 1024),
+        s.intValue(EMBEDDED_PARALLEL, 1, 1, 64),
         oneOf(s, "CODEGLOSS_CHAT_TEMPLATE", "auto", "auto", "gemma", "model"),
         oneOf(s, "CODEGLOSS_SYSTEM_ROLE", "auto", "auto", "system", "user"),
         ollamaHost(s.string("OLLAMA_HOST", "")),
