@@ -43,6 +43,10 @@ public final class CodeglossMain {
   static CommandLine commandLine(PrintStream out, PrintStream err) {
     CommandLine cl = new CommandLine(new CodeglossCommand());
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(Ansi.OFF));
+    // as before picocli: a flag given twice takes the last value, and '@name' is a plain argument
+    // (a symbol or path), never a file of arguments to expand
+    cl.setOverwrittenOptionsAllowed(true);
+    cl.setExpandAtFiles(false);
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     return cl;

@@ -170,6 +170,15 @@ class CommandLineTest {
   }
 
   @Test
+  void aFlagGivenTwiceTakesTheLastValue() {
+    ParseResult parsed =
+        CodeglossMain.commandLine(System.out, System.err)
+            .parseArgs("plan", "--batch", "on", "--batch=off");
+    assertThat(SettingFlags.values(parsed.subcommand().commandSpec()))
+        .containsEntry("RAG_BATCH_ENRICHMENT", "off");
+  }
+
+  @Test
   void benchSettingFlagsBecomeTheirVariables() {
     CommandLine cl = CodeglossMain.commandLine(System.out, System.err);
     ParseResult parsed =
