@@ -113,6 +113,20 @@ class CommandsDocTest {
   }
 
   @Test
+  void theGeneratedHelpNamesTheVariableOfEverySettingFlag() {
+    for (Map.Entry<String, CommandSpec> c : commands().entrySet()) {
+      for (OptionSpec o : c.getValue().options()) {
+        SettingFlags.variable(o)
+            .ifPresent(
+                v ->
+                    assertThat(String.join(" ", o.description()))
+                        .as("help of %s on '%s'", o.longestName(), c.getKey())
+                        .contains(v));
+      }
+    }
+  }
+
+  @Test
   void theReadmesCommandTableNamesEveryCommandAndOnlyFlagsItHas() throws IOException {
     Set<String> inReadme = new TreeSet<>();
     for (String line : Files.readString(ROOT.resolve("README.md")).split("\n")) {
