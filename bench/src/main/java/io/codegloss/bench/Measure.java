@@ -3,6 +3,7 @@ package io.codegloss.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.codegloss.core.db.Database;
+import io.codegloss.core.store.SpanStates;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -91,17 +92,7 @@ final class Measure {
                       + " (select count(*) from first_jobs fj join jobs j on j.id = fj.job_id"
                       + "   where fj.kind = 'batch' and j.last_error like 'batching paused%')",
                   5);
-          long[] spans =
-              longs(
-                  c,
-                  "select count(*),"
-                      + " count(*) filter (where exists (select 1 from enrichments e"
-                      + "   where e.span_id = s.id and e.span_hash = s.content_hash)),"
-                      + " count(*) filter (where not exists (select 1 from enrichments e"
-                      + "   where e.span_id = s.id and e.span_hash = s.content_hash)"
-                      + "   and exists (select 1 from span_failures f where f.span_id = s.id))"
-                      + " from spans s",
-                  3);
+          SpanStates.Counts states = SpanStates.counts(c, null);
           long[] firstTry =
               longs(
                   c,
@@ -115,9 +106,9 @@ final class Measure {
                       + " join first_call fc on fc.job_id = fj.job_id and fc.outcome in ('ok', 'partial')"
                       + " join enrichments e on e.span_id = fj.span_id and e.job_id = fj.job_id",
                   1);
-          int total = (int) spans[0];
-          int enriched = (int) spans[1];
-          int failed = (int) spans[2];
+          int total = (int) states.spans();
+          int enriched = (int) states.enriched();
+          int failed = (int) states.failed();
           return new Volume(
               total,
               calls[0],
@@ -137,18 +128,9 @@ final class Measure {
         });
   }
 
-  /** True when every span has a current enrichment or a failure that will not be retried. */
+  /** True when every span has a current note or a failure that will not be retried. */
   static boolean finished(Database db) {
-    return db.withConnection(
-        c ->
-            longs(
-                    c,
-                    "select count(*) from spans s where not exists (select 1 from enrichments e"
-                        + " where e.span_id = s.id and e.span_hash = s.content_hash)"
-                        + " and not exists (select 1 from span_failures f where f.span_id = s.id"
-                        + " and f.span_hash = s.content_hash and f.permanent)",
-                    1)[0]
-                == 0);
+    return db.withConnection(c -> SpanStates.counts(c, null)).unsettled() == 0;
   }
 
   /** Spans that still have no enrichment (for progress lines). */

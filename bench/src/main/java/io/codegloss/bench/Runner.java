@@ -3,11 +3,11 @@ package io.codegloss.bench;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.DbSettings;
-import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.queue.QueueTiming;
+import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
 import io.codegloss.scheduler.plan.BatchPlanner;
@@ -123,7 +123,7 @@ final class Runner {
       SchedulerSettings scheduling = SchedulerSettings.from(s);
       Sweeper sweeper =
           new Sweeper(
-              db, enqueuer, scheduling.lostJobSeconds(), new SpanFailures(scheduling.retry()));
+              db, enqueuer, scheduling.lostJobSeconds(), new SpanFailureTable(scheduling.retry()));
       long repo = repoId;
       QueueTiming timing = scheduling.timing();
       try (Fleet fleet = startFleet(spec, ctx, s, db, fresh);

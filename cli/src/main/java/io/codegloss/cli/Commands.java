@@ -5,11 +5,13 @@ import io.codegloss.core.db.Database;
 import io.codegloss.core.db.Databases;
 import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.OpenDatabase;
-import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.store.LlmCallTable;
+import io.codegloss.core.store.SpanFailureTable;
+import io.codegloss.core.store.SpanStates;
 import io.codegloss.migrations.DbMigrations;
 import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
@@ -23,8 +25,6 @@ import io.codegloss.scheduler.queue.Sweeper;
 import io.codegloss.worker.job.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -88,7 +88,8 @@ final class Commands {
         db,
         queue,
         new EnqueueService(db, new BatchPlanner(plan), enqueuer, noRetrySince),
-        new Sweeper(db, enqueuer, settings.lostJobSeconds(), new SpanFailures(settings.retry())),
+        new Sweeper(
+            db, enqueuer, settings.lostJobSeconds(), new SpanFailureTable(settings.retry())),
         root -> indexer.index(root).repoId(),
         settings.options());
   }
@@ -131,32 +132,14 @@ final class Commands {
     return db.withConnection(
         c -> {
           Map<String, Object> m = new LinkedHashMap<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select"
-                      + " (select count(*) from spans s join repositories r on r.id = s.repo_id"
-                      + "   where s.repo_id = ? and exists (select 1 from enrichments e where e.span_id = s.id"
-                      + "   and e.span_hash = s.content_hash and e.generation >= r.generation)),"
-                      + " (select count(*) from spans s join span_failures f on f.span_id = s.id"
-                      + "   and f.span_hash = s.content_hash where s.repo_id = ?"
-                      + "   and not exists (select 1 from enrichments e where e.span_id = s.id"
-                      + "   and e.span_hash = s.content_hash)),"
-                      + " (select count(*) from spans where repo_id = ?),"
-                      + " count(l.id), coalesce(sum(l.prompt_tokens), 0), coalesce(sum(l.completion_tokens), 0)"
-                      + " from llm_calls l join jobs j on j.id = l.job_id where j.repo_id = ?")) {
-            for (int i = 1; i <= 4; i++) {
-              ps.setLong(i, repoId);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              m.put("spans_total", rs.getLong(3));
-              m.put("spans_enriched", rs.getLong(1));
-              m.put("spans_failed", rs.getLong(2));
-              m.put("calls", rs.getLong(4));
-              m.put("prompt_tokens", rs.getLong(5));
-              m.put("completion_tokens", rs.getLong(6));
-            }
-          }
+          SpanStates.Counts states = SpanStates.counts(c, repoId);
+          LlmCallTable.RepoTotals calls = LlmCallTable.totalsOfRepository(c, repoId);
+          m.put("spans_total", states.spans());
+          m.put("spans_enriched", states.enriched());
+          m.put("spans_failed", states.failed());
+          m.put("calls", calls.calls());
+          m.put("prompt_tokens", calls.promptTokens());
+          m.put("completion_tokens", calls.completionTokens());
           m.put("wall_seconds", Math.round(wallSeconds * 10) / 10.0);
           return m;
         });

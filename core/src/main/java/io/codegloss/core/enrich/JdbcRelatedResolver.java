@@ -1,9 +1,8 @@
 package io.codegloss.core.enrich;
 
 import io.codegloss.core.db.Database;
+import io.codegloss.core.store.SpanTable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,13 +12,6 @@ import java.util.OptionalLong;
 
 /** See {@link RelatedResolver#forRepo}. */
 final class JdbcRelatedResolver implements RelatedResolver {
-
-  private static final String SQL =
-      "select id, file_id, name, symbol, start_line from spans"
-          + " where repo_id = ? and (symbol = ? or name = ?)"
-          + " order by start_line, id limit 200";
-
-  private record Candidate(long id, long fileId, String name, String symbol) {}
 
   private final Connection connection;
   private final long repoId;
@@ -43,32 +35,18 @@ final class JdbcRelatedResolver implements RelatedResolver {
     return result;
   }
 
-  private List<Candidate> load(String name) {
-    List<Candidate> out = new ArrayList<>();
-    try (PreparedStatement ps = connection.prepareStatement(SQL)) {
-      ps.setLong(1, repoId);
-      ps.setString(2, name);
-      ps.setString(3, name);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new Candidate(
-                  rs.getLong("id"),
-                  rs.getLong("file_id"),
-                  rs.getString("name"),
-                  rs.getString("symbol")));
-        }
-      }
+  private List<SpanTable.NameCandidate> load(String name) {
+    try {
+      return SpanTable.byName(connection, repoId, name);
     } catch (SQLException e) {
       throw Database.translate(e);
     }
-    return out;
   }
 
-  private OptionalLong pick(String name, List<Candidate> all) {
+  private OptionalLong pick(String name, List<SpanTable.NameCandidate> all) {
     // Same file first: there a bare name almost always means the neighbour the model just saw.
     for (boolean bySymbol : new boolean[] {true, false}) {
-      for (Candidate c : all) {
+      for (SpanTable.NameCandidate c : all) {
         if (c.fileId() == fileId && (bySymbol ? c.symbol() : c.name()).equals(name)) {
           return OptionalLong.of(c.id());
         }
@@ -76,8 +54,8 @@ final class JdbcRelatedResolver implements RelatedResolver {
     }
     // Elsewhere only an unambiguous match counts: a wrong link is worse than none.
     for (boolean bySymbol : new boolean[] {true, false}) {
-      List<Candidate> matches = new ArrayList<>();
-      for (Candidate c : all) {
+      List<SpanTable.NameCandidate> matches = new ArrayList<>();
+      for (SpanTable.NameCandidate c : all) {
         if ((bySymbol ? c.symbol() : c.name()).equals(name)) {
           matches.add(c);
         }

@@ -1,7 +1,13 @@
 package io.codegloss.core.queue;
 
+import io.codegloss.core.store.JobKind;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.jobrunr.jobs.Job;
@@ -13,6 +19,7 @@ import org.jobrunr.storage.sql.common.JobTable;
 import org.jobrunr.storage.sql.common.db.Dialect;
 import org.jobrunr.storage.sql.common.mapper.SqlJobPageRequestMapper;
 import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JobRunr's PostgreSQL storage with one change: a server fetches only jobs whose size fits.
@@ -33,6 +40,60 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
   public CapacityStorageProvider(DataSource dataSource, IntSupplier maxTokens) {
     super(dataSource, DatabaseOptions.SKIP_CREATE);
     this.maxTokens = maxTokens;
+  }
+
+  /**
+   * Our enqueued, scheduled (retry) or processing jobs that fit {@code maxTokens}: what a worker
+   * started with {@code --until-idle} waits for. JobRunr's table is read here and nowhere else.
+   */
+  public static long countUnfinishedFitting(Connection c, int maxTokens) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select count(*) from jobrunr_jobs r join jobs j on cast(j.id as text) = r.id"
+                + " where r.state in ('ENQUEUED', 'SCHEDULED', 'PROCESSING') and j.tokens <= ?")) {
+      ps.setInt(1, maxTokens);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /**
+   * A live job of ours that needs the sweeper: JobRunr gave up on it or it was deleted there
+   * ({@code jobRunrState} FAILED or DELETED), or JobRunr never heard of it ({@code jobRunrState}
+   * null).
+   */
+  public record StuckJob(
+      UUID id, long repoId, @Nullable Long fileId, JobKind kind, @Nullable String jobRunrState) {}
+
+  /**
+   * Our live jobs that JobRunr failed or deleted, and those it has not known for {@code
+   * lostAfterSeconds} since we wrote them.
+   */
+  public static List<StuckJob> stuckJobs(Connection c, int lostAfterSeconds) throws SQLException {
+    List<StuckJob> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select j.id, j.repo_id, j.file_id, j.kind, r.state from jobs j"
+                + " left join jobrunr_jobs r on r.id = cast(j.id as text)"
+                + " where codegloss_job_is_live(j.status)"
+                + " and (r.state in ('FAILED', 'DELETED')"
+                + "      or (r.id is null and j.created_at < now() - make_interval(secs => ?)))")) {
+      ps.setInt(1, lostAfterSeconds);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new StuckJob(
+                  rs.getObject(1, UUID.class),
+                  rs.getLong(2),
+                  (Long) rs.getObject(3),
+                  JobKind.fromDb(rs.getString(4)),
+                  rs.getString(5)));
+        }
+      }
+    }
+    return out;
   }
 
   @Override

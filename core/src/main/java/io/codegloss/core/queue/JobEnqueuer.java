@@ -2,9 +2,8 @@ package io.codegloss.core.queue;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.job.EnrichJobRequest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import io.codegloss.core.store.JobPlan;
+import io.codegloss.core.store.JobTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -38,7 +37,7 @@ public final class JobEnqueuer {
   public List<UUID> enqueue(List<JobPlan> plans) {
     List<UUID> fresh = new ArrayList<>();
     for (JobPlan plan : plans) {
-      boolean inserted = db.inTransaction((Database.TxWork<Boolean>) c -> insertRow(c, plan));
+      boolean inserted = db.inTransaction((Database.TxWork<Boolean>) c -> JobTable.insert(c, plan));
       if (inserted) {
         submit(plan.id());
         fresh.add(plan.id());
@@ -48,40 +47,6 @@ public final class JobEnqueuer {
       log.info("enqueued {} new jobs ({} planned)", fresh.size(), plans.size());
     }
     return fresh;
-  }
-
-  /** Inserts the row inside the caller's transaction; JobRunr is told after it commits. */
-  public static boolean insertRow(Connection c, JobPlan plan) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "insert into jobs (id, repo_id, file_id, kind, tokens, span_tokens, reason, parent_id)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")) {
-      ps.setObject(1, plan.id());
-      ps.setLong(2, plan.repoId());
-      ps.setObject(3, plan.fileId());
-      ps.setString(4, plan.kind());
-      ps.setInt(5, plan.tokens());
-      ps.setInt(6, plan.spanTokens());
-      ps.setString(7, plan.reason());
-      ps.setObject(8, plan.parentId());
-      if (ps.executeUpdate() == 0) {
-        return false;
-      }
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "insert into job_spans (job_id, span_id, span_hash, ordinal) values (?, ?, ?, ?)")) {
-      int ordinal = 1;
-      for (JobPlan.SpanRef span : plan.spans()) {
-        ps.setObject(1, plan.id());
-        ps.setLong(2, span.spanId());
-        ps.setString(3, span.spanHash());
-        ps.setInt(4, ordinal++);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-    return true;
   }
 
   /** Hands an already recorded job to JobRunr; a job JobRunr already knows is left as it is. */

@@ -1,9 +1,8 @@
 package io.codegloss.core.report;
 
 import io.codegloss.core.db.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.LinkedHashMap;
+import io.codegloss.core.store.JobTable;
+import io.codegloss.core.store.WorkerTable;
 import java.util.Map;
 
 /**
@@ -35,41 +34,11 @@ public final class QueueHealth {
   public Snapshot snapshot() {
     return db.withConnection(
         c -> {
-          Map<String, Long> byStatus = new LinkedHashMap<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "select kind, status, count(*) from jobs group by kind, status order by kind, status");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              byStatus.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
-            }
-          }
-          int live;
-          int largest;
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select count(*), coalesce(max(max_tokens), 0) from workers where state <> 'stopped'"
-                      + " and last_heartbeat > now() - make_interval(secs => ?)")) {
-            ps.setInt(1, deadAfterSeconds);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              live = rs.getInt(1);
-              largest = rs.getInt(2);
-            }
-          }
-          long tooLarge = 0;
-          if (live > 0) {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "select count(*) from jobs where status = 'enqueued' and tokens > ?")) {
-              ps.setInt(1, largest);
-              try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                tooLarge = rs.getLong(1);
-              }
-            }
-          }
-          return new Snapshot(byStatus, tooLarge, live, largest);
+          Map<String, Long> byStatus = JobTable.countByKindAndStatus(c);
+          WorkerTable.Live live = WorkerTable.live(c, deadAfterSeconds);
+          long tooLarge =
+              live.count() > 0 ? JobTable.countEnqueuedLargerThan(c, live.largestMaxTokens()) : 0;
+          return new Snapshot(byStatus, tooLarge, live.count(), live.largestMaxTokens());
         });
   }
 }

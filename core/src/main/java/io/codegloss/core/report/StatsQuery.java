@@ -1,8 +1,7 @@
 package io.codegloss.core.report;
 
 import io.codegloss.core.db.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.codegloss.core.store.LlmCallTable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,47 +42,26 @@ public final class StatsQuery {
   }
 
   public List<Row> byModeModelWorker() {
-    return db.withConnection(
-        c -> {
-          List<Row> rows = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select l.mode, l.model, l.worker, count(distinct l.job_id), count(*),"
-                      + " sum(l.span_count), sum(l.items_valid),"
-                      + " coalesce(sum(l.prompt_tokens), 0), coalesce(sum(l.completion_tokens), 0),"
-                      + " sum(l.wall_ms),"
-                      + " sum(case when l.first_try then l.span_count else 0 end),"
-                      + " sum(case when l.first_try then l.items_valid else 0 end),"
-                      + " sum(case when l.outcome = 'partial' then l.items_valid else 0 end),"
-                      + " sum(case when l.mode = 'batch' then l.span_count - l.items_valid else 0 end)"
-                      + " from llm_calls l group by l.mode, l.model, l.worker"
-                      + " order by l.mode, l.model, l.worker")) {
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                long calls = rs.getLong(5);
-                long spans = rs.getLong(6);
-                long firstTrySpans = rs.getLong(11);
-                rows.add(
-                    new Row(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getLong(4),
-                        calls,
-                        spans,
-                        rs.getLong(7),
-                        ratio(spans, calls),
-                        ratio(rs.getLong(8), spans),
-                        ratio(rs.getLong(9), spans),
-                        ratio(rs.getLong(10), spans) / 1000.0,
-                        ratio(rs.getLong(12), firstTrySpans),
-                        rs.getLong(13),
-                        rs.getLong(14)));
-              }
-            }
-          }
-          return rows;
-        });
+    List<Row> rows = new ArrayList<>();
+    for (LlmCallTable.Totals t : db.withConnection(LlmCallTable::totalsByModeModelWorker)) {
+      rows.add(
+          new Row(
+              t.mode(),
+              t.model(),
+              t.worker(),
+              t.jobs(),
+              t.calls(),
+              t.spans(),
+              t.spansValid(),
+              ratio(t.spans(), t.calls()),
+              ratio(t.promptTokens(), t.spans()),
+              ratio(t.completionTokens(), t.spans()),
+              ratio(t.wallMs(), t.spans()) / 1000.0,
+              ratio(t.firstTryValid(), t.firstTrySpans()),
+              t.salvaged(),
+              t.reenqueuedAsSingle()));
+    }
+    return rows;
   }
 
   static double ratio(long a, long b) {

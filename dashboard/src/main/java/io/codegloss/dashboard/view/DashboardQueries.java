@@ -166,25 +166,15 @@ public final class DashboardQueries {
     try (PreparedStatement ps =
             c.prepareStatement(
                 """
-                with current_enrichment as (
-                  -- hash joins instead of one index probe per span: this runs every few seconds
-                  select distinct e.span_id
-                    from enrichments e
-                    join spans s on s.id = e.span_id and s.content_hash = e.span_hash
-                    join repositories r on r.id = s.repo_id and e.generation >= r.generation),
-                per_repo as (
-                  select s.repo_id, count(*) as spans, count(c.span_id) as enriched
-                    from spans s left join current_enrichment c on c.span_id = s.id
-                   group by s.repo_id),
-                failed as (
-                  select s.repo_id, count(*) as failed
-                    from span_failures f join spans s on s.id = f.span_id
-                   group by s.repo_id)
+                -- span states come from the one definition, the span_state view
+                with per_repo as (
+                  select repo_id, count(*) as spans, count(*) filter (where enriched) as enriched,
+                         count(*) filter (where failed) as failed
+                    from span_state group by repo_id)
                 select r.id, r.name, r.root_path, coalesce(p.spans, 0), coalesce(p.enriched, 0),
-                       coalesce(f.failed, 0)
+                       coalesce(p.failed, 0)
                   from repositories r
                   left join per_repo p on p.repo_id = r.id
-                  left join failed f on f.repo_id = r.id
                  order by r.name, r.id
                 """);
         ResultSet rs = ps.executeQuery()) {

@@ -3,9 +3,10 @@ package io.codegloss.scheduler.index;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.error.PermanentException;
-import io.codegloss.scheduler.index.IndexStore.FileRow;
+import io.codegloss.core.store.FileTable;
+import io.codegloss.core.store.RepositoryTable;
+import io.codegloss.core.store.SpanTable;
 import io.codegloss.scheduler.index.IndexStore.SpanCounts;
-import io.codegloss.scheduler.index.IndexStore.StoredFile;
 import io.codegloss.scheduler.index.extract.Extraction;
 import io.codegloss.scheduler.index.extract.ParseTimeoutException;
 import io.codegloss.scheduler.index.extract.SpanExtractor;
@@ -87,9 +88,9 @@ public final class Indexer {
     long repoId =
         db.inTransaction(
             c -> {
-              return IndexStore.upsertRepository(c, real.toString(), name);
+              return RepositoryTable.upsert(c, real.toString(), name);
             });
-    Map<String, StoredFile> stored = db.withConnection(c -> IndexStore.loadFiles(c, repoId));
+    Map<String, FileTable.Stored> stored = db.withConnection(c -> FileTable.byPath(c, repoId));
     Map<String, SkippedFile> skippedBefore =
         db.withConnection(c -> IndexStore.loadSkipped(c, repoId));
 
@@ -99,7 +100,7 @@ public final class Indexer {
     List<SourceFile> toRead = new ArrayList<>();
     for (SourceFile f : walk.files()) {
       seen.add(f.path());
-      StoredFile s = stored.get(f.path());
+      FileTable.Stored s = stored.get(f.path());
       if (s != null
           && s.sizeBytes() == f.size()
           && s.mtimeMs() == f.mtimeMs()
@@ -109,15 +110,14 @@ public final class Indexer {
       toRead.add(f);
     }
     Map<String, Long> toDelete = new TreeMap<>();
-    for (StoredFile s : stored.values()) {
+    for (FileTable.Stored s : stored.values()) {
       if (!seen.contains(s.path())) {
         toDelete.put(s.path(), s.id());
       }
     }
     SpanPool pool =
         !toDelete.isEmpty() && !toRead.isEmpty()
-            ? new SpanPool(
-                db.withConnection(c -> IndexStore.loadSpansOfFiles(c, toDelete.values())))
+            ? new SpanPool(db.withConnection(c -> SpanTable.ofFiles(c, toDelete.values())))
             : SpanPool.EMPTY;
 
     List<FileResult> results = readAndWrite(repoId, toRead, stored, pool, runStartMs);
@@ -142,12 +142,12 @@ public final class Indexer {
         removed += w.counts().removed();
       } else if (r instanceof Skipped s) {
         skippedNow.put(s.skip().path(), s.skip());
-        StoredFile old = stored.get(s.skip().path());
+        FileTable.Stored old = stored.get(s.skip().path());
         if (old != null) {
           toDelete.put(old.path(), old.id());
         }
       } else if (r instanceof Gone g) {
-        StoredFile old = stored.get(g.path());
+        FileTable.Stored old = stored.get(g.path());
         if (old != null) {
           toDelete.put(old.path(), old.id());
         }
@@ -157,7 +157,7 @@ public final class Indexer {
     int removedWithFiles =
         db.inTransaction(
             c -> {
-              IndexStore.relaxDurability(c);
+              FileTable.relaxDurability(c);
               return IndexStore.deleteFiles(c, toDelete.values());
             });
     long spansTotal =
@@ -216,7 +216,7 @@ public final class Indexer {
   private List<FileResult> readAndWrite(
       long repoId,
       List<SourceFile> files,
-      Map<String, StoredFile> stored,
+      Map<String, FileTable.Stored> stored,
       SpanPool pool,
       long runStartMs) {
     if (files.isEmpty()) {
@@ -279,7 +279,7 @@ public final class Indexer {
   private FileResult indexFile(
       long repoId,
       SourceFile f,
-      @Nullable StoredFile old,
+      FileTable.@Nullable Stored old,
       SpanExtractor extractor,
       SpanPool pool,
       long runStartMs) {
@@ -298,7 +298,7 @@ public final class Indexer {
         && old.language().equals(f.language().id())) {
       db.inTransaction(
           c -> {
-            IndexStore.touchFile(c, old.id(), size, mtime);
+            FileTable.touch(c, old.id(), size, mtime);
           });
       return new Unchanged(f.path());
     }
@@ -312,8 +312,8 @@ public final class Indexer {
       return new Skipped(
           SkippedFile.of(f.path(), SkipReason.PARSE_FAILED, "parser error: " + e.getMessage()));
     }
-    FileRow row =
-        new FileRow(
+    FileTable.Row row =
+        new FileTable.Row(
             f.path(),
             f.language().id(),
             size,
@@ -324,8 +324,8 @@ public final class Indexer {
     SpanCounts counts =
         db.inTransaction(
             c -> {
-              IndexStore.relaxDurability(c);
-              long fileId = IndexStore.upsertFile(c, repoId, row);
+              FileTable.relaxDurability(c);
+              long fileId = FileTable.upsert(c, repoId, row);
               return IndexStore.writeSpans(c, repoId, fileId, extraction.spans(), pool);
             });
     return new Written(f.path(), counts, extraction.parseErrors());

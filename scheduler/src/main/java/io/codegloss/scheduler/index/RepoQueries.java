@@ -2,46 +2,33 @@ package io.codegloss.scheduler.index;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.store.FileTable;
+import io.codegloss.core.store.RepositoryTable;
+import io.codegloss.core.store.SpanStates;
+import io.codegloss.core.store.SpanTable;
 import io.codegloss.scheduler.index.RepoStatus.LanguageKindCount;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The read side of the index: what {@code status} and {@code spans} show.
  *
- * <p>A span is <em>pending</em> while it has no enrichment for its current code: no row in
- * enrichments with span_hash = spans.content_hash, generation &gt;= the repository's generation and
- * the current prompt version (any model).
+ * <p>A span is <em>pending</em> while it has no current note, as the {@code span_state} view
+ * decides ({@link SpanStates}).
  */
 public final class RepoQueries {
 
-  /** The prompt version whose enrichments count as current until the worker says otherwise. */
-  public static final int DEFAULT_PROMPT_VERSION = 1;
-
-  private static final String PENDING =
-      "not exists (select 1 from enrichments e where e.span_id = s.id"
-          + " and e.span_hash = s.content_hash and e.generation >= r.generation"
-          + " and e.prompt_version = ?)";
-
   private final Database db;
-  private final int promptVersion;
 
   public RepoQueries(Database db) {
-    this(db, DEFAULT_PROMPT_VERSION);
-  }
-
-  public RepoQueries(Database db, int promptVersion) {
     this.db = db;
-    this.promptVersion = promptVersion;
   }
 
   /** Every repository in the database, by root path. */
@@ -49,50 +36,27 @@ public final class RepoQueries {
     return db.withConnection(
         c -> {
           Map<Long, List<LanguageKindCount>> counts = new HashMap<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select s.repo_id, s.language, s.kind, count(*), count(*) filter (where "
-                      + PENDING
-                      + ") from spans s join repositories r on r.id = s.repo_id"
-                      + " group by s.repo_id, s.language, s.kind"
-                      + " order by s.repo_id, s.language, s.kind")) {
-            ps.setInt(1, promptVersion);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                counts
-                    .computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-                    .add(
-                        new LanguageKindCount(
-                            rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
-              }
-            }
+          for (SpanStates.LanguageKind lk : SpanStates.byLanguageAndKind(c)) {
+            counts
+                .computeIfAbsent(lk.repoId(), k -> new ArrayList<>())
+                .add(new LanguageKindCount(lk.language(), lk.kind(), lk.spans(), lk.notEnriched()));
           }
           List<RepoStatus> result = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select r.id, r.root_path, r.name, r.generation, r.last_indexed_at,"
-                      + " (select count(*) from files f where f.repo_id = r.id),"
-                      + " (select count(*) from skipped_files k where k.repo_id = r.id)"
-                      + " from repositories r order by r.root_path")) {
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                long id = rs.getLong(1);
-                List<LanguageKindCount> lk = counts.getOrDefault(id, List.of());
-                Timestamp at = rs.getTimestamp(5);
-                result.add(
-                    new RepoStatus(
-                        id,
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getInt(4),
-                        at == null ? null : at.toInstant().toString(),
-                        rs.getLong(6),
-                        rs.getLong(7),
-                        lk.stream().mapToLong(LanguageKindCount::spans).sum(),
-                        lk.stream().mapToLong(LanguageKindCount::pending).sum(),
-                        lk));
-              }
-            }
+          for (RepositoryTable.Row r : RepositoryTable.all(c)) {
+            List<LanguageKindCount> lk = counts.getOrDefault(r.id(), List.of());
+            FileTable.Counts files = FileTable.counts(c, r.id());
+            result.add(
+                new RepoStatus(
+                    r.id(),
+                    r.rootPath(),
+                    r.name(),
+                    r.generation(),
+                    r.lastIndexedAt(),
+                    files.files(),
+                    files.skipped(),
+                    lk.stream().mapToLong(LanguageKindCount::spans).sum(),
+                    lk.stream().mapToLong(LanguageKindCount::pending).sum(),
+                    lk));
           }
           return result;
         });
@@ -116,38 +80,20 @@ public final class RepoQueries {
                             + repoRoot.toAbsolutePath().normalize()
                             + "; run: codegloss index PATH"));
     String relative = file == null ? null : relativePath(repoId, repoRoot, file);
-    return db.withConnection(
-        c -> {
-          List<SpanInfo> spans = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select s.id, f.path, s.language, s.symbol, s.kind, s.start_line, s.end_line,"
-                      + " s.token_estimate, s.content_hash from spans s"
-                      + " join files f on f.id = s.file_id where s.repo_id = ?"
-                      + (relative == null ? "" : " and f.path = ?")
-                      + " order by f.path, s.start_line, s.end_line desc, s.id")) {
-            ps.setLong(1, repoId);
-            if (relative != null) {
-              ps.setString(2, relative);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                spans.add(
-                    new SpanInfo(
-                        rs.getLong(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getString(5),
-                        rs.getInt(6),
-                        rs.getInt(7),
-                        rs.getInt(8),
-                        rs.getString(9)));
-              }
-            }
-          }
-          return spans;
-        });
+    return db.withConnection(c -> SpanTable.list(c, repoId, relative)).stream()
+        .map(
+            s ->
+                new SpanInfo(
+                    s.id(),
+                    s.path(),
+                    s.language(),
+                    s.symbol(),
+                    s.kind(),
+                    s.startLine(),
+                    s.endLine(),
+                    s.tokenEstimate(),
+                    s.hash()))
+        .toList();
   }
 
   /** The indexed repository whose root is the nearest ancestor of (or equal to) {@code path}. */
@@ -157,14 +103,11 @@ public final class RepoQueries {
         c -> {
           Long best = null;
           int bestDepth = -1;
-          try (PreparedStatement ps = c.prepareStatement("select id, root_path from repositories");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              Path root = Path.of(rs.getString(2));
-              if (p.startsWith(root) && root.getNameCount() > bestDepth) {
-                best = rs.getLong(1);
-                bestDepth = root.getNameCount();
-              }
+          for (RepositoryTable.Row r : RepositoryTable.all(c)) {
+            Path root = Path.of(r.rootPath());
+            if (p.startsWith(root) && root.getNameCount() > bestDepth) {
+              best = r.id();
+              bestDepth = root.getNameCount();
             }
           }
           return Optional.ofNullable(best);
@@ -182,17 +125,7 @@ public final class RepoQueries {
     }
     if (given.isAbsolute()) {
       String root =
-          db.withConnection(
-              c -> {
-                try (PreparedStatement ps =
-                    c.prepareStatement("select root_path from repositories where id = ?")) {
-                  ps.setLong(1, repoId);
-                  try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getString(1);
-                  }
-                }
-              });
+          Objects.requireNonNull(db.withConnection(c -> RepositoryTable.rootPath(c, repoId)));
       Path rootPath = Path.of(root);
       Path abs = canonical(given);
       if (!abs.startsWith(rootPath)) {

@@ -1,5 +1,6 @@
 package io.codegloss.scheduler.index;
 
+import io.codegloss.core.store.SpanTable;
 import io.codegloss.scheduler.index.extract.ExtractedSpan;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,39 +34,39 @@ final class SpanDiff {
     ADD
   }
 
-  record Match(ExtractedSpan span, Action action, @Nullable StoredSpan old) {}
+  record Match(ExtractedSpan span, Action action, SpanTable.@Nullable Stored old) {}
 
-  record Result(List<Match> matches, List<StoredSpan> removed) {}
+  record Result(List<Match> matches, List<SpanTable.Stored> removed) {}
 
   private SpanDiff() {}
 
-  static Result diff(List<StoredSpan> stored, List<ExtractedSpan> found, SpanPool pool) {
+  static Result diff(List<SpanTable.Stored> stored, List<ExtractedSpan> found, SpanPool pool) {
     Match[] matches = new Match[found.size()];
-    Set<StoredSpan> unmatched = new LinkedHashSet<>(stored);
+    Set<SpanTable.Stored> unmatched = new LinkedHashSet<>(stored);
 
-    Map<String, Deque<StoredSpan>> bySymbolAndHash = new HashMap<>();
-    for (StoredSpan s : stored) {
+    Map<String, Deque<SpanTable.Stored>> bySymbolAndHash = new HashMap<>();
+    for (SpanTable.Stored s : stored) {
       bySymbolAndHash
           .computeIfAbsent(s.symbol() + '\0' + s.contentHash(), k -> new ArrayDeque<>())
           .add(s);
     }
     for (int i = 0; i < found.size(); i++) {
       ExtractedSpan f = found.get(i);
-      StoredSpan s = poll(bySymbolAndHash, f.symbol() + '\0' + f.contentHash(), unmatched);
+      SpanTable.Stored s = poll(bySymbolAndHash, f.symbol() + '\0' + f.contentHash(), unmatched);
       if (s != null) {
         matches[i] = new Match(f, Action.KEEP, s);
       }
     }
 
-    Map<String, Deque<StoredSpan>> byHash = new HashMap<>();
-    Map<String, Deque<StoredSpan>> bySymbol = new HashMap<>();
-    for (StoredSpan s : unmatched) {
+    Map<String, Deque<SpanTable.Stored>> byHash = new HashMap<>();
+    Map<String, Deque<SpanTable.Stored>> bySymbol = new HashMap<>();
+    for (SpanTable.Stored s : unmatched) {
       byHash.computeIfAbsent(s.contentHash(), k -> new ArrayDeque<>()).add(s);
       bySymbol.computeIfAbsent(s.symbol(), k -> new ArrayDeque<>()).add(s);
     }
     for (int i = 0; i < found.size(); i++) {
       if (matches[i] == null) {
-        StoredSpan s = poll(byHash, found.get(i).contentHash(), unmatched);
+        SpanTable.Stored s = poll(byHash, found.get(i).contentHash(), unmatched);
         if (s != null) {
           matches[i] = new Match(found.get(i), Action.KEEP, s);
         }
@@ -73,7 +74,7 @@ final class SpanDiff {
     }
     for (int i = 0; i < found.size(); i++) {
       if (matches[i] == null) {
-        StoredSpan s = poll(bySymbol, found.get(i).symbol(), unmatched);
+        SpanTable.Stored s = poll(bySymbol, found.get(i).symbol(), unmatched);
         if (s != null) {
           matches[i] = new Match(found.get(i), Action.CHANGE, s);
         }
@@ -81,7 +82,7 @@ final class SpanDiff {
     }
     for (int i = 0; i < found.size(); i++) {
       if (matches[i] == null) {
-        StoredSpan s = pool.claim(found.get(i).contentHash());
+        SpanTable.Stored s = pool.claim(found.get(i).contentHash());
         matches[i] =
             s == null
                 ? new Match(found.get(i), Action.ADD, null)
@@ -92,11 +93,11 @@ final class SpanDiff {
   }
 
   /** Takes the first stored span under {@code key} that no earlier pass has taken. */
-  private static @Nullable StoredSpan poll(
-      Map<String, Deque<StoredSpan>> index, String key, Set<StoredSpan> unmatched) {
-    Deque<StoredSpan> q = index.get(key);
+  private static SpanTable.@Nullable Stored poll(
+      Map<String, Deque<SpanTable.Stored>> index, String key, Set<SpanTable.Stored> unmatched) {
+    Deque<SpanTable.Stored> q = index.get(key);
     while (q != null && !q.isEmpty()) {
-      StoredSpan s = q.poll();
+      SpanTable.Stored s = q.poll();
       if (unmatched.remove(s)) {
         return s;
       }
@@ -106,7 +107,7 @@ final class SpanDiff {
 
   /** Unchanged code whose place changed: other lines or bytes, another symbol, another file. */
   static boolean moved(Match m, long fileId) {
-    StoredSpan s = m.old();
+    SpanTable.Stored s = m.old();
     ExtractedSpan f = m.span();
     return s != null
         && (s.fileId() != fileId

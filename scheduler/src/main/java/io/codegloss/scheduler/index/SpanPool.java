@@ -1,5 +1,6 @@
 package io.codegloss.scheduler.index;
 
+import io.codegloss.core.store.SpanTable;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -16,16 +17,16 @@ final class SpanPool {
 
   static final SpanPool EMPTY = new SpanPool(java.util.List.of());
 
-  private final Map<String, Deque<StoredSpan>> byHash = new HashMap<>();
+  private final Map<String, Deque<SpanTable.Stored>> byHash = new HashMap<>();
 
-  SpanPool(Collection<StoredSpan> spans) {
-    for (StoredSpan s : spans) {
+  SpanPool(Collection<SpanTable.Stored> spans) {
+    for (SpanTable.Stored s : spans) {
       byHash.computeIfAbsent(s.contentHash(), h -> new ArrayDeque<>()).add(s);
     }
   }
 
-  synchronized @Nullable StoredSpan claim(String contentHash) {
-    Deque<StoredSpan> q = byHash.get(contentHash);
+  synchronized SpanTable.@Nullable Stored claim(String contentHash) {
+    Deque<SpanTable.Stored> q = byHash.get(contentHash);
     return q == null ? null : q.poll();
   }
 

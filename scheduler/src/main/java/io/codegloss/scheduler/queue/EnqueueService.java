@@ -1,22 +1,17 @@
 package io.codegloss.scheduler.queue;
 
 import io.codegloss.core.db.Database;
-import io.codegloss.core.enrich.EnrichmentSchema;
-import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.queue.JobEnqueuer;
-import io.codegloss.core.queue.JobPlan;
+import io.codegloss.core.store.JobKind;
+import io.codegloss.core.store.JobPlan;
+import io.codegloss.core.store.RepositoryTable;
+import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.scheduler.plan.BatchPlanner;
 import io.codegloss.scheduler.plan.PendingSpans;
 import io.codegloss.scheduler.plan.PlanSpan;
 import io.codegloss.scheduler.plan.PlannedBatch;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,8 +52,7 @@ public final class EnqueueService {
 
   /** The batches that would be enqueued now, without enqueueing. */
   public List<PlannedBatch> plan(long repoId) {
-    List<PlanSpan> pending =
-        new PendingSpans(db).pending(repoId, EnrichmentSchema.PROMPT_VERSION, Integer.MAX_VALUE);
+    List<PlanSpan> pending = new PendingSpans(db).pending(repoId, PendingSpans.ALL_FILES);
     if (noRetrySince != null) {
       Set<Long> failedThisRun = failedSince(repoId, noRetrySince);
       pending = pending.stream().filter(s -> !failedThisRun.contains(s.spanId())).toList();
@@ -67,24 +61,7 @@ public final class EnqueueService {
   }
 
   private Set<Long> failedSince(long repoId, Instant since) {
-    return db.withConnection(
-        c -> {
-          Set<Long> out = new HashSet<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select f.span_id from span_failures f join spans s on s.id = f.span_id"
-                      + " where s.repo_id = ? and f.span_hash = s.content_hash"
-                      + " and f.updated_at >= ?")) {
-            ps.setLong(1, repoId);
-            ps.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(rs.getLong(1));
-              }
-            }
-          }
-          return out;
-        });
+    return db.withConnection(c -> SpanFailureTable.failedSince(c, repoId, since));
   }
 
   /**
@@ -93,19 +70,7 @@ public final class EnqueueService {
    */
   public int bumpGeneration(long repoId) {
     return db.inTransaction(
-        (Database.TxWork<Integer>)
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "update repositories set generation = generation + 1 where id = ?"
-                          + " returning generation")) {
-                ps.setLong(1, repoId);
-                try (ResultSet rs = ps.executeQuery()) {
-                  rs.next();
-                  return rs.getInt(1);
-                }
-              }
-            });
+        (Database.TxWork<Integer>) c -> RepositoryTable.bumpGeneration(c, repoId));
   }
 
   /**
@@ -116,7 +81,7 @@ public final class EnqueueService {
    */
   public int retryFailures(long repoId) {
     return db.inTransaction(
-        (Database.TxWork<Integer>) c -> SpanFailures.offerRepositoryAgain(c, repoId));
+        (Database.TxWork<Integer>) c -> SpanFailureTable.offerRepositoryAgain(c, repoId));
   }
 
   public Result enqueue(long repoId) {
@@ -134,7 +99,7 @@ public final class EnqueueService {
         round = Math.max(round, rounds.getOrDefault(s.spanId(), 0));
       }
       pending += refs.size();
-      String kind = refs.size() == 1 ? "single" : "batch";
+      JobKind kind = refs.size() == 1 ? JobKind.SINGLE : JobKind.BATCH;
       if (refs.size() == 1) {
         singles++;
       }
@@ -156,35 +121,11 @@ public final class EnqueueService {
   }
 
   private int generation(long repoId) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("select generation from repositories where id = ?")) {
-            ps.setLong(1, repoId);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? rs.getInt(1) : 1;
-            }
-          }
-        });
+    return db.withConnection(c -> RepositoryTable.generation(c, repoId));
   }
 
   /** Spans back from a failure backoff get a new job id (their old job already exists). */
   private Map<Long, Integer> failureRounds(long repoId) {
-    return db.withConnection(
-        c -> {
-          Map<Long, Integer> out = new HashMap<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select f.span_id, f.attempts from span_failures f join spans s on s.id = f.span_id"
-                      + " where s.repo_id = ? and f.span_hash = s.content_hash")) {
-            ps.setLong(1, repoId);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.put(rs.getLong(1), rs.getInt(2));
-              }
-            }
-          }
-          return out;
-        });
+    return db.withConnection(c -> SpanFailureTable.attemptsOfCurrent(c, repoId));
   }
 }

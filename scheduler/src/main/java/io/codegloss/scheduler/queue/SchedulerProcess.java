@@ -3,12 +3,10 @@ package io.codegloss.scheduler.queue;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.store.RepositoryTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -146,18 +144,10 @@ public final class SchedulerProcess implements AutoCloseable {
   private record Repo(long id, String root) {}
 
   private List<Repo> repositories() {
-    return db.withConnection(
-        c -> {
-          List<Repo> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement("select id, root_path from repositories order by id");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(new Repo(rs.getLong(1), rs.getString(2)));
-            }
-          }
-          return out;
-        });
+    return db.withConnection(c -> RepositoryTable.all(c)).stream()
+        .sorted(java.util.Comparator.comparingLong(RepositoryTable.Row::id))
+        .map(r -> new Repo(r.id(), r.rootPath()))
+        .toList();
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.codegloss.scheduler.queue;
 
 import io.codegloss.core.config.Settings;
-import io.codegloss.core.enrich.RetryPolicy;
 import io.codegloss.core.queue.QueueTiming;
+import io.codegloss.core.store.RetryPolicy;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 

@@ -109,6 +109,16 @@ final class IndexFixture {
         });
   }
 
+  void execute(String sql) {
+    db.withConnection(
+        c -> {
+          try (java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
+          }
+          return null;
+        });
+  }
+
   long count(String sql, Object... args) {
     return db.withConnection(
         c -> {

@@ -74,7 +74,17 @@ class RepoQueriesTest {
   @Test
   void pendingFollowsTheGenerationAndThePromptVersion() {
     fx.enrich(fx.spans().get("app/user.py:User.get").id());
-    assertThat(new RepoQueries(testDb.database(), 2).status().get(0).pending()).isEqualTo(4);
+    assertThat(queries.status().get(0).pending()).isEqualTo(3);
+
+    // a prompt change that makes older notes stale is a new definition of the current version
+    fx.execute(
+        "create or replace function codegloss_current_prompt_version() returns integer"
+            + " language sql immutable as 'select 2'");
+    assertThat(queries.status().get(0).pending()).isEqualTo(4);
+
+    fx.execute(
+        "create or replace function codegloss_current_prompt_version() returns integer"
+            + " language sql immutable as 'select 1'");
 
     fx.count(
         "with u as (update repositories set generation = 2 returning 1) select count(*) from u");

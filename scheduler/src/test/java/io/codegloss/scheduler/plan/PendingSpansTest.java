@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codegloss.core.db.Database;
-import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.span.SpanKind;
+import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.testing.TestDatabase;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,7 @@ class PendingSpansTest {
   }
 
   private List<String> pendingSymbols() {
-    return pendingSpans.pending(repo, PROMPT, PendingSpans.ALL_FILES).stream()
+    return pendingSpans.pending(repo, PendingSpans.ALL_FILES).stream()
         .map(PlanSpan::symbol)
         .toList();
   }
@@ -136,11 +136,11 @@ class PendingSpansTest {
         testDb
             .database()
             .inTransaction(
-                (Database.TxWork<Integer>) c -> SpanFailures.offerRepositoryAgain(c, repo));
+                (Database.TxWork<Integer>) c -> SpanFailureTable.offerRepositoryAgain(c, repo));
 
     assertThat(offered).isEqualTo(2);
     assertThat(pendingSymbols()).containsExactly("hopeless", "waiting");
-    assertThat(pendingSpans.pending(otherRepo, PROMPT, PendingSpans.ALL_FILES)).isEmpty();
+    assertThat(pendingSpans.pending(otherRepo, PendingSpans.ALL_FILES)).isEmpty();
   }
 
   @Test
@@ -153,12 +153,10 @@ class PendingSpansTest {
     function(other, "a1", 1, 10);
     function(last, "z1", 1, 10);
 
-    List<PlanSpan> two = pendingSpans.pending(repo, PROMPT, 2);
+    List<PlanSpan> two = pendingSpans.pending(repo, 2);
 
     assertThat(two).extracting(PlanSpan::symbol).containsExactly("a1", "c1", "c2", "c3");
-    assertThat(pendingSpans.pending(repo, PROMPT, 1))
-        .extracting(PlanSpan::path)
-        .containsOnly("app/a.py");
+    assertThat(pendingSpans.pending(repo, 1)).extracting(PlanSpan::path).containsOnly("app/a.py");
   }
 
   @Test
@@ -168,9 +166,7 @@ class PendingSpansTest {
     rows.enrichment(enriched, "m", PROMPT, 1, "s", null);
     function(file, "todo", 1, 10);
 
-    assertThat(pendingSpans.pending(repo, PROMPT, 1))
-        .extracting(PlanSpan::symbol)
-        .containsExactly("todo");
+    assertThat(pendingSpans.pending(repo, 1)).extracting(PlanSpan::symbol).containsExactly("todo");
   }
 
   @Test
@@ -193,7 +189,7 @@ class PendingSpansTest {
     rows.enrichment(setter, "m", PROMPT, 1, "Sets the email.", null);
     rows.span(repo, file, "class", "Point", null, 42, 45, 30, "class Point:");
 
-    List<PlanSpan> pending = pendingSpans.pending(repo, PROMPT, PendingSpans.ALL_FILES);
+    List<PlanSpan> pending = pendingSpans.pending(repo, PendingSpans.ALL_FILES);
 
     PlanSpan userSpan = pending.get(0);
     assertThat(userSpan.symbol()).isEqualTo("User");
@@ -219,7 +215,7 @@ class PendingSpansTest {
 
     List<PlannedBatch> plan =
         new BatchPlanner(PlanSettings.defaults())
-            .plan(pendingSpans.pending(repo, PROMPT, PendingSpans.ALL_FILES));
+            .plan(pendingSpans.pending(repo, PendingSpans.ALL_FILES));
 
     assertThat(plan).hasSize(2);
     assertThat(plan.get(0).spans()).extracting(PlanSpan::symbol).containsExactly("User");
@@ -231,7 +227,7 @@ class PendingSpansTest {
 
   @Test
   void aLimitBelowOneFileIsRejected() {
-    assertThatThrownBy(() -> pendingSpans.pending(repo, PROMPT, 0))
+    assertThatThrownBy(() -> pendingSpans.pending(repo, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -4,14 +4,14 @@ import io.codegloss.core.config.Settings;
 import io.codegloss.core.enrich.Enrichment;
 import io.codegloss.core.enrich.EnrichmentJson;
 import io.codegloss.core.enrich.RelatedResolver;
-import io.codegloss.core.enrich.RetryPolicy;
-import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.span.Span;
+import io.codegloss.core.store.EnrichmentTable;
+import io.codegloss.core.store.RetryPolicy;
+import io.codegloss.core.store.SpanFailureTable;
+import io.codegloss.core.store.SpanLinkTable;
+import io.codegloss.core.store.SpanTable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes validated enrichments and their links (failures go through {@link SpanFailures}). Every
- * method works on the caller's connection so that the caller decides the transaction (normally
- * {@code db.inTransaction(c -> store.store(c, ...))}); SQLExceptions are left to {@code
+ * Writes validated enrichments and their links (failures go through {@link SpanFailureTable}).
+ * Every method works on the caller's connection so that the caller decides the transaction
+ * (normally {@code db.inTransaction(c -> store.store(c, ...))}); SQLExceptions are left to {@code
  * Database.inTransaction} to translate.
  *
  * <p>Writes are idempotent: a job that JobRunr retries after its worker died rewrites the same rows
@@ -43,10 +43,10 @@ public final class EnrichmentStore {
     SPAN_GONE
   }
 
-  private final SpanFailures failures;
+  private final SpanFailureTable failures;
 
   public EnrichmentStore(RetryPolicy retry) {
-    this.failures = new SpanFailures(retry);
+    this.failures = new SpanFailureTable(retry);
   }
 
   public static EnrichmentStore fromSettings(Settings settings) {
@@ -54,7 +54,7 @@ public final class EnrichmentStore {
   }
 
   /** Where spans without a valid note are recorded, with this store's retry policy. */
-  public SpanFailures failures() {
+  public SpanFailureTable failures() {
     return failures;
   }
 
@@ -79,16 +79,7 @@ public final class EnrichmentStore {
       Connection c, Span span, Enrichment e, StoreMeta meta, int droppedRelated)
       throws SQLException {
     // Locking the span row serialises concurrent stores of one span and pins its hash.
-    String currentHash = null;
-    try (PreparedStatement ps =
-        c.prepareStatement("select content_hash from spans where id = ? for update")) {
-      ps.setLong(1, span.id());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          currentHash = rs.getString(1);
-        }
-      }
-    }
+    String currentHash = SpanTable.lockHash(c, span.id());
     if (currentHash == null) {
       LOG.info("span {} is gone; enrichment not stored", span.id());
       return StoreResult.SPAN_GONE;
@@ -111,66 +102,25 @@ public final class EnrichmentStore {
       }
     }
 
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "insert into enrichments (span_id, model, prompt_version, span_hash, schema_version,"
-                + " generation, backend, mode, summary, payload, dropped_related, notes, worker,"
-                + " job_id, created_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now())"
-                + " on conflict (span_id, model, prompt_version) do update set"
-                + " span_hash = excluded.span_hash, schema_version = excluded.schema_version,"
-                + " generation = excluded.generation, backend = excluded.backend,"
-                + " mode = excluded.mode, summary = excluded.summary, payload = excluded.payload,"
-                + " dropped_related = excluded.dropped_related, notes = excluded.notes,"
-                + " worker = excluded.worker, job_id = excluded.job_id, created_at = now()")) {
-      int i = 1;
-      ps.setLong(i++, span.id());
-      ps.setString(i++, meta.model());
-      ps.setInt(i++, meta.promptVersion());
-      ps.setString(i++, span.contentHash());
-      ps.setInt(i++, meta.schemaVersion());
-      ps.setInt(i++, meta.generation());
-      ps.setString(i++, meta.backend());
-      ps.setString(i++, meta.mode());
-      ps.setString(i++, e.summary120w());
-      ps.setString(i++, EnrichmentJson.toJson(e));
-      ps.setInt(i++, droppedRelated + unresolved);
-      String notes = meta.notes().isEmpty() ? null : String.join("; ", meta.notes());
-      if (notes == null) {
-        ps.setNull(i++, Types.VARCHAR);
-      } else {
-        ps.setString(i++, notes);
-      }
-      ps.setString(i++, meta.worker());
-      ps.setObject(i, meta.jobId());
-      ps.executeUpdate();
-    }
-
-    try (PreparedStatement ps =
-        c.prepareStatement("delete from span_links where from_span_id = ? and model = ?")) {
-      ps.setLong(1, span.id());
-      ps.setString(2, meta.model());
-      ps.executeUpdate();
-    }
-    if (!related.isEmpty()) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "insert into span_links (from_span_id, to_span_id, model) values (?, ?, ?)"
-                  + " on conflict do nothing")) {
-        for (long to : related) {
-          ps.setLong(1, span.id());
-          ps.setLong(2, to);
-          ps.setString(3, meta.model());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }
-
-    try (PreparedStatement ps = c.prepareStatement("delete from span_failures where span_id = ?")) {
-      ps.setLong(1, span.id());
-      ps.executeUpdate();
-    }
+    EnrichmentTable.upsert(
+        c,
+        new EnrichmentTable.Row(
+            span.id(),
+            meta.model(),
+            meta.promptVersion(),
+            span.contentHash(),
+            meta.schemaVersion(),
+            meta.generation(),
+            meta.backend(),
+            meta.mode(),
+            e.summary120w(),
+            EnrichmentJson.toJson(e),
+            droppedRelated + unresolved,
+            meta.notes().isEmpty() ? null : String.join("; ", meta.notes()),
+            meta.worker(),
+            meta.jobId()));
+    SpanLinkTable.replace(c, span.id(), meta.model(), related);
+    SpanFailureTable.clear(c, span.id());
     return StoreResult.STORED;
   }
 }

@@ -1,6 +1,7 @@
 package io.codegloss.worker.enrich;
 
 import io.codegloss.core.enrich.EnrichmentSchema;
+import io.codegloss.core.store.JobKind;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param promptVersion part of the key; normally {@link EnrichmentSchema#PROMPT_VERSION}
  * @param schemaVersion normally {@link EnrichmentSchema#SCHEMA_VERSION}
  * @param generation the repository generation the job was planned for
- * @param mode "single" or "batch"
+ * @param mode the kind of job the note was written in
  * @param worker the worker name
  * @param jobId the JobRunr job id, or null outside a job
  * @param notes call-level notes (e.g. code cut to fit); per-item notes are added by the store
@@ -24,15 +25,12 @@ public record StoreMeta(
     int promptVersion,
     int schemaVersion,
     int generation,
-    String mode,
+    JobKind mode,
     String worker,
     @Nullable UUID jobId,
     List<String> notes) {
 
   public StoreMeta {
-    if (!mode.equals("single") && !mode.equals("batch")) {
-      throw new IllegalArgumentException("mode must be single or batch, got " + mode);
-    }
     notes = List.copyOf(notes);
   }
 
@@ -41,7 +39,7 @@ public record StoreMeta(
       String model,
       String backend,
       int generation,
-      String mode,
+      JobKind mode,
       String worker,
       @Nullable UUID jobId) {
     return new StoreMeta(

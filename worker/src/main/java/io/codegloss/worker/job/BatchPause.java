@@ -1,9 +1,9 @@
 package io.codegloss.worker.job;
 
 import io.codegloss.core.config.Settings;
+import io.codegloss.core.store.CallOutcome;
+import io.codegloss.core.store.LlmCallTable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,44 +42,29 @@ public record BatchPause(int after, Duration probe) {
     if (after == 0) {
       return Optional.empty();
     }
-    // the database's clock, not this machine's: workers on other machines must agree
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "select outcome, created_at + make_interval(secs => ?) as probe_at,"
-                + " created_at + make_interval(secs => ?) > now() as waiting"
-                + " from llm_calls"
-                + " where backend = ? and model = ? and mode = 'batch' and outcome <> 'error'"
-                + " order by id desc limit ?")) {
-      ps.setDouble(1, probe.toSeconds());
-      ps.setDouble(2, probe.toSeconds());
-      ps.setString(3, backend);
-      ps.setString(4, model);
-      ps.setInt(5, after);
-      int useless = 0;
-      boolean waiting = false;
-      Instant probeAt = null;
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          if (!rs.getString(1).equals("invalid")) {
-            return Optional.empty();
-          }
-          if (useless == 0) {
-            probeAt = rs.getTimestamp(2).toInstant();
-            waiting = rs.getBoolean(3);
-          }
-          useless++;
-        }
-      }
-      if (useless < after || !waiting) {
+    int useless = 0;
+    boolean waiting = false;
+    Instant probeAt = null;
+    for (LlmCallTable.BatchAnswer a :
+        LlmCallTable.lastBatchAnswers(c, backend, model, probe.toSeconds(), after)) {
+      if (a.outcome() != CallOutcome.INVALID) {
         return Optional.empty();
       }
-      return Optional.of(
-          "batching paused for "
-              + model
-              + ": its last "
-              + after
-              + " batch answers had no valid item; the next batch is tried after "
-              + probeAt);
+      if (useless == 0) {
+        probeAt = a.probeAt();
+        waiting = a.waiting();
+      }
+      useless++;
     }
+    if (useless < after || !waiting) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "batching paused for "
+            + model
+            + ": its last "
+            + after
+            + " batch answers had no valid item; the next batch is tried after "
+            + probeAt);
   }
 }

@@ -7,11 +7,16 @@ import io.codegloss.core.error.RetryableException;
 import io.codegloss.core.job.EnrichJobHandler;
 import io.codegloss.core.job.EnrichJobRequest;
 import io.codegloss.core.queue.JobEnqueuer;
-import io.codegloss.core.queue.JobPlan;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.span.SpanKind;
-import io.codegloss.worker.job.JobRows.JobRow;
-import io.codegloss.worker.job.JobRows.JobSpan;
+import io.codegloss.core.store.CallOutcome;
+import io.codegloss.core.store.EnrichmentTable;
+import io.codegloss.core.store.JobKind;
+import io.codegloss.core.store.JobPlan;
+import io.codegloss.core.store.JobStatus;
+import io.codegloss.core.store.JobTable;
+import io.codegloss.core.store.LlmCallTable;
+import io.codegloss.core.store.SpanTable;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmRequest;
 import io.codegloss.worker.llm.LlmResponse;
@@ -73,7 +78,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     }
     Work work = claimed.get();
     try {
-      if (work.job().kind().equals("batch") && work.spans().size() > 1) {
+      if (work.job().kind() == JobKind.BATCH && work.spans().size() > 1) {
         runBatch(work);
       } else {
         for (Span span : work.spans()) {
@@ -88,31 +93,31 @@ public final class EnrichJobRunner implements EnrichJobHandler {
 
   /** What one run of a job has to do: the spans still needing an enrichment. */
   record Work(
-      JobRow job,
+      JobTable.Row job,
       List<Span> spans,
-      List<JobRows.Neighbour> context,
-      Map<Long, List<JobRows.Member>> members,
+      List<SpanTable.Neighbour> context,
+      Map<Long, List<SpanTable.Member>> members,
       boolean firstTry) {}
 
   private Optional<Work> claim(Connection c, UUID id) throws SQLException {
-    Optional<JobRow> row = JobRows.lockJob(c, id);
+    Optional<JobTable.Row> row = JobTable.lock(c, id);
     if (row.isEmpty()) {
       log.info("job {} has no row any more; nothing to do", id);
       return Optional.empty();
     }
-    JobRow job = row.get();
-    if (job.status().equals("succeeded")
-        || job.status().equals("partial")
-        || job.status().equals("split")) {
+    JobTable.Row job = row.get();
+    if (job.status() == JobStatus.SUCCEEDED
+        || job.status() == JobStatus.PARTIAL
+        || job.status() == JobStatus.SPLIT) {
       return Optional.empty();
     }
     List<Span> todo = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
-    for (JobSpan js : JobRows.spans(c, id)) {
+    for (JobTable.JobSpan js : JobTable.spans(c, id)) {
       ids.add(js.span().id());
       // An edited span has a new hash and its own new job; never enrich what is already done.
       if (js.stale()
-          || JobRows.enriched(
+          || EnrichmentTable.isCurrent(
               c,
               js.span().id(),
               js.span().contentHash(),
@@ -123,19 +128,19 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       todo.add(js.span());
     }
     if (todo.isEmpty()) {
-      JobRows.finish(c, id, "succeeded", null);
+      JobTable.finish(c, id, JobStatus.SUCCEEDED, null);
       return Optional.empty();
     }
-    JobRows.markProcessing(c, id, worker.name());
-    List<JobRows.Neighbour> context =
+    JobTable.markProcessing(c, id, worker.name());
+    List<SpanTable.Neighbour> context =
         job.fileId() == null
             ? List.of()
-            : JobRows.neighbours(c, job.fileId(), ids, todo.get(0).startLine(), NEIGHBOURS);
+            : SpanTable.neighbours(c, job.fileId(), ids, todo.get(0).startLine(), NEIGHBOURS);
     // Classes whose methods are spans of their own go as an outline: methods are not paid twice.
-    Map<Long, List<JobRows.Member>> members = new HashMap<>();
+    Map<Long, List<SpanTable.Member>> members = new HashMap<>();
     for (Span span : todo) {
       if (span.kind() == SpanKind.CLASS) {
-        List<JobRows.Member> m = JobRows.members(c, span.id());
+        List<SpanTable.Member> m = SpanTable.members(c, span.id());
         if (!m.isEmpty()) {
           members.put(span.id(), m);
         }
@@ -172,11 +177,29 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     try {
       response = backend.complete(request(prepared));
     } catch (PermanentException e) {
-      recordCall(work, "batch", spans.size(), 0, null, null, started, "error", e.oneLine());
+      recordCall(
+          work,
+          JobKind.BATCH,
+          spans.size(),
+          0,
+          null,
+          null,
+          started,
+          CallOutcome.ERROR,
+          e.oneLine());
       split(work, spans, "batch call failed: " + e.oneLine());
       return;
     } catch (RetryableException e) {
-      recordCall(work, "batch", spans.size(), 0, null, null, started, "error", e.oneLine());
+      recordCall(
+          work,
+          JobKind.BATCH,
+          spans.size(),
+          0,
+          null,
+          null,
+          started,
+          CallOutcome.ERROR,
+          e.oneLine());
       throw e;
     }
     List<JobPlan> singles = new ArrayList<>();
@@ -187,13 +210,16 @@ public final class EnrichJobRunner implements EnrichJobHandler {
           List<Span> failed = outcome.failed();
           int valid = spans.size() - failed.size();
           validCount[0] = valid;
-          String callOutcome = failed.isEmpty() ? "ok" : valid == 0 ? "invalid" : "partial";
-          outcome.storeValid(c, meta(work, "batch"));
-          LlmCalls.record(
+          CallOutcome callOutcome =
+              failed.isEmpty()
+                  ? CallOutcome.OK
+                  : valid == 0 ? CallOutcome.INVALID : CallOutcome.PARTIAL;
+          outcome.storeValid(c, meta(work, JobKind.BATCH));
+          LlmCallTable.insert(
               c,
               call(
                   work,
-                  "batch",
+                  JobKind.BATCH,
                   spans.size(),
                   valid,
                   response,
@@ -201,14 +227,16 @@ public final class EnrichJobRunner implements EnrichJobHandler {
                   outcome.errorSummary()));
           for (Span span : failed) {
             JobPlan single = singleFor(work.job(), span, "fallback from batch");
-            if (JobEnqueuer.insertRow(c, single)) {
+            if (JobTable.insert(c, single)) {
               singles.add(single);
             }
           }
-          JobRows.finish(
+          JobTable.finish(
               c,
               work.job().id(),
-              failed.isEmpty() ? "succeeded" : valid == 0 ? "split" : "partial",
+              failed.isEmpty()
+                  ? JobStatus.SUCCEEDED
+                  : valid == 0 ? JobStatus.SPLIT : JobStatus.PARTIAL,
               failed.isEmpty() ? null : outcome.errorSummary());
         });
     singles.forEach(s -> enqueuer.submit(s.id()));
@@ -245,11 +273,11 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     try {
       response = backend.complete(request(prepared));
     } catch (PermanentException e) {
-      recordCall(work, "single", 1, 0, null, null, started, "error", e.oneLine());
+      recordCall(work, JobKind.SINGLE, 1, 0, null, null, started, CallOutcome.ERROR, e.oneLine());
       failSpan(work, span, e.oneLine(), false, null);
       throw e;
     } catch (RetryableException e) {
-      recordCall(work, "single", 1, 0, null, null, started, "error", e.oneLine());
+      recordCall(work, JobKind.SINGLE, 1, 0, null, null, started, CallOutcome.ERROR, e.oneLine());
       throw e;
     }
     String[] problem = new String[1];
@@ -261,19 +289,19 @@ public final class EnrichJobRunner implements EnrichJobHandler {
                       enrichment.parseSingle(c, response.text(), span, prepared.notes());
                   boolean valid = outcome.failed().isEmpty();
                   problem[0] = outcome.errorSummary();
-                  outcome.storeValid(c, meta(work, "single"));
-                  LlmCalls.record(
+                  outcome.storeValid(c, meta(work, JobKind.SINGLE));
+                  LlmCallTable.insert(
                       c,
                       call(
                           work,
-                          "single",
+                          JobKind.SINGLE,
                           1,
                           valid ? 1 : 0,
                           response,
-                          valid ? "ok" : "invalid",
+                          valid ? CallOutcome.OK : CallOutcome.INVALID,
                           problem[0]));
                   if (valid) {
-                    JobRows.finish(c, work.job().id(), "succeeded", null);
+                    JobTable.finish(c, work.job().id(), JobStatus.SUCCEEDED, null);
                   }
                   return valid;
                 });
@@ -298,7 +326,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     db.inTransaction(
         c -> {
           enrichment.recordFailure(c, span, error, permanent, fingerprint);
-          JobRows.finish(c, work.job().id(), "failed", error);
+          JobTable.finish(c, work.job().id(), JobStatus.FAILED, error);
         });
   }
 
@@ -308,23 +336,23 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         c -> {
           for (Span span : spans) {
             JobPlan single = singleFor(work.job(), span, "split: " + why);
-            if (JobEnqueuer.insertRow(c, single)) {
+            if (JobTable.insert(c, single)) {
               singles.add(single);
             }
           }
-          JobRows.finish(c, work.job().id(), "split", why);
+          JobTable.finish(c, work.job().id(), JobStatus.SPLIT, why);
         });
     singles.forEach(s -> enqueuer.submit(s.id()));
     log.info("batch {} split into {} single-span jobs: {}", work.job().id(), singles.size(), why);
   }
 
-  private JobPlan singleFor(JobRow job, Span span, String reason) {
+  private JobPlan singleFor(JobTable.Row job, Span span, String reason) {
     JobPlan.SpanRef ref = new JobPlan.SpanRef(span.id(), span.contentHash());
     return new JobPlan(
         JobPlan.fallbackId(job.id(), ref),
         job.repoId(),
         span.fileId(),
-        "single",
+        JobKind.SINGLE,
         List.of(ref),
         enrichment.estimateJobTokens(List.of(span)),
         span.tokenEstimate(),
@@ -348,7 +376,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     return Duration.ofMillis((long) (seconds * 1000));
   }
 
-  private EnrichmentPipeline.StoreContext meta(Work work, String mode) {
+  private EnrichmentPipeline.StoreContext meta(Work work, JobKind mode) {
     return new EnrichmentPipeline.StoreContext(
         backend.model(),
         backend.name(),
@@ -358,9 +386,15 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         work.job().id());
   }
 
-  private LlmCalls.Call call(
-      Work work, String mode, int spans, int valid, LlmResponse r, String outcome, String error) {
-    return new LlmCalls.Call(
+  private LlmCallTable.Call call(
+      Work work,
+      JobKind mode,
+      int spans,
+      int valid,
+      LlmResponse r,
+      CallOutcome outcome,
+      String error) {
+    return new LlmCallTable.Call(
         work.job().id(),
         worker.name(),
         backend.name(),
@@ -373,27 +407,27 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         r.wallMillis(),
         outcome,
         work.firstTry(),
-        outcome.equals("ok") ? null : error);
+        outcome == CallOutcome.OK ? null : error);
   }
 
   private void recordCall(
       Work work,
-      String mode,
+      JobKind mode,
       int spans,
       int valid,
       Integer promptTokens,
       Integer completionTokens,
       long startedNanos,
-      String outcome,
+      CallOutcome outcome,
       String error) {
     long ms = (System.nanoTime() - startedNanos) / 1_000_000;
     try {
       db.inTransaction(
           (Database.TxAction)
               c ->
-                  LlmCalls.record(
+                  LlmCallTable.insert(
                       c,
-                      new LlmCalls.Call(
+                      new LlmCallTable.Call(
                           work.job().id(),
                           worker.name(),
                           backend.name(),

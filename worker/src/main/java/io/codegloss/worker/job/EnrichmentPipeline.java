@@ -3,10 +3,11 @@ package io.codegloss.worker.job;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.enrich.RelatedResolver;
-import io.codegloss.core.enrich.SpanFailures;
 import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.span.Span;
-import io.codegloss.core.span.SpanKind;
+import io.codegloss.core.store.JobKind;
+import io.codegloss.core.store.SpanFailureTable;
+import io.codegloss.core.store.SpanTable;
 import io.codegloss.worker.enrich.BatchParseResult;
 import io.codegloss.worker.enrich.BatchParser;
 import io.codegloss.worker.enrich.EnrichmentStore;
@@ -46,7 +47,7 @@ public final class EnrichmentPipeline {
 
   /** Where and by whom an enrichment is stored. */
   record StoreContext(
-      String model, String backend, int generation, String mode, String worker, UUID jobId) {}
+      String model, String backend, int generation, JobKind mode, String worker, UUID jobId) {}
 
   /** The parse of one answer: what validated, what did not, and how to store the first part. */
   static final class Outcome {
@@ -150,8 +151,8 @@ public final class EnrichmentPipeline {
 
   Prepared prepareBatch(
       List<Span> spans,
-      List<JobRows.Neighbour> neighbours,
-      Map<Long, List<JobRows.Member>> members) {
+      List<SpanTable.Neighbour> neighbours,
+      Map<Long, List<SpanTable.Member>> members) {
     List<FittedCode> codes =
         spans.stream().map(s -> code(s, members.getOrDefault(s.id(), List.of()))).toList();
     Prompt p = PromptBuilder.batch(spans, codes, context(neighbours));
@@ -166,8 +167,8 @@ public final class EnrichmentPipeline {
    */
   Prepared prepareSingle(
       Span span,
-      List<JobRows.Neighbour> neighbours,
-      Map<Long, List<JobRows.Member>> members,
+      List<SpanTable.Neighbour> neighbours,
+      Map<Long, List<SpanTable.Member>> members,
       int budget) {
     int outputCap = JobSizing.outputCap(1);
     List<ContextSpan> context = context(neighbours);
@@ -224,7 +225,7 @@ public final class EnrichmentPipeline {
    * a fixed seed, so the same fingerprint gets the same answer.
    */
   String fingerprint(Prepared p) {
-    return SpanFailures.promptSha(
+    return SpanFailureTable.promptSha(
         backend.name(),
         backend.model(),
         p.system(),
@@ -236,7 +237,7 @@ public final class EnrichmentPipeline {
   /** The error of the invalid answer this exact prompt already got for this code, if any. */
   Optional<String> knownInvalidAnswer(Connection c, Span span, String fingerprint)
       throws SQLException {
-    return SpanFailures.invalidAnswerTo(c, span.id(), span.contentHash(), fingerprint);
+    return SpanFailureTable.invalidAnswerTo(c, span.id(), span.contentHash(), fingerprint);
   }
 
   private static String summarize(List<SpanOutcome> outcomes, String failure) {
@@ -263,7 +264,7 @@ public final class EnrichmentPipeline {
    * The code as the model sees it: line-numbered; for a class whose members are spans of their own,
    * an outline that keeps each member's first line and names the lines left out.
    */
-  static FittedCode code(Span span, List<JobRows.Member> members) {
+  static FittedCode code(Span span, List<SpanTable.Member> members) {
     if (members.isEmpty()) {
       return PromptBuilder.numbered(span);
     }
@@ -273,7 +274,7 @@ public final class EnrichmentPipeline {
     int i = 0;
     while (i < lines.length) {
       int line = span.startLine() + i;
-      JobRows.Member m = memberStartingAt(members, line);
+      SpanTable.Member m = memberStartingAt(members, line);
       if (m != null && m.endLine() > line) {
         out.add(line + "| " + lines[i]);
         int last = Math.min(m.endLine(), span.endLine());
@@ -297,8 +298,8 @@ public final class EnrichmentPipeline {
     return new FittedCode(String.join("\n", out), out.size(), cut, null);
   }
 
-  private static JobRows.Member memberStartingAt(List<JobRows.Member> members, int line) {
-    for (JobRows.Member m : members) {
+  private static SpanTable.Member memberStartingAt(List<SpanTable.Member> members, int line) {
+    for (SpanTable.Member m : members) {
       if (m.startLine() == line) {
         return m;
       }
@@ -310,17 +311,12 @@ public final class EnrichmentPipeline {
     return backend.countTokens(p.system()) + backend.countTokens(p.user());
   }
 
-  private static List<ContextSpan> context(List<JobRows.Neighbour> neighbours) {
+  private static List<ContextSpan> context(List<SpanTable.Neighbour> neighbours) {
     return neighbours.stream()
         .map(
             n ->
                 new ContextSpan(
-                    SpanKind.fromDb(n.kind()),
-                    n.symbol(),
-                    n.startLine(),
-                    n.startLine(),
-                    n.signature(),
-                    n.summary()))
+                    n.kind(), n.symbol(), n.startLine(), n.startLine(), n.signature(), n.summary()))
         .toList();
   }
 }

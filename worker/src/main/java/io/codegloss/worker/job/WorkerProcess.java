@@ -4,9 +4,10 @@ import io.codegloss.core.db.Database;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.job.EnrichJobDispatcher;
 import io.codegloss.core.job.EnrichJobHandler;
+import io.codegloss.core.queue.CapacityStorageProvider;
 import io.codegloss.core.queue.Queue;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.codegloss.core.store.WorkerState;
+import io.codegloss.core.store.WorkerTable;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -36,11 +37,10 @@ public final class WorkerProcess implements AutoCloseable {
 
   private final Database db;
   private final WorkerIdentity identity;
-  private final WorkerRegistry registry;
   private final BackgroundJobServer server;
   private final AtomicInteger running = new AtomicInteger();
   private final ScheduledExecutorService heartbeat;
-  private volatile String state = "running";
+  private volatile WorkerState state = WorkerState.RUNNING;
 
   public WorkerProcess(
       Database db,
@@ -53,7 +53,6 @@ public final class WorkerProcess implements AutoCloseable {
       ServerTiming timing) {
     this.db = db;
     this.identity = identity;
-    this.registry = new WorkerRegistry(db);
     EnrichJobHandler counted =
         request -> {
           running.incrementAndGet();
@@ -88,7 +87,19 @@ public final class WorkerProcess implements AutoCloseable {
                 .andServerTimeoutPollIntervalMultiplicand(timing.timeoutMultiplicand())
                 .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(Duration.ofSeconds(5)));
     this.server.setJobFilters(List.of(new RetryFilter(timing.retries())));
-    registry.register(identity, backend, model, version);
+    db.inTransaction(
+        (Database.TxAction)
+            c ->
+                WorkerTable.register(
+                    c,
+                    new WorkerTable.Registration(
+                        identity.name(),
+                        identity.host(),
+                        identity.maxTokens(),
+                        identity.concurrency(),
+                        backend,
+                        model,
+                        version)));
     this.heartbeat =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -110,7 +121,8 @@ public final class WorkerProcess implements AutoCloseable {
 
   private void beat() {
     try {
-      registry.heartbeat(identity.name(), running.get(), state);
+      db.inTransaction(
+          (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), running.get(), state));
     } catch (CodeglossException e) {
       log.warn("heartbeat failed: {}", e.oneLine());
     }
@@ -129,24 +141,13 @@ public final class WorkerProcess implements AutoCloseable {
       return false;
     }
     return db.withConnection(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select count(*) from jobrunr_jobs r join jobs j on cast(j.id as text) = r.id"
-                      + " where r.state in ('ENQUEUED', 'SCHEDULED', 'PROCESSING')"
-                      + " and j.tokens <= ?")) {
-            ps.setInt(1, identity.maxTokens());
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return rs.getLong(1) == 0;
-            }
-          }
-        });
+            c -> CapacityStorageProvider.countUnfinishedFitting(c, identity.maxTokens()))
+        == 0;
   }
 
   /** Stops fetching, lets running jobs finish (up to {@code grace}), then stops the server. */
   public void drain(Duration grace) {
-    state = "draining";
+    state = WorkerState.DRAINING;
     beat();
     server.pauseProcessing();
     long deadline = System.nanoTime() + grace.toNanos();
@@ -176,9 +177,10 @@ public final class WorkerProcess implements AutoCloseable {
     } catch (RuntimeException e) {
       log.debug("stopping the job server", e);
     }
-    state = "stopped";
+    state = WorkerState.STOPPED;
     try {
-      registry.heartbeat(identity.name(), 0, state);
+      db.inTransaction(
+          (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), 0, state));
     } catch (CodeglossException e) {
       log.debug("final heartbeat failed: {}", e.oneLine());
     }

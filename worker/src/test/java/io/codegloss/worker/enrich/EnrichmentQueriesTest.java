@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.enrich.Enrichment;
 import io.codegloss.core.enrich.Evidence;
-import io.codegloss.core.enrich.RetryPolicy;
 import io.codegloss.core.span.Span;
+import io.codegloss.core.store.JobKind;
+import io.codegloss.core.store.RetryPolicy;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.enrich.ShowResult.ShownSpan;
 import java.util.List;
@@ -66,7 +67,8 @@ class EnrichmentQueriesTest {
   }
 
   private void store(EnrichmentStore store, Span span, Enrichment e) {
-    StoreMeta meta = StoreMeta.of("gemma-3-1b", "ollama", 1, "batch", "w1", UUID.randomUUID());
+    StoreMeta meta =
+        StoreMeta.of("gemma-3-1b", "ollama", 1, JobKind.BATCH, "w1", UUID.randomUUID());
     Database.TxWork<EnrichmentStore.StoreResult> work = c -> store.store(c, span, e, meta);
     db.inTransaction(work);
   }

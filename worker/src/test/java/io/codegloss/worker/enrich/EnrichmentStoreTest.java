@@ -8,9 +8,10 @@ import io.codegloss.core.enrich.Enrichment;
 import io.codegloss.core.enrich.EnrichmentJson;
 import io.codegloss.core.enrich.Evidence;
 import io.codegloss.core.enrich.RelatedResolver;
-import io.codegloss.core.enrich.RetryPolicy;
-import io.codegloss.core.enrich.SpanFailures.FailureState;
 import io.codegloss.core.span.Span;
+import io.codegloss.core.store.JobKind;
+import io.codegloss.core.store.RetryPolicy;
+import io.codegloss.core.store.SpanFailureTable.FailureState;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.enrich.EnrichmentStore.StoreResult;
 import java.sql.PreparedStatement;
@@ -82,7 +83,7 @@ class EnrichmentStoreTest {
   }
 
   private static StoreMeta meta(String model) {
-    return StoreMeta.of(model, "embedded", 1, "batch", "worker-a", UUID.randomUUID());
+    return StoreMeta.of(model, "embedded", 1, JobKind.BATCH, "worker-a", UUID.randomUUID());
   }
 
   private StoreResult store(Span span, Enrichment e, StoreMeta meta) {

@@ -6,8 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.job.EnrichJobHandler;
 import io.codegloss.core.queue.JobEnqueuer;
-import io.codegloss.core.queue.JobPlan;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.store.JobKind;
+import io.codegloss.core.store.JobPlan;
 import io.codegloss.testing.TestDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -160,7 +161,7 @@ class CapacityFetchTest {
   private static JobPlan plan(long repo, String key, int tokens) {
     UUID id =
         UUID.nameUUIDFromBytes((repo + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return new JobPlan(id, repo, null, "batch", List.of(), tokens, tokens / 2, "test", null);
+    return new JobPlan(id, repo, null, JobKind.BATCH, List.of(), tokens, tokens / 2, "test", null);
   }
 
   private static List<Integer> tokensOf(Database db, Set<UUID> ids) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codegloss.core.span.Span;
 import io.codegloss.core.span.SpanKind;
+import io.codegloss.core.store.SpanTable;
 import io.codegloss.worker.enrich.PromptBuilder.FittedCode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,8 @@ class ClassOutlineTest {
         EnrichmentPipeline.code(
             USER,
             List.of(
-                new JobRows.Member("User.__init__", 5, 7),
-                new JobRows.Member("User.get_email", 9, 10)));
+                new SpanTable.Member("User.__init__", 5, 7),
+                new SpanTable.Member("User.get_email", 9, 10)));
 
     assertThat(outline.text())
         .isEqualTo(

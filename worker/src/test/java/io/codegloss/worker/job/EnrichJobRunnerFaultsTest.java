@@ -10,9 +10,10 @@ import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.job.EnrichJobRequest;
 import io.codegloss.core.queue.JobEnqueuer;
-import io.codegloss.core.queue.JobPlan;
 import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.store.JobKind;
+import io.codegloss.core.store.JobPlan;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
@@ -398,7 +399,7 @@ class EnrichJobRunnerFaultsTest {
     for (int i = 0; i < 3; i++) {
       refs.add(new JobPlan.SpanRef(spans.get(i), "hash-" + names[i]));
     }
-    return enqueue("batch", refs);
+    return enqueue(JobKind.BATCH, refs);
   }
 
   private UUID enqueueSingle(long spanId) {
@@ -407,14 +408,14 @@ class EnrichJobRunnerFaultsTest {
 
   /** {@code round}: how many failures came before, as the planner counts them. */
   private UUID enqueueSingle(long spanId, int round) {
-    return enqueue("single", List.of(new JobPlan.SpanRef(spanId, "hash-get_email")), round);
+    return enqueue(JobKind.SINGLE, List.of(new JobPlan.SpanRef(spanId, "hash-get_email")), round);
   }
 
-  private UUID enqueue(String kind, List<JobPlan.SpanRef> refs) {
+  private UUID enqueue(JobKind kind, List<JobPlan.SpanRef> refs) {
     return enqueue(kind, refs, 0);
   }
 
-  private UUID enqueue(String kind, List<JobPlan.SpanRef> refs, int round) {
+  private UUID enqueue(JobKind kind, List<JobPlan.SpanRef> refs, int round) {
     UUID id = JobPlan.plannedId(kind, 1, round, refs);
     JobPlan plan =
         new JobPlan(

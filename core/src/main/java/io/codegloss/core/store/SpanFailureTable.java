@@ -1,4 +1,4 @@
-package io.codegloss.core.enrich;
+package io.codegloss.core.store;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,8 +8,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * scheduler's sweeper records spans whose job JobRunr gave up on, and operators clear them. Every
  * method works on the caller's connection, so the caller owns the transaction.
  */
-public final class SpanFailures {
+public final class SpanFailureTable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SpanFailures.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SpanFailureTable.class);
 
   private static final int MAX_ERROR_CHARS = 2000;
 
@@ -30,7 +36,7 @@ public final class SpanFailures {
 
   private final RetryPolicy retry;
 
-  public SpanFailures(RetryPolicy retry) {
+  public SpanFailureTable(RetryPolicy retry) {
     this.retry = retry;
   }
 
@@ -138,6 +144,54 @@ public final class SpanFailures {
                 + " from spans s where s.id = f.span_id and s.repo_id = ?")) {
       ps.setLong(1, repoId);
       return ps.executeUpdate();
+    }
+  }
+
+  /** Spans of the repository whose current code failed at or after {@code since}. */
+  public static Set<Long> failedSince(Connection c, long repoId, Instant since)
+      throws SQLException {
+    Set<Long> out = new HashSet<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select f.span_id from span_failures f join spans s on s.id = f.span_id"
+                + " where s.repo_id = ? and f.span_hash = s.content_hash and f.updated_at >= ?")) {
+      ps.setLong(1, repoId);
+      ps.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Failed attempts of the repository's spans for their current code: a span back from a failure
+   * backoff gets a new job id (its old job already exists).
+   */
+  public static Map<Long, Integer> attemptsOfCurrent(Connection c, long repoId)
+      throws SQLException {
+    Map<Long, Integer> out = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select f.span_id, f.attempts from span_failures f join spans s on s.id = f.span_id"
+                + " where s.repo_id = ? and f.span_hash = s.content_hash")) {
+      ps.setLong(1, repoId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getLong(1), rs.getInt(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Forgets the span's failure: it has a valid note now. */
+  public static void clear(Connection c, long spanId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("delete from span_failures where span_id = ?")) {
+      ps.setLong(1, spanId);
+      ps.executeUpdate();
     }
   }
 

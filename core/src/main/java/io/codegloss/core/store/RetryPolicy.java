@@ -1,12 +1,12 @@
-package io.codegloss.core.enrich;
+package io.codegloss.core.store;
 
 import io.codegloss.core.config.Settings;
 import java.time.Duration;
 
 /**
  * Backoff for failed spans: attempt n waits {@code base * 2^(n-1)}, at most {@code max} (computed
- * in SQL by {@link SpanFailures#record}, where the attempts are counted); after {@code maxAttempts}
- * failures of the same code the failure is permanent (until the code changes).
+ * in SQL by {@link SpanFailureTable#record}, where the attempts are counted); after {@code
+ * maxAttempts} failures of the same code the failure is permanent (until the code changes).
  *
  * <p>Settings: {@code CODEGLOSS_RETRY_BASE_SECONDS} (30), {@code CODEGLOSS_RETRY_MAX_SECONDS}
  * (21600, six hours), {@code CODEGLOSS_RETRY_MAX_ATTEMPTS} (8).

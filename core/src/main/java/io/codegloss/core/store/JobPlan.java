@@ -1,4 +1,4 @@
-package io.codegloss.core.queue;
+package io.codegloss.core.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param id deterministic, so that planning and enqueueing twice never doubles work
  * @param repoId the repository
  * @param fileId the file all spans belong to
- * @param kind "batch" or "single"
+ * @param kind a batch of spans or one span
  * @param spans the spans in prompt order (span_index = position + 1)
  * @param tokens prompt plus output cap, the size a worker must accept
  * @param spanTokens tokens of the spans' code alone
@@ -22,7 +22,7 @@ public record JobPlan(
     UUID id,
     long repoId,
     @Nullable Long fileId,
-    String kind,
+    JobKind kind,
     List<SpanRef> spans,
     int tokens,
     int spanTokens,
@@ -34,9 +34,6 @@ public record JobPlan(
 
   public JobPlan {
     spans = List.copyOf(spans);
-    if (!kind.equals("batch") && !kind.equals("single")) {
-      throw new IllegalArgumentException("kind must be batch or single: " + kind);
-    }
   }
 
   /**
@@ -44,9 +41,9 @@ public record JobPlan(
    *
    * @param round bumps when spans come back after a failure backoff, so a new job is made for them
    */
-  public static UUID plannedId(String kind, int generation, int round, List<SpanRef> spans) {
+  public static UUID plannedId(JobKind kind, int generation, int round, List<SpanRef> spans) {
     StringBuilder key =
-        new StringBuilder(kind).append('|').append(generation).append('|').append(round);
+        new StringBuilder(kind.db()).append('|').append(generation).append('|').append(round);
     for (SpanRef s : spans) {
       key.append('|').append(s.spanId()).append(':').append(s.spanHash());
     }

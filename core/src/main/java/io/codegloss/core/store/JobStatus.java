@@ -1,0 +1,25 @@
+package io.codegloss.core.store;
+
+import java.util.Locale;
+
+/**
+ * The states of a row of {@code jobs}; the migration's CHECK constraint lists the same words (a
+ * test keeps them in step).
+ */
+public enum JobStatus {
+  ENQUEUED,
+  PROCESSING,
+  SUCCEEDED,
+  PARTIAL,
+  SPLIT,
+  FAILED;
+
+  /** The lower-case word stored in the database and printed in JSON. */
+  public String db() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static JobStatus fromDb(String value) {
+    return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+}

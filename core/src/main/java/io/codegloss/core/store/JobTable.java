@@ -1,0 +1,215 @@
+package io.codegloss.core.store;
+
+import io.codegloss.core.span.Span;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Owner of {@code jobs} and {@code job_spans}: our row of every JobRunr job we enqueued (its id is
+ * the JobRunr job id) and the spans it enriches. Every method works on the caller's connection, so
+ * the caller owns the transaction. JobRunr's own table is read only by {@link
+ * io.codegloss.core.queue.CapacityStorageProvider}.
+ */
+public final class JobTable {
+
+  private JobTable() {}
+
+  /**
+   * Inserts the job's row and its spans; a job whose row already exists is left alone.
+   *
+   * @return true when the row is new
+   */
+  public static boolean insert(Connection c, JobPlan plan) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into jobs (id, repo_id, file_id, kind, tokens, span_tokens, reason, parent_id)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")) {
+      ps.setObject(1, plan.id());
+      ps.setLong(2, plan.repoId());
+      ps.setObject(3, plan.fileId());
+      ps.setString(4, plan.kind().db());
+      ps.setInt(5, plan.tokens());
+      ps.setInt(6, plan.spanTokens());
+      ps.setString(7, plan.reason());
+      ps.setObject(8, plan.parentId());
+      if (ps.executeUpdate() == 0) {
+        return false;
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into job_spans (job_id, span_id, span_hash, ordinal) values (?, ?, ?, ?)")) {
+      int ordinal = 1;
+      for (JobPlan.SpanRef span : plan.spans()) {
+        ps.setObject(1, plan.id());
+        ps.setLong(2, span.spanId());
+        ps.setString(3, span.spanHash());
+        ps.setInt(4, ordinal++);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    return true;
+  }
+
+  /** Our row of a job plus the repository generation it is planned for. */
+  public record Row(
+      UUID id,
+      long repoId,
+      @Nullable Long fileId,
+      JobKind kind,
+      int tokens,
+      JobStatus status,
+      int attempts,
+      int generation) {}
+
+  /** The job's row, locked for the rest of the caller's transaction. */
+  public static Optional<Row> lock(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select j.id, j.repo_id, j.file_id, j.kind, j.tokens, j.status, j.attempts,"
+                + " r.generation from jobs j join repositories r on r.id = j.repo_id"
+                + " where j.id = ? for update of j")) {
+      ps.setObject(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new Row(
+                rs.getObject(1, UUID.class),
+                rs.getLong(2),
+                (Long) rs.getObject(3),
+                JobKind.fromDb(rs.getString(4)),
+                rs.getInt(5),
+                JobStatus.fromDb(rs.getString(6)),
+                rs.getInt(7),
+                rs.getInt(8)));
+      }
+    }
+  }
+
+  /** A span of a job and the hash it had when planned. */
+  public record JobSpan(Span span, String plannedHash, int ordinal) {
+    public boolean stale() {
+      return !span.contentHash().equals(plannedHash);
+    }
+  }
+
+  /** The job's spans with their code, in prompt order. */
+  public static List<JobSpan> spans(Connection c, UUID jobId) throws SQLException {
+    List<JobSpan> result = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select "
+                + SpanTable.SPAN_COLUMNS
+                + ", js.span_hash, js.ordinal from job_spans js join spans s on s.id = js.span_id"
+                + " join files f on f.id = s.file_id where js.job_id = ? order by js.ordinal")) {
+      ps.setObject(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          result.add(
+              new JobSpan(
+                  SpanTable.span(rs),
+                  rs.getString(SpanTable.SPAN_COLUMN_COUNT + 1),
+                  rs.getInt(SpanTable.SPAN_COLUMN_COUNT + 2)));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** A span of a job whose planned version is still current and has no current note. */
+  public record OpenSpan(long spanId, String hash, int tokens) {}
+
+  public static List<OpenSpan> openSpans(Connection c, UUID jobId) throws SQLException {
+    List<OpenSpan> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select s.id, s.content_hash, s.token_estimate from job_spans js"
+                + " join spans s on s.id = js.span_id and s.content_hash = js.span_hash"
+                + " join span_state st on st.span_id = s.id"
+                + " where js.job_id = ? and not st.enriched order by js.ordinal")) {
+      ps.setObject(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new OpenSpan(rs.getLong(1), rs.getString(2), rs.getInt(3)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Locks the job's row when it is still enqueued or processing; false when it is not. */
+  public static boolean lockIfLive(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select 1 from jobs where id = ? and codegloss_job_is_live(status) for update")) {
+      ps.setObject(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  public static void markProcessing(Connection c, UUID id, String worker) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "update jobs set status = 'processing', attempts = attempts + 1, worker = ?,"
+                + " updated_at = now() where id = ?")) {
+      ps.setString(1, worker);
+      ps.setObject(2, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Sets the job's final status; a null error keeps the last one recorded. */
+  public static void finish(Connection c, UUID id, JobStatus status, @Nullable String error)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "update jobs set status = ?, last_error = coalesce(?, last_error), updated_at = now()"
+                + " where id = ?")) {
+      ps.setString(1, status.db());
+      ps.setString(2, error);
+      ps.setObject(3, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Jobs by "kind/status" ("batch/enqueued" and so on), in that order. */
+  public static Map<String, Long> countByKindAndStatus(Connection c) throws SQLException {
+    Map<String, Long> byStatus = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select kind, status, count(*) from jobs group by kind, status"
+                    + " order by kind, status");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        byStatus.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
+      }
+    }
+    return byStatus;
+  }
+
+  /** Enqueued jobs larger than {@code tokens}: too large for every live worker. */
+  public static long countEnqueuedLargerThan(Connection c, int tokens) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("select count(*) from jobs where status = 'enqueued' and tokens > ?")) {
+      ps.setInt(1, tokens);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}

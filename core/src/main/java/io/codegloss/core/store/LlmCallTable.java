@@ -1,0 +1,192 @@
+package io.codegloss.core.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Owner of {@code llm_calls}: every LLM call, whatever its outcome, gets one row. Every method
+ * works on the caller's connection, so the caller owns the transaction.
+ */
+public final class LlmCallTable {
+
+  private static final int MAX_ERROR_CHARS = 2000;
+
+  private LlmCallTable() {}
+
+  /**
+   * One call.
+   *
+   * @param outcome ok (every span valid), partial (some), invalid (none), error (no usable answer)
+   */
+  public record Call(
+      @Nullable UUID jobId,
+      String worker,
+      String backend,
+      String model,
+      JobKind mode,
+      int spanCount,
+      int itemsValid,
+      @Nullable Integer promptTokens,
+      @Nullable Integer completionTokens,
+      long wallMs,
+      CallOutcome outcome,
+      boolean firstTry,
+      @Nullable String error) {}
+
+  public static void insert(Connection c, Call call) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into llm_calls (job_id, worker, backend, model, mode, span_count, items_valid,"
+                + " prompt_tokens, completion_tokens, wall_ms, outcome, first_try, error)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setObject(1, call.jobId());
+      ps.setString(2, call.worker());
+      ps.setString(3, call.backend());
+      ps.setString(4, call.model());
+      ps.setString(5, call.mode().db());
+      ps.setInt(6, call.spanCount());
+      ps.setInt(7, call.itemsValid());
+      ps.setObject(8, call.promptTokens());
+      ps.setObject(9, call.completionTokens());
+      ps.setLong(10, call.wallMs());
+      ps.setString(11, call.outcome().db());
+      ps.setBoolean(12, call.firstTry());
+      String error = call.error();
+      ps.setString(
+          13,
+          error == null || error.length() <= MAX_ERROR_CHARS
+              ? error
+              : error.substring(0, MAX_ERROR_CHARS));
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * One answered batch call, newest first.
+   *
+   * @param probeAt when a probe may follow this answer (its time plus {@code probeSeconds})
+   * @param waiting whether that time is still ahead, by the database's clock
+   */
+  public record BatchAnswer(CallOutcome outcome, Instant probeAt, boolean waiting) {}
+
+  /**
+   * The last {@code limit} batch calls of a model that got an answer (errors left out), newest
+   * first. The database's clock decides {@code waiting}, not this machine's: workers on other
+   * machines must agree.
+   */
+  public static List<BatchAnswer> lastBatchAnswers(
+      Connection c, String backend, String model, double probeSeconds, int limit)
+      throws SQLException {
+    List<BatchAnswer> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select outcome, created_at + make_interval(secs => ?) as probe_at,"
+                + " created_at + make_interval(secs => ?) > now() as waiting"
+                + " from llm_calls"
+                + " where backend = ? and model = ? and mode = 'batch' and outcome <> 'error'"
+                + " order by id desc limit ?")) {
+      ps.setDouble(1, probeSeconds);
+      ps.setDouble(2, probeSeconds);
+      ps.setString(3, backend);
+      ps.setString(4, model);
+      ps.setInt(5, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new BatchAnswer(
+                  CallOutcome.fromDb(rs.getString(1)),
+                  rs.getTimestamp(2).toInstant(),
+                  rs.getBoolean(3)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Sums per mode, model and worker: what {@code stats}, the dashboard's savings panel and the
+   * benchmark derive their ratios from.
+   *
+   * @param firstTrySpans spans asked for in first-try calls
+   * @param firstTryValid of those, valid
+   * @param salvaged valid spans of partly valid answers
+   * @param reenqueuedAsSingle spans of batch calls that came back without a valid item
+   */
+  public record Totals(
+      String mode,
+      String model,
+      String worker,
+      long jobs,
+      long calls,
+      long spans,
+      long spansValid,
+      long promptTokens,
+      long completionTokens,
+      long wallMs,
+      long firstTrySpans,
+      long firstTryValid,
+      long salvaged,
+      long reenqueuedAsSingle) {}
+
+  public static List<Totals> totalsByModeModelWorker(Connection c) throws SQLException {
+    List<Totals> rows = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select l.mode, l.model, l.worker, count(distinct l.job_id), count(*),"
+                    + " sum(l.span_count), sum(l.items_valid),"
+                    + " coalesce(sum(l.prompt_tokens), 0), coalesce(sum(l.completion_tokens), 0),"
+                    + " sum(l.wall_ms),"
+                    + " sum(case when l.first_try then l.span_count else 0 end),"
+                    + " sum(case when l.first_try then l.items_valid else 0 end),"
+                    + " sum(case when l.outcome = 'partial' then l.items_valid else 0 end),"
+                    + " sum(case when l.mode = 'batch' then l.span_count - l.items_valid else 0"
+                    + " end)"
+                    + " from llm_calls l group by l.mode, l.model, l.worker"
+                    + " order by l.mode, l.model, l.worker");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        rows.add(
+            new Totals(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getLong(6),
+                rs.getLong(7),
+                rs.getLong(8),
+                rs.getLong(9),
+                rs.getLong(10),
+                rs.getLong(11),
+                rs.getLong(12),
+                rs.getLong(13),
+                rs.getLong(14)));
+      }
+    }
+    return rows;
+  }
+
+  /** Calls made for one repository's jobs and their tokens. */
+  public record RepoTotals(long calls, long promptTokens, long completionTokens) {}
+
+  public static RepoTotals totalsOfRepository(Connection c, long repoId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select count(l.id), coalesce(sum(l.prompt_tokens), 0),"
+                + " coalesce(sum(l.completion_tokens), 0)"
+                + " from llm_calls l join jobs j on j.id = l.job_id where j.repo_id = ?")) {
+      ps.setLong(1, repoId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new RepoTotals(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+      }
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package io.codegloss.core.store;
+
+import io.codegloss.core.span.SpanKind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Owner of the {@code span_state} view, the one place where a span's state is decided (enriched,
+ * failed, pending; queued and plannable beside it). Status, plan, {@code up}, the sweeper, the
+ * dashboard and the bench read states only through here; when the meaning of "enriched" changes, a
+ * migration replaces the view and nothing else changes.
+ */
+public final class SpanStates {
+
+  private SpanStates() {}
+
+  /** The spans of one language and kind of a repository, by state. */
+  public record LanguageKind(
+      long repoId, String language, String kind, long spans, long enriched, long failed) {
+    /** Spans without a current note (failed ones included). */
+    public long notEnriched() {
+      return spans - enriched;
+    }
+  }
+
+  public static List<LanguageKind> byLanguageAndKind(Connection c) throws SQLException {
+    List<LanguageKind> out = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select repo_id, language, kind, count(*), count(*) filter (where enriched),"
+                    + " count(*) filter (where failed) from span_state"
+                    + " group by repo_id, language, kind order by repo_id, language, kind");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new LanguageKind(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getLong(6)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A repository's spans (or all repositories' when {@code repoId} is null) by state.
+   *
+   * @param failed without a current note, with a failure recorded for their current code
+   * @param failedForGood of those, the ones that will not be tried again until their code changes
+   * @param queued in an enqueued or processing job
+   */
+  public record Counts(
+      long spans, long enriched, long failed, long failedForGood, long queued, long pending) {
+    /** Spans that are neither enriched nor failed for good: work is still to be done. */
+    public long unsettled() {
+      return spans - enriched - failedForGood;
+    }
+  }
+
+  public static Counts counts(Connection c, @Nullable Long repoId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select count(*), count(*) filter (where enriched), count(*) filter (where failed),"
+                + " count(*) filter (where failure_permanent), count(*) filter (where queued),"
+                + " count(*) filter (where state = 'pending')"
+                + " from span_state where (?::bigint is null or repo_id = ?::bigint)")) {
+      ps.setObject(1, repoId);
+      ps.setObject(2, repoId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new Counts(
+            rs.getLong(1),
+            rs.getLong(2),
+            rs.getLong(3),
+            rs.getLong(4),
+            rs.getLong(5),
+            rs.getLong(6));
+      }
+    }
+  }
+
+  /**
+   * A span that may be planned now, with what the planner needs to size a class sent as an outline:
+   * its child spans' tokens and one line's share of each child's tokens.
+   */
+  public record Plannable(
+      long spanId,
+      long fileId,
+      String path,
+      String language,
+      SpanKind kind,
+      @Nullable Long parentId,
+      String symbol,
+      int startLine,
+      int endLine,
+      int tokenEstimate,
+      String contentHash,
+      long childCount,
+      long childTokens,
+      long childSignatureTokens) {}
+
+  private static final String PLANNABLE =
+      """
+      with pending as (
+        select s.id, s.file_id, s.language, s.kind, s.parent_id, s.symbol,
+               s.start_line, s.end_line, s.token_estimate, s.content_hash
+        from spans s
+        join span_state st on st.span_id = s.id
+        where s.repo_id = ? and st.plannable
+      ),
+      chosen as (
+        select f.id, f.path
+        from files f
+        where f.id in (select file_id from pending)
+        order by f.path, f.id
+        limit ?
+      )
+      select p.id, p.file_id, ch.path, p.language, p.kind, p.parent_id, p.symbol,
+             p.start_line, p.end_line, p.token_estimate, p.content_hash,
+             kids.n, kids.tokens, kids.signature_tokens
+      from pending p
+      join chosen ch on ch.id = p.file_id
+      cross join lateral (
+        select count(*) as n,
+               coalesce(sum(c.token_estimate), 0) as tokens,
+               coalesce(sum(ceil(c.token_estimate::numeric
+                                 / (c.end_line - c.start_line + 1))), 0) as signature_tokens
+        from spans c
+        where p.kind = 'class'
+          and c.file_id = p.file_id and c.parent_id = p.id
+          and c.start_line >= p.start_line and c.end_line <= p.end_line
+      ) kids
+      order by ch.path, ch.id, p.start_line, p.end_line desc, p.id
+      """;
+
+  /**
+   * The plannable spans of at most {@code limitFiles} files of the repository (files in path
+   * order), every plannable span of each of those files, ordered by path and line, so that the
+   * planner sees every pending neighbour of a span and batches fill.
+   */
+  public static List<Plannable> plannable(Connection c, long repoId, int limitFiles)
+      throws SQLException {
+    List<Plannable> spans = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(PLANNABLE)) {
+      ps.setLong(1, repoId);
+      ps.setInt(2, limitFiles);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long parent = rs.getLong(6);
+          Long parentId = rs.wasNull() ? null : parent;
+          spans.add(
+              new Plannable(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  SpanKind.fromDb(rs.getString(5)),
+                  parentId,
+                  rs.getString(7),
+                  rs.getInt(8),
+                  rs.getInt(9),
+                  rs.getInt(10),
+                  rs.getString(11),
+                  rs.getLong(12),
+                  rs.getLong(13),
+                  rs.getLong(14)));
+        }
+      }
+    }
+    return spans;
+  }
+}
