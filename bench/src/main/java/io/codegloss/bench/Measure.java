@@ -3,13 +3,17 @@ package io.codegloss.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.codegloss.core.db.Database;
+import io.codegloss.core.db.PgStats;
+import io.codegloss.core.queue.CapacityStorageProvider;
+import io.codegloss.core.store.EnrichmentTable;
+import io.codegloss.core.store.JobTable;
+import io.codegloss.core.store.LlmCallTable;
+import io.codegloss.core.store.SpanLinkTable;
 import io.codegloss.core.store.SpanStates;
+import io.codegloss.core.store.SpanTable;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,58 +77,28 @@ final class Measure {
   static Volume volume(Database db) {
     return db.withConnection(
         c -> {
-          long[] calls =
-              longs(
-                  c,
-                  "select count(*), coalesce(sum(prompt_tokens), 0),"
-                      + " coalesce(sum(completion_tokens), 0), coalesce(sum(wall_ms), 0),"
-                      + " count(*) filter (where not first_try) from llm_calls",
-                  5);
-          long[] jobs =
-              longs(
-                  c,
-                  FIRST_PASS
-                      + " select (select count(*) from first_jobs where kind = 'batch'),"
-                      + " (select count(*) from first_jobs where kind = 'single'),"
-                      + " (select count(*) from jobs where parent_id is not null),"
-                      + " (select count(*) from first_job fj"
-                      + "   where exists (select 1 from first_calls fc where fc.job_id = fj.job_id)),"
-                      + " (select count(*) from first_jobs fj join jobs j on j.id = fj.job_id"
-                      + "   where fj.kind = 'batch' and j.last_error like 'batching paused%')",
-                  5);
+          LlmCallTable.Sums calls = LlmCallTable.sums(c);
+          JobTable.FirstPass first = JobTable.firstPass(c);
           SpanStates.Counts states = SpanStates.counts(c, null);
-          long[] firstTry =
-              longs(
-                  c,
-                  "with first_job as ("
-                      + "  select distinct on (js.span_id) js.span_id, j.id as job_id"
-                      + "  from job_spans js join jobs j on j.id = js.job_id"
-                      + "  order by js.span_id, j.created_at, j.id),"
-                      + " first_call as ("
-                      + "  select distinct on (job_id) job_id, outcome from llm_calls order by job_id, id)"
-                      + " select count(*) from first_job fj"
-                      + " join first_call fc on fc.job_id = fj.job_id and fc.outcome in ('ok', 'partial')"
-                      + " join enrichments e on e.span_id = fj.span_id and e.job_id = fj.job_id",
-                  1);
           int total = (int) states.spans();
           int enriched = (int) states.enriched();
           int failed = (int) states.failed();
           return new Volume(
               total,
-              calls[0],
-              calls[1],
-              calls[2],
-              calls[3],
-              calls[4],
-              (int) jobs[0],
-              (int) jobs[1],
-              (int) jobs[2],
+              calls.calls(),
+              calls.promptTokens(),
+              calls.completionTokens(),
+              calls.wallMs(),
+              calls.retries(),
+              (int) first.batches(),
+              (int) first.singles(),
+              (int) first.fallbackJobs(),
               enriched,
-              (int) firstTry[0],
+              (int) first.spansValidFirstTry(),
               failed,
               total - enriched - failed,
-              (int) jobs[3],
-              (int) jobs[4]);
+              (int) first.spansCalled(),
+              (int) first.pausedBatches());
         });
   }
 
@@ -133,58 +107,27 @@ final class Measure {
     return db.withConnection(c -> SpanStates.counts(c, null)).unsettled() == 0;
   }
 
-  /** Spans that still have no enrichment (for progress lines). */
+  /** Spans, spans with a current note, and calls so far (for progress lines). */
   static long[] progress(Database db) {
     return db.withConnection(
-        c ->
-            longs(
-                c,
-                "select (select count(*) from spans),"
-                    + " (select count(distinct span_id) from enrichments),"
-                    + " (select count(*) from llm_calls)",
-                3));
+        c -> {
+          SpanStates.Counts states = SpanStates.counts(c, null);
+          return new long[] {states.spans(), states.enriched(), LlmCallTable.sums(c).calls()};
+        });
   }
-
-  /**
-   * The first pass: each span's first job (the earliest job that holds it, as planned) and that
-   * job's first call. Everything else is rework: JobRunr retries, single-span jobs split off a
-   * batch, spans planned again after a failure.
-   */
-  static final String FIRST_PASS =
-      "with first_job as ("
-          + "  select distinct on (js.span_id) js.span_id, j.id as job_id, j.kind"
-          + "  from job_spans js join jobs j on j.id = js.job_id"
-          + "  order by js.span_id, j.created_at, j.id),"
-          + " first_jobs as (select distinct job_id, kind from first_job),"
-          + " first_calls as ("
-          + "  select distinct on (l.job_id) l.job_id, l.id from llm_calls l"
-          + "  join first_jobs f on f.job_id = l.job_id order by l.job_id, l.id)";
 
   /**
    * One LLM call, for the split of LLM time into prefill and decode.
    *
-   * @param rework not a first-pass call (see {@link #FIRST_PASS}): time the first attempt did not
-   *     make good
+   * @param rework not a first-pass call (see {@link JobTable#firstPass}): time the first attempt
+   *     did not make good
    */
   record CallRow(int promptTokens, int completionTokens, long wallMillis, boolean rework) {}
 
   static List<CallRow> calls(Database db) {
-    return db.withConnection(
-        c -> {
-          List<CallRow> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      FIRST_PASS
-                          + " select coalesce(l.prompt_tokens, 0), coalesce(l.completion_tokens, 0),"
-                          + " l.wall_ms, l.id not in (select id from first_calls)"
-                          + " from llm_calls l order by l.id");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(new CallRow(rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getBoolean(4)));
-            }
-          }
-          return out;
-        });
+    return db.withConnection(LlmCallTable::calls).stream()
+        .map(l -> new CallRow(l.promptTokens(), l.completionTokens(), l.wallMs(), l.rework()))
+        .toList();
   }
 
   /**
@@ -195,11 +138,9 @@ final class Measure {
     return db.withConnection(
         c -> {
           Map<String, Integer> counts = new HashMap<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement("select error from llm_calls where error is not null");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              for (String part : rs.getString(1).split("; ")) {
+          for (String error : LlmCallTable.errors(c)) {
+            {
+              for (String part : error.split("; ")) {
                 String reason = part.replaceFirst("^[\\w.<>$]+: ", "").strip();
                 if (reason.length() > 120) {
                   reason = reason.substring(0, 120) + "...";
@@ -252,19 +193,12 @@ final class Measure {
           List<JobLife> lives = jobLives(c);
           Map<String, Long> llmByJob = new HashMap<>();
           List<long[]> intervals = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "select cast(job_id as text), wall_ms, created_at from llm_calls");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              String job = rs.getString(1);
-              long ms = rs.getLong(2);
-              long end = rs.getTimestamp(3).toInstant().toEpochMilli();
-              if (job != null) {
-                llmByJob.merge(job, ms, Long::sum);
-              }
-              intervals.add(new long[] {end - ms, end});
+          for (LlmCallTable.Timed call : LlmCallTable.calls(c)) {
+            long end = call.endedAt().toEpochMilli();
+            if (call.jobId() != null) {
+              llmByJob.merge(call.jobId(), call.wallMs(), Long::sum);
             }
+            intervals.add(new long[] {end - call.wallMs(), end});
           }
           List<Double> waits = new ArrayList<>();
           double nonLlm = 0;
@@ -310,13 +244,10 @@ final class Measure {
   /** Every job that reached processing, from the history JobRunr keeps in its JSON. */
   static List<JobLife> jobLives(Connection c) throws SQLException {
     List<JobLife> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("select id, jobasjson from jobrunr_jobs");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        JobLife life = life(rs.getString(1), rs.getString(2));
-        if (life != null) {
-          out.add(life);
-        }
+    for (CapacityStorageProvider.JobJson job : CapacityStorageProvider.allJobJson(c)) {
+      JobLife life = life(job.id(), job.json());
+      if (life != null) {
+        out.add(life);
       }
     }
     return out;
@@ -429,21 +360,7 @@ final class Measure {
   }
 
   private static double readActiveMillis(Database db) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement clear = c.prepareStatement("select pg_stat_clear_snapshot()")) {
-            clear.execute();
-          }
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "select coalesce(active_time, 0) from pg_stat_database"
-                          + " where datname = current_database()");
-              ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getDouble(1) : 0.0;
-          } catch (SQLException e) {
-            return -1.0; // older server: no active_time
-          }
-        });
+    return db.withConnection(PgStats::activeMillis);
   }
 
   // ---------------------------------------------------------------- cost against the floor
@@ -469,20 +386,11 @@ final class Measure {
         c -> {
           long code = 0;
           long output = 0;
-          try (PreparedStatement ps = c.prepareStatement("select code from spans");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              code += tokens.applyAsInt(rs.getString(1));
-            }
+          for (SpanTable.Code s : SpanTable.allCode(c)) {
+            code += tokens.applyAsInt(s.code());
           }
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "select e.payload::text from enrichments e join spans s on s.id = e.span_id"
-                          + " and s.content_hash = e.span_hash");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              output += tokens.applyAsInt(rs.getString(1));
-            }
+          for (EnrichmentTable.CurrentPayload e : EnrichmentTable.currentPayloads(c)) {
+            output += tokens.applyAsInt(e.payload());
           }
           int spans = Math.max(1, v.spans());
           double floor = (double) (code + output) / spans;
@@ -534,25 +442,25 @@ final class Measure {
     return db.withConnection(
         c -> {
           List<CodeFacts.SpanCode> spans = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "select id, file_id, parent_id, kind, name, language, start_line, end_line,"
-                          + " code from spans order by file_id, start_line, end_line desc");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              spans.add(
-                  new CodeFacts.SpanCode(
-                      rs.getLong(1),
-                      rs.getLong(2),
-                      (Long) rs.getObject(3),
-                      rs.getString(4),
-                      rs.getString(5),
-                      rs.getString(6),
-                      rs.getInt(7),
-                      rs.getInt(8),
-                      rs.getString(9)));
-            }
+          for (SpanTable.Code s : SpanTable.allCode(c)) {
+            spans.add(
+                new CodeFacts.SpanCode(
+                    s.id(),
+                    s.fileId(),
+                    s.parentId(),
+                    s.kind(),
+                    s.name(),
+                    s.language(),
+                    s.startLine(),
+                    s.endLine(),
+                    s.code()));
           }
+          // the analysis walks each file's spans in line order, outer spans first
+          spans.sort(
+              java.util.Comparator.comparingLong(CodeFacts.SpanCode::fileId)
+                  .thenComparingInt(CodeFacts.SpanCode::startLine)
+                  .thenComparing(
+                      java.util.Comparator.comparingInt(CodeFacts.SpanCode::endLine).reversed()));
           Map<Long, CodeFacts.SpanCode> byId = new HashMap<>();
           Map<Long, List<CodeFacts.SpanCode>> byFile = new HashMap<>();
           for (CodeFacts.SpanCode s : spans) {
@@ -561,12 +469,8 @@ final class Measure {
           }
           Map<Long, Set<Long>> truth = CodeFacts.relationships(spans);
           Map<Long, Set<Long>> named = new HashMap<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement("select from_span_id, to_span_id from span_links");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              named.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getLong(2));
-            }
+          for (long[] link : SpanLinkTable.all(c)) {
+            named.computeIfAbsent(link[0], k -> new HashSet<>()).add(link[1]);
           }
           int withRelations = 0;
           long trueCount = 0;
@@ -600,27 +504,22 @@ final class Measure {
           int outputsListed = 0;
           int withSideEffects = 0;
           int sideEffectsListed = 0;
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "select e.span_id, e.payload::text, e.dropped_related, e.notes"
-                          + " from enrichments e join spans s on s.id = e.span_id"
-                          + " and s.content_hash = e.span_hash");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
+          for (EnrichmentTable.CurrentPayload note : EnrichmentTable.currentPayloads(c)) {
+            {
               JsonNode payload;
               try {
-                payload = JSON.readTree(rs.getString(2));
+                payload = JSON.readTree(note.payload());
               } catch (IOException e) {
                 continue;
               }
               relatedKept += payload.path("related_spans").size();
-              relatedDropped += rs.getInt(3);
-              String notes = rs.getString(4) == null ? "" : rs.getString(4);
+              relatedDropped += note.droppedRelated();
+              String notes = note.notes() == null ? "" : note.notes();
               int kept = payload.path("evidence").size();
               evidenceKept += kept + sum(EVIDENCE_CUT, notes, true);
               evidenceOutside +=
                   sum(DROPPED_OUTSIDE, notes, false) + sum(DROPPED_MALFORMED, notes, false);
-              CodeFacts.SpanCode span = byId.get(rs.getLong(1));
+              CodeFacts.SpanCode span = byId.get(note.spanId());
               if (span == null) {
                 continue;
               }
@@ -698,22 +597,5 @@ final class Measure {
     Collections.sort(sorted);
     int i = (int) Math.ceil(p * sorted.size()) - 1;
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-  }
-
-  static long[] longs(Connection c, String sql, int columns) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql);
-        ResultSet rs = ps.executeQuery()) {
-      long[] out = new long[columns];
-      if (rs.next()) {
-        for (int i = 0; i < columns; i++) {
-          out[i] = rs.getLong(i + 1);
-        }
-      }
-      return out;
-    }
-  }
-
-  static @Nullable Instant instant(@Nullable Timestamp t) {
-    return t == null ? null : t.toInstant();
   }
 }

@@ -1,8 +1,7 @@
 package io.codegloss.bench;
 
 import io.codegloss.core.db.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.codegloss.core.store.SpanTable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,42 +43,24 @@ final class SpanSelection {
         c -> {
           List<Long> drop = new ArrayList<>();
           int left = 0;
-          try (PreparedStatement ps = c.prepareStatement(SELECT);
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              if (keep.contains(rs.getString(2))) {
-                left++;
-              } else {
-                drop.add(rs.getLong(1));
-              }
+          for (SpanTable.Code s : SpanTable.allCode(c)) {
+            if (keep.contains(key(s))) {
+              left++;
+            } else {
+              drop.add(s.id());
             }
           }
-          if (!drop.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("delete from spans where id = any(?)")) {
-              ps.setArray(1, c.createArrayOf("bigint", drop.toArray()));
-              ps.executeUpdate();
-            }
-          }
+          SpanTable.delete(c, drop);
           return left;
         });
   }
 
-  private static final String SELECT =
-      "select s.id, f.path || ':' || s.start_line || '-' || s.end_line || ':' || s.kind || ':'"
-          + " || s.symbol from spans s join files f on f.id = s.file_id"
-          + " order by f.path, s.start_line, s.end_line desc, s.symbol";
+  /** A span's key: stable across databases indexed from the same corpus. */
+  private static String key(SpanTable.Code s) {
+    return s.path() + ":" + s.startLine() + "-" + s.endLine() + ":" + s.kind() + ":" + s.symbol();
+  }
 
   private static List<String> keys(Database db) {
-    return db.withConnection(
-        c -> {
-          List<String> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(SELECT);
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(rs.getString(2));
-            }
-          }
-          return out;
-        });
+    return db.withConnection(c -> SpanTable.allCode(c).stream().map(SpanSelection::key).toList());
   }
 }

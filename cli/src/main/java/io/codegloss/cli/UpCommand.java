@@ -5,6 +5,7 @@ import io.codegloss.core.config.Variable;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.store.JobTable;
 import io.codegloss.dashboard.DashboardServer;
 import io.codegloss.dashboard.DashboardSettings;
 import io.codegloss.scheduler.index.IndexReport;
@@ -20,8 +21,6 @@ import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
 import io.codegloss.worker.llm.LlmSettings;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -212,18 +211,7 @@ final class UpCommand extends CliCommand {
   }
 
   static long liveJobs(Database db, long repoId) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "select count(*) from jobs where repo_id = ? and status in ('enqueued', 'processing')")) {
-            ps.setLong(1, repoId);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          }
-        });
+    return db.withConnection(c -> JobTable.countLive(c, repoId));
   }
 
   static String progressLine(Database db, long repoId) {

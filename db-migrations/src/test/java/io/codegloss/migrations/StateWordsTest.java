@@ -2,6 +2,7 @@ package io.codegloss.migrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.store.CallOutcome;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobStatus;
@@ -54,6 +55,22 @@ class StateWordsTest {
   @Test
   void workerStatesAreTheWordsTheWorkersTableAccepts() {
     assertThat(allowed("workers", "state")).isEqualTo(words(WorkerState.values()));
+  }
+
+  @Test
+  void notesOfThePromptVersionWorkersWriteCountAsCurrent() {
+    int oldestCurrent =
+        db.database()
+            .withConnection(
+                c -> {
+                  try (PreparedStatement ps =
+                          c.prepareStatement("select codegloss_current_prompt_version()");
+                      ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                  }
+                });
+    assertThat(EnrichmentSchema.PROMPT_VERSION).isGreaterThanOrEqualTo(oldestCurrent);
   }
 
   private static Set<String> words(Enum<?>[] values) {

@@ -96,6 +96,21 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
     return out;
   }
 
+  /** A JobRunr job's id and its JSON, whose history says when it was enqueued and processed. */
+  public record JobJson(String id, String json) {}
+
+  /** Every JobRunr job, for measuring the queue (the benchmark). */
+  public static List<JobJson> allJobJson(Connection c) throws SQLException {
+    List<JobJson> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("select id, jobasjson from jobrunr_jobs");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new JobJson(rs.getString(1), rs.getString(2)));
+      }
+    }
+    return out;
+  }
+
   @Override
   public void setJobMapper(JobMapper jobMapper) {
     super.setJobMapper(jobMapper);

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -95,5 +97,74 @@ public final class EnrichmentTable {
       ps.setObject(i, r.jobId());
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * The note {@code show} displays for a span: the newest one for its current code, else the newest
+   * one at all.
+   *
+   * @param current false when the code changed after the note was written
+   * @param createdAt ISO-8601
+   * @param payload the stored enrichment JSON
+   */
+  public record Shown(
+      String model,
+      String backend,
+      int promptVersion,
+      int schemaVersion,
+      String mode,
+      boolean current,
+      String createdAt,
+      @Nullable String notes,
+      int droppedRelated,
+      String payload) {}
+
+  public static @Nullable Shown newest(Connection c, long spanId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select e.model, e.backend, e.prompt_version, e.schema_version, e.mode,"
+                + " e.span_hash = s.content_hash as current, e.created_at, e.notes,"
+                + " e.dropped_related, e.payload::text as payload"
+                + " from enrichments e join spans s on s.id = e.span_id"
+                + " where e.span_id = ?"
+                + " order by (e.span_hash = s.content_hash) desc, e.created_at desc,"
+                + " e.prompt_version desc limit 1")) {
+      ps.setLong(1, spanId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        return new Shown(
+            rs.getString("model"),
+            rs.getString("backend"),
+            rs.getInt("prompt_version"),
+            rs.getInt("schema_version"),
+            rs.getString("mode"),
+            rs.getBoolean("current"),
+            rs.getTimestamp("created_at").toInstant().toString(),
+            rs.getString("notes"),
+            rs.getInt("dropped_related"),
+            rs.getString("payload"));
+      }
+    }
+  }
+
+  /** A note for its span's current code, as the benchmark scores it. */
+  public record CurrentPayload(
+      long spanId, String payload, int droppedRelated, @Nullable String notes) {}
+
+  public static List<CurrentPayload> currentPayloads(Connection c) throws SQLException {
+    List<CurrentPayload> out = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select e.span_id, e.payload::text, e.dropped_related, e.notes"
+                    + " from enrichments e join spans s on s.id = e.span_id"
+                    + " and s.content_hash = e.span_hash");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new CurrentPayload(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+      }
+    }
+    return out;
   }
 }

@@ -123,6 +123,38 @@ public final class FileTable {
     }
   }
 
+  /**
+   * The id of the repository's file at {@code path}, or at a unique path ending in {@code /path}
+   * ("user.py" for "app/user.py" is what people type); null when there is none or several.
+   */
+  public static @Nullable Long idByPath(Connection c, long repoId, String path)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("select id from files where repo_id = ? and path = ?")) {
+      ps.setLong(1, repoId);
+      ps.setString(2, path);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return rs.getLong(1);
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select id from files where repo_id = ? and right(path, ?) = ? limit 2")) {
+      ps.setLong(1, repoId);
+      ps.setInt(2, path.length() + 1);
+      ps.setString(3, "/" + path);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          long id = rs.getLong(1);
+          return rs.next() ? null : id;
+        }
+      }
+    }
+    return null;
+  }
+
   /** The repository's files and skipped files. */
   public record Counts(long files, long skipped) {}
 

@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,6 +208,172 @@ public final class JobTable {
     try (PreparedStatement ps =
         c.prepareStatement("select count(*) from jobs where status = 'enqueued' and tokens > ?")) {
       ps.setInt(1, tokens);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Jobs of one repository, kind and status, and their tokens. */
+  public record RepoKindStatus(
+      long repoId, JobKind kind, JobStatus status, long jobs, long tokens) {}
+
+  public static List<RepoKindStatus> countByRepoKindAndStatus(Connection c) throws SQLException {
+    List<RepoKindStatus> out = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select repo_id, kind, status, count(*), coalesce(sum(tokens), 0)"
+                    + " from jobs group by repo_id, kind, status");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new RepoKindStatus(
+                rs.getLong(1),
+                JobKind.fromDb(rs.getString(2)),
+                JobStatus.fromDb(rs.getString(3)),
+                rs.getLong(4),
+                rs.getLong(5)));
+      }
+    }
+    return out;
+  }
+
+  /** Enqueued jobs larger than {@code tokens} per repository and kind. */
+  public record TooLarge(long repoId, JobKind kind, long jobs) {}
+
+  public static List<TooLarge> enqueuedLargerThanByRepoAndKind(Connection c, int tokens)
+      throws SQLException {
+    List<TooLarge> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select repo_id, kind, count(*) from jobs where status = 'enqueued' and tokens > ?"
+                + " group by repo_id, kind")) {
+      ps.setInt(1, tokens);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new TooLarge(rs.getLong(1), JobKind.fromDb(rs.getString(2)), rs.getLong(3)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The ids of processing jobs per worker, oldest first, at most {@code perWorker} each. */
+  public static Map<String, List<UUID>> processingByWorker(Connection c, int perWorker)
+      throws SQLException {
+    Map<String, List<UUID>> out = new HashMap<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select worker, id from jobs where status = 'processing' and worker is not null"
+                    + " order by updated_at");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        List<UUID> ids = out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+        if (ids.size() < perWorker) {
+          ids.add(rs.getObject(2, UUID.class));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A job that failed for good. */
+  public record Failed(
+      UUID id,
+      String repoName,
+      JobKind kind,
+      int tokens,
+      int attempts,
+      @Nullable String lastError,
+      @Nullable String worker,
+      Instant updatedAt) {}
+
+  /** The {@code limit} most recently failed jobs, newest first. */
+  public static List<Failed> recentlyFailed(Connection c, int limit) throws SQLException {
+    List<Failed> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select j.id, r.name, j.kind, j.tokens, j.attempts, j.last_error, j.worker,"
+                + " j.updated_at from jobs j join repositories r on r.id = j.repo_id"
+                + " where j.status = 'failed' order by j.updated_at desc, j.id limit ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Failed(
+                  rs.getObject(1, UUID.class),
+                  rs.getString(2),
+                  JobKind.fromDb(rs.getString(3)),
+                  rs.getInt(4),
+                  rs.getInt(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  rs.getTimestamp(8).toInstant()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The first pass: each span's first job (the earliest job that holds it, as planned) and that
+   * job's first call. Everything else is rework: JobRunr retries, single-span jobs split off a
+   * batch, spans planned again after a failure. Shared with {@link LlmCallTable#calls}.
+   */
+  static final String FIRST_PASS =
+      "with first_job as ("
+          + "  select distinct on (js.span_id) js.span_id, j.id as job_id, j.kind"
+          + "  from job_spans js join jobs j on j.id = js.job_id"
+          + "  order by js.span_id, j.created_at, j.id),"
+          + " first_jobs as (select distinct job_id, kind from first_job),"
+          + " first_calls as ("
+          + "  select distinct on (l.job_id) l.job_id, l.id, l.outcome from llm_calls l"
+          + "  join first_jobs f on f.job_id = l.job_id order by l.job_id, l.id)";
+
+  /**
+   * What the first pass planned and did.
+   *
+   * @param spansCalled spans whose first job got a call
+   * @param spansValidFirstTry spans whose first job's first call stored their note
+   * @param pausedBatches first-pass batches split without a call because batching was paused
+   */
+  public record FirstPass(
+      long batches,
+      long singles,
+      long fallbackJobs,
+      long spansCalled,
+      long spansValidFirstTry,
+      long pausedBatches) {}
+
+  public static FirstPass firstPass(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                FIRST_PASS
+                    + " select (select count(*) from first_jobs where kind = 'batch'),"
+                    + " (select count(*) from first_jobs where kind = 'single'),"
+                    + " (select count(*) from jobs where parent_id is not null),"
+                    + " (select count(*) from first_job fj"
+                    + "   where exists (select 1 from first_calls fc where fc.job_id = fj.job_id)),"
+                    + " (select count(*) from first_job fj"
+                    + "   join first_calls fc on fc.job_id = fj.job_id"
+                    + "     and fc.outcome in ('ok', 'partial')"
+                    + "   join enrichments e on e.span_id = fj.span_id and e.job_id = fj.job_id),"
+                    + " (select count(*) from first_jobs fj join jobs j on j.id = fj.job_id"
+                    + "   where fj.kind = 'batch' and j.last_error like 'batching paused%')");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return new FirstPass(
+          rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+    }
+  }
+
+  /** The repository's jobs that are enqueued or processing. */
+  public static long countLive(Connection c, long repoId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select count(*) from jobs where repo_id = ? and codegloss_job_is_live(status)")) {
+      ps.setLong(1, repoId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);

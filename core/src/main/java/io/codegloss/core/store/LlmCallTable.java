@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -188,5 +190,211 @@ public final class LlmCallTable {
         return new RepoTotals(rs.getLong(1), rs.getLong(2), rs.getLong(3));
       }
     }
+  }
+
+  /** The last hour of calls, and the database's clock. */
+  public record LastHour(long spansValid, long tokens, long callsNotOk, Instant now) {}
+
+  public static LastHour lastHour(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select coalesce(sum(items_valid), 0),"
+                    + " coalesce(sum(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0)),"
+                    + " 0), count(*) filter (where outcome <> 'ok'), now()"
+                    + " from llm_calls where created_at > now() - interval '1 hour'");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return new LastHour(
+          rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getTimestamp(4).toInstant());
+    }
+  }
+
+  /** The current minute by the database's clock, where throughput buckets end. */
+  public static Instant currentMinute(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("select date_trunc('minute', now())");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getTimestamp(1).toInstant();
+    }
+  }
+
+  /** Calls of one worker and model in one minute. */
+  public record Minute(
+      String worker, String model, Instant minute, long calls, long spansValid, long tokens) {}
+
+  /** Calls per worker, model and minute in [{@code from}, {@code to}). */
+  public static List<Minute> perMinute(Connection c, Instant from, Instant to) throws SQLException {
+    List<Minute> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select worker, model, date_trunc('minute', created_at) as minute, count(*),"
+                + " coalesce(sum(items_valid), 0),"
+                + " coalesce(sum(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0)), 0)"
+                + " from llm_calls where created_at >= ? and created_at < ?"
+                + " group by worker, model, minute order by worker, model, minute")) {
+      ps.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+      ps.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Minute(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getTimestamp(3).toInstant(),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  rs.getLong(6)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** What one mode (batch or single) cost in all. */
+  public record ModeTotals(
+      String mode,
+      long calls,
+      long callsNotOk,
+      long spansAsked,
+      long spansValid,
+      long promptTokens,
+      long completionTokens,
+      long wallMs) {}
+
+  public static List<ModeTotals> totalsByMode(Connection c) throws SQLException {
+    List<ModeTotals> out = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select mode, count(*), count(*) filter (where outcome <> 'ok'),"
+                    + " coalesce(sum(span_count), 0), coalesce(sum(items_valid), 0),"
+                    + " coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0),"
+                    + " coalesce(sum(wall_ms), 0) from llm_calls group by mode");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new ModeTotals(
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getLong(6),
+                rs.getLong(7),
+                rs.getLong(8)));
+      }
+    }
+    return out;
+  }
+
+  /** A call that did not come back with every item valid. */
+  public record NotOk(
+      long id,
+      Instant createdAt,
+      @Nullable UUID jobId,
+      String worker,
+      String backend,
+      String model,
+      String mode,
+      int spanCount,
+      int itemsValid,
+      String outcome,
+      @Nullable String error) {}
+
+  /** The {@code limit} most recent calls that were not ok, newest first. */
+  public static List<NotOk> recentNotOk(Connection c, int limit) throws SQLException {
+    List<NotOk> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select id, created_at, job_id, worker, backend, model, mode, span_count,"
+                + " items_valid, outcome, error from llm_calls where outcome <> 'ok'"
+                + " order by created_at desc, id desc limit ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new NotOk(
+                  rs.getLong(1),
+                  rs.getTimestamp(2).toInstant(),
+                  rs.getObject(3, UUID.class),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  rs.getInt(8),
+                  rs.getInt(9),
+                  rs.getString(10),
+                  rs.getString(11)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every call's totals. */
+  public record Sums(
+      long calls, long promptTokens, long completionTokens, long wallMs, long retries) {}
+
+  public static Sums sums(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select count(*), coalesce(sum(prompt_tokens), 0),"
+                    + " coalesce(sum(completion_tokens), 0), coalesce(sum(wall_ms), 0),"
+                    + " count(*) filter (where not first_try) from llm_calls");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return new Sums(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+    }
+  }
+
+  /**
+   * One call, for the split of LLM time into prefill and decode.
+   *
+   * @param rework not a first-pass call: time the first attempt did not make good
+   * @param jobId the job as JobRunr names it (text), or null
+   * @param endedAt when the row was written, at the end of the call
+   */
+  public record Timed(
+      @Nullable String jobId,
+      int promptTokens,
+      int completionTokens,
+      long wallMs,
+      Instant endedAt,
+      boolean rework) {}
+
+  /** Every call in id order. */
+  public static List<Timed> calls(Connection c) throws SQLException {
+    List<Timed> out = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                JobTable.FIRST_PASS
+                    + " select cast(l.job_id as text), coalesce(l.prompt_tokens, 0),"
+                    + " coalesce(l.completion_tokens, 0), l.wall_ms, l.created_at,"
+                    + " l.id not in (select id from first_calls) from llm_calls l order by l.id");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new Timed(
+                rs.getString(1),
+                rs.getInt(2),
+                rs.getInt(3),
+                rs.getLong(4),
+                rs.getTimestamp(5).toInstant(),
+                rs.getBoolean(6)));
+      }
+    }
+    return out;
+  }
+
+  /** The recorded errors of every call that has one. */
+  public static List<String> errors(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement("select error from llm_calls where error is not null");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 }

@@ -10,12 +10,15 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -215,5 +218,63 @@ public final class SpanFailureTable {
   private static String firstLine(String s) {
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  public static long count(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("select count(*) from span_failures");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** A failed span with where it lives and the job that last held it. */
+  public record Recent(
+      long spanId,
+      String repoName,
+      String path,
+      String symbol,
+      int startLine,
+      int endLine,
+      int attempts,
+      String lastError,
+      boolean permanent,
+      Instant nextAttemptAt,
+      Instant updatedAt,
+      @Nullable UUID lastJobId) {}
+
+  /** The {@code limit} most recent failures, newest first. */
+  public static List<Recent> recent(Connection c, int limit) throws SQLException {
+    List<Recent> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select f.span_id, r.name, fl.path, s.symbol, s.start_line, s.end_line, f.attempts,"
+                + " f.last_error, f.permanent, f.next_attempt_at, f.updated_at,"
+                + " (select js.job_id from job_spans js join jobs j on j.id = js.job_id"
+                + "   where js.span_id = f.span_id order by j.updated_at desc limit 1)"
+                + " from span_failures f join spans s on s.id = f.span_id"
+                + " join files fl on fl.id = s.file_id join repositories r on r.id = s.repo_id"
+                + " order by f.updated_at desc, f.span_id limit ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Recent(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getInt(5),
+                  rs.getInt(6),
+                  rs.getInt(7),
+                  rs.getString(8),
+                  rs.getBoolean(9),
+                  rs.getTimestamp(10).toInstant(),
+                  rs.getTimestamp(11).toInstant(),
+                  rs.getObject(12, UUID.class)));
+        }
+      }
+    }
+    return out;
   }
 }

@@ -177,4 +177,36 @@ public final class SpanStates {
     }
     return spans;
   }
+
+  /** A repository and its spans by state, for the dashboard's queue panel. */
+  public record ByRepository(
+      long repoId, String name, String rootPath, long spans, long enriched, long failed) {}
+
+  /** Every repository (spans or not), by name. */
+  public static List<ByRepository> byRepository(Connection c) throws SQLException {
+    List<ByRepository> out = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "with per_repo as (select repo_id, count(*) as spans,"
+                    + " count(*) filter (where enriched) as enriched,"
+                    + " count(*) filter (where failed) as failed"
+                    + " from span_state group by repo_id)"
+                    + " select r.id, r.name, r.root_path, coalesce(p.spans, 0),"
+                    + " coalesce(p.enriched, 0), coalesce(p.failed, 0)"
+                    + " from repositories r left join per_repo p on p.repo_id = r.id"
+                    + " order by r.name, r.id");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new ByRepository(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getLong(6)));
+      }
+    }
+    return out;
+  }
 }

@@ -149,6 +149,52 @@ public final class SpanTable {
     return out;
   }
 
+  /** The innermost span of the file around {@code line}, if any. */
+  public static List<Span> innermostAt(Connection c, long fileId, int line) throws SQLException {
+    return select(
+        c,
+        " where s.file_id = ? and s.start_line <= ? and s.end_line >= ?"
+            + " order by (s.end_line - s.start_line), s.start_line desc limit 1",
+        fileId,
+        line,
+        line);
+  }
+
+  /** The file's spans in line order, at most {@code limit}. */
+  public static List<Span> ofFile(Connection c, long fileId, int limit) throws SQLException {
+    return select(c, " where s.file_id = ? order by s.start_line, s.id limit ?", fileId, limit);
+  }
+
+  /** The repository's spans whose qualified symbol is {@code symbol}. */
+  public static List<Span> bySymbol(Connection c, long repoId, String symbol) throws SQLException {
+    return select(
+        c, " where s.repo_id = ? and s.symbol = ? order by f.path, s.start_line", repoId, symbol);
+  }
+
+  /** The repository's spans whose bare name is {@code name}. */
+  public static List<Span> byBareName(Connection c, long repoId, String name) throws SQLException {
+    return select(
+        c, " where s.repo_id = ? and s.name = ? order by f.path, s.start_line", repoId, name);
+  }
+
+  private static List<Span> select(Connection c, String where, Object... params)
+      throws SQLException {
+    List<Span> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select " + SPAN_COLUMNS + " from spans s join files f on f.id = s.file_id" + where)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(span(rs));
+        }
+      }
+    }
+    return out;
+  }
+
   /** A span as {@code codegloss spans} lists it. */
   public record Listed(
       long id,
@@ -313,17 +359,7 @@ public final class SpanTable {
         ps.setLong(p++, repoId);
         ps.setLong(p++, w.fileId());
         ps.setString(p++, w.language());
-        ps.setString(p++, w.kind().dbName());
-        ps.setString(p++, w.nodeType());
-        ps.setString(p++, w.name());
-        ps.setString(p++, w.symbol());
-        setNullableLong(ps, p++, w.parentId());
-        ps.setInt(p++, w.startLine());
-        ps.setInt(p++, w.endLine());
-        ps.setInt(p++, w.startByte());
-        ps.setInt(p++, w.endByte());
-        ps.setString(p++, w.signature());
-        ps.setString(p++, w.docHint());
+        p = bindShape(ps, p, w);
         ps.setString(p++, w.code());
         ps.setString(p++, w.contentHash());
         ps.setInt(p, w.tokenEstimate() == null ? 0 : w.tokenEstimate());
@@ -348,17 +384,7 @@ public final class SpanTable {
       for (Write w : spans) {
         int p = 1;
         ps.setLong(p++, w.fileId());
-        ps.setString(p++, w.kind().dbName());
-        ps.setString(p++, w.nodeType());
-        ps.setString(p++, w.name());
-        ps.setString(p++, w.symbol());
-        setNullableLong(ps, p++, w.parentId());
-        ps.setInt(p++, w.startLine());
-        ps.setInt(p++, w.endLine());
-        ps.setInt(p++, w.startByte());
-        ps.setInt(p++, w.endByte());
-        ps.setString(p++, w.signature());
-        ps.setString(p++, w.docHint());
+        p = bindShape(ps, p, w);
         ps.setString(p++, w.code());
         ps.setString(p++, w.contentHash());
         if (w.tokenEstimate() == null) {
@@ -372,6 +398,25 @@ public final class SpanTable {
       }
       ps.executeBatch();
     }
+  }
+
+  /**
+   * Binds kind, node type, name, symbol, parent, lines, bytes, signature and doc hint from {@code
+   * p} on, in that order (insert and update list these columns alike); returns the next index.
+   */
+  private static int bindShape(PreparedStatement ps, int p, Write w) throws SQLException {
+    ps.setString(p++, w.kind().dbName());
+    ps.setString(p++, w.nodeType());
+    ps.setString(p++, w.name());
+    ps.setString(p++, w.symbol());
+    setNullableLong(ps, p++, w.parentId());
+    ps.setInt(p++, w.startLine());
+    ps.setInt(p++, w.endLine());
+    ps.setInt(p++, w.startByte());
+    ps.setInt(p++, w.endByte());
+    ps.setString(p++, w.signature());
+    ps.setString(p++, w.docHint());
+    return p;
   }
 
   public static void delete(Connection c, Collection<Long> spanIds) throws SQLException {
@@ -427,5 +472,48 @@ public final class SpanTable {
     } else {
       ps.setLong(index, value);
     }
+  }
+
+  /** A span's code and place, for analyses that read the whole index (the benchmark). */
+  public record Code(
+      long id,
+      long fileId,
+      @Nullable Long parentId,
+      String kind,
+      String name,
+      String language,
+      String path,
+      String symbol,
+      int startLine,
+      int endLine,
+      String code) {}
+
+  /** Every span of the database, by file and line. */
+  public static List<Code> allCode(Connection c) throws SQLException {
+    List<Code> out = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select s.id, s.file_id, s.parent_id, s.kind, s.name, s.language, f.path,"
+                    + " s.symbol, s.start_line, s.end_line, s.code"
+                    + " from spans s join files f on f.id = s.file_id"
+                    + " order by f.path, s.start_line, s.end_line desc, s.symbol");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new Code(
+                rs.getLong(1),
+                rs.getLong(2),
+                (Long) rs.getObject(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getInt(9),
+                rs.getInt(10),
+                rs.getString(11)));
+      }
+    }
+    return out;
   }
 }

@@ -4,6 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Owner of {@code workers}: every worker process registers itself and heartbeats; whether it is
@@ -75,5 +79,76 @@ public final class WorkerTable {
         return new Live(rs.getInt(1), rs.getInt(2));
       }
     }
+  }
+
+  /**
+   * The largest limit among running workers with a recent heartbeat, or null when none runs. Only
+   * running workers take new jobs: a draining one finishes what it holds and stops.
+   */
+  public static @Nullable Integer maxRunningTokens(Connection c, int deadAfterSeconds)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select max(max_tokens) from workers where state = 'running'"
+                + " and last_heartbeat > now() - make_interval(secs => ?)")) {
+      ps.setInt(1, deadAfterSeconds);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        int v = rs.getInt(1);
+        return rs.wasNull() ? null : v;
+      }
+    }
+  }
+
+  /**
+   * A worker row with its silence measured by the database's clock (a skewed reader host must not
+   * declare workers dead).
+   */
+  public record Seen(
+      String name,
+      String host,
+      int maxTokens,
+      int concurrency,
+      String backend,
+      String model,
+      String version,
+      WorkerState state,
+      int currentJobs,
+      Instant startedAt,
+      Instant lastHeartbeat,
+      long silentSeconds) {}
+
+  /** Workers heard from within {@code forgetAfterSeconds}, by name. */
+  public static List<Seen> heardFromWithin(Connection c, int forgetAfterSeconds)
+      throws SQLException {
+    List<Seen> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select name, host, max_tokens, concurrency, backend, model, version, state,"
+                + " current_jobs, started_at, last_heartbeat,"
+                + " greatest(0, floor(extract(epoch from (now() - last_heartbeat))))::bigint"
+                + " from workers where last_heartbeat > now() - make_interval(secs => ?)"
+                + " order by name")) {
+      ps.setInt(1, forgetAfterSeconds);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Seen(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getInt(3),
+                  rs.getInt(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  WorkerState.fromDb(rs.getString(8)),
+                  rs.getInt(9),
+                  rs.getTimestamp(10).toInstant(),
+                  rs.getTimestamp(11).toInstant(),
+                  rs.getLong(12)));
+        }
+      }
+    }
+    return out;
   }
 }

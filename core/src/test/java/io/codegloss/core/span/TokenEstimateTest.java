@@ -36,4 +36,18 @@ class TokenEstimateTest {
             + "    self._email = email\n";
     assertThat(TokenEstimate.of(code)).isGreaterThan(code.length() / 4);
   }
+
+  @Test
+  void theConservativeCountTakesEveryDigitAsATokenAndTwoBytesForTheRest() {
+    assertThat(TokenEstimate.conservative("")).isZero();
+    assertThat(TokenEstimate.conservative("0x1f2e")).isEqualTo(4 + 1);
+    assertThat(TokenEstimate.conservative("abcd")).isEqualTo(2);
+    assertThat(TokenEstimate.conservative("é")).isEqualTo(1);
+  }
+
+  @Test
+  void theConservativeCountIsNeverBelowThePlanningEstimateForCode() {
+    String code = "int main(void) {\n  return printf(\"%d\\n\", 42);\n}\n";
+    assertThat(TokenEstimate.conservative(code)).isGreaterThanOrEqualTo(TokenEstimate.of(code));
+  }
 }

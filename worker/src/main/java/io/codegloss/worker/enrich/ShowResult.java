@@ -3,6 +3,7 @@ package io.codegloss.worker.enrich;
 import io.codegloss.core.enrich.Enrichment;
 import io.codegloss.core.enrich.Evidence;
 import io.codegloss.core.span.Span;
+import io.codegloss.core.store.SpanLinkTable;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -32,8 +33,8 @@ public record ShowResult(String query, String matchedBy, List<ShownSpan> spans) 
   public record ShownSpan(
       Span span,
       @Nullable StoredEnrichment enrichment,
-      List<LinkedSpan> relatesTo,
-      List<LinkedSpan> relatedFrom) {}
+      List<SpanLinkTable.Linked> relatesTo,
+      List<SpanLinkTable.Linked> relatedFrom) {}
 
   /**
    * @param current false when the code changed after the note was written
@@ -50,14 +51,6 @@ public record ShowResult(String query, String matchedBy, List<ShownSpan> spans) 
       @Nullable String notes,
       int droppedRelated,
       Enrichment enrichment) {}
-
-  public record LinkedSpan(
-      long spanId, String path, String kind, String symbol, int startLine, int endLine) {
-
-    String label() {
-      return symbol + " (" + path + ":" + startLine + "-" + endLine + ")";
-    }
-  }
 
   public boolean isEmpty() {
     return spans.isEmpty();
@@ -120,8 +113,8 @@ public record ShowResult(String query, String matchedBy, List<ShownSpan> spans) 
             List.of(e.evidence().stream().map(EvidenceText::of).collect(Collectors.joining("; "))));
       }
     }
-    field(b, "Relates to", s.relatesTo().stream().map(LinkedSpan::label).toList());
-    field(b, "Related from", s.relatedFrom().stream().map(LinkedSpan::label).toList());
+    field(b, "Relates to", s.relatesTo().stream().map(SpanLinkTable.Linked::label).toList());
+    field(b, "Related from", s.relatedFrom().stream().map(SpanLinkTable.Linked::label).toList());
     if (se != null) {
       b.append("  -- ")
           .append(se.model())

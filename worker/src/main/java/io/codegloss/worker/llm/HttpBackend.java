@@ -7,6 +7,9 @@ import java.time.Duration;
 /** What the Ollama and OpenAI-compatible backends share: messages, deadlines, the budget check. */
 abstract sealed class HttpBackend implements LlmBackend permits OllamaBackend, OpenAiBackend {
 
+  /** Template tokens around one chat message (role markers, separators). */
+  static final int PER_MESSAGE_TOKENS = 8;
+
   final LlmSettings settings;
   final HttpTransport transport;
   final String model;
@@ -59,7 +62,7 @@ abstract sealed class HttpBackend implements LlmBackend permits OllamaBackend, O
 
   /** Counted tokens of both turns plus the chat template around them. */
   int promptTokens(LlmRequest r) {
-    return countTokens(r.system()) + countTokens(r.user()) + 3 * TokenEstimate.PER_MESSAGE;
+    return countTokens(r.system()) + countTokens(r.user()) + 3 * PER_MESSAGE_TOKENS;
   }
 
   /** Refuses before sending: a server would truncate the prompt or stop early, both silently. */

@@ -3,6 +3,7 @@ package io.codegloss.worker.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.span.TokenEstimate;
 import java.util.Map;
 import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.span.TokenEstimate;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -8,6 +8,7 @@ import io.codegloss.core.enrich.Evidence;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.RetryPolicy;
+import io.codegloss.core.store.SpanLinkTable;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.enrich.ShowResult.ShownSpan;
 import java.util.List;
@@ -90,10 +91,10 @@ class EnrichmentQueriesTest {
     assertThat(s.enrichment().enrichment().pitfalls())
         .containsExactly("raises ValueError on a bad address");
     assertThat(s.relatesTo())
-        .extracting(ShowResult.LinkedSpan::spanId)
+        .extracting(SpanLinkTable.Linked::spanId)
         .containsExactly(validateEmail.id());
     assertThat(s.relatedFrom())
-        .extracting(ShowResult.LinkedSpan::spanId)
+        .extracting(SpanLinkTable.Linked::spanId)
         .containsExactly(signup.id());
 
     String text = r.render();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.error.RetryableException;
+import io.codegloss.core.span.TokenEstimate;
 import io.codegloss.worker.testing.LlamaServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
