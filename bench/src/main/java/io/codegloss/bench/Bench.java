@@ -8,10 +8,16 @@ import io.codegloss.core.db.Databases;
 import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.error.ConfigException;
+import io.codegloss.core.queue.QueueTiming;
+import io.codegloss.core.store.RetryPolicy;
 import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
+import io.codegloss.worker.job.BatchPause;
+import io.codegloss.worker.job.WorkerSettings;
+import io.codegloss.worker.job.Workers;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
+import io.codegloss.worker.llm.LlmSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -41,11 +47,11 @@ public final class Bench {
   static final Map<String, String> DEFAULTS =
       Map.of(
           // production retries a failed span after 30 s, 60 s, ... up to 8 times
-          "CODEGLOSS_RETRY_BASE_SECONDS", "2",
-          "CODEGLOSS_RETRY_MAX_ATTEMPTS", "2",
+          RetryPolicy.BASE_SECONDS, "2",
+          RetryPolicy.MAX_ATTEMPTS, "2",
           // the modes compare the seed's batching with one span per call: every planned batch is
           // sent, even for a model whose batches keep failing (production pauses those after 3)
-          "CODEGLOSS_BATCH_PAUSE_AFTER", "0");
+          BatchPause.AFTER, "0");
 
   private final BenchOptions options;
   private final Map<String, String> env;
@@ -60,21 +66,11 @@ public final class Bench {
   }
 
   /**
-   * Runs {@code codegloss bench ARGS} (the arguments after "bench"); returns the exit code: 0 done,
-   * 1 failed, 2 usage or configuration error. Progress and errors go to {@code err}.
+   * Runs {@code codegloss bench} with checked options (see {@link BenchFlags}); returns the exit
+   * code: 0 done, 1 failed, 2 configuration error. Progress and errors go to {@code err}.
    */
-  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    BenchOptions options;
-    try {
-      options = BenchOptions.parse(args);
-    } catch (ConfigException e) {
-      err.println("codegloss: " + e.oneLine());
-      return 2;
-    }
-    if (options == null) {
-      out.print(BenchOptions.USAGE);
-      return 0;
-    }
+  public static int run(
+      BenchOptions options, Map<String, String> env, PrintStream out, PrintStream err) {
     try {
       return new Bench(options, env, out, err).execute();
     } catch (ConfigException e) {
@@ -147,7 +143,7 @@ public final class Bench {
           meta.put(
               "worker_limits",
               "max "
-                  + Wiring.maxTokens(modeSettings, backend)
+                  + Workers.maxTokens(WorkerSettings.from(modeSettings), backend)
                   + " tokens per job, context "
                   + backend.contextWindow()
                   + ", 1 job at a time (batch-x2: 2)");
@@ -190,16 +186,16 @@ public final class Bench {
         if (options.realScalingLimit() > 0 && !options.fixedLatency()) {
           for (int w : options.realScalingWorkers()) {
             Map<String, String> modelEnv = new HashMap<>();
-            modelEnv.put("CODEGLOSS_EMBEDDED_PARALLEL", "1");
+            modelEnv.put(LlmSettings.EMBEDDED_PARALLEL, "1");
             // One attempt per span: the backoff before a retry is deliberate waiting, not the
             // queue's overhead, and would be counted as time with no call in flight.
-            if (!env.containsKey("CODEGLOSS_RETRY_MAX_ATTEMPTS")) {
-              modelEnv.put("CODEGLOSS_RETRY_MAX_ATTEMPTS", "1");
+            if (!env.containsKey(RetryPolicy.MAX_ATTEMPTS)) {
+              modelEnv.put(RetryPolicy.MAX_ATTEMPTS, "1");
             }
-            if (settings.optional("CODEGLOSS_EMBEDDED_THREADS").isEmpty()) {
+            if (settings.optional(LlmSettings.EMBEDDED_THREADS).isEmpty()) {
               // the workers share the machine's cores instead of each claiming all of them
               int cores = Runtime.getRuntime().availableProcessors();
-              modelEnv.put("CODEGLOSS_EMBEDDED_THREADS", Integer.toString(Math.max(1, cores / w)));
+              modelEnv.put(LlmSettings.EMBEDDED_THREADS, Integer.toString(Math.max(1, cores / w)));
             }
             Runner.Context modelCtx =
                 new Runner.Context(
@@ -335,9 +331,7 @@ public final class Bench {
   private Settings settings() {
     Settings probe = Settings.load(options.flags(), env, null);
     Path home = Databases.home(probe);
-    Path config =
-        Path.of(env.getOrDefault("CODEGLOSS_CONFIG", home.resolve("config.properties").toString()));
-    Settings s = Settings.load(options.flags(), env, config);
+    Settings s = Settings.load(options.flags(), env, Settings.configFile(env, home));
     Map<String, String> defaults = new HashMap<>();
     DEFAULTS.forEach(
         (k, v) -> {
@@ -351,8 +345,8 @@ public final class Bench {
   /** The batch-x2 mode needs two llama.cpp slots; the model is loaded once for every mode. */
   private Settings withModeParallelism(Settings s) {
     if (options.modes().contains(BenchOptions.BATCH_X2)
-        && s.optional("CODEGLOSS_EMBEDDED_PARALLEL").isEmpty()) {
-      return s.withFlags(Map.of("CODEGLOSS_EMBEDDED_PARALLEL", "2"));
+        && s.optional(LlmSettings.EMBEDDED_PARALLEL).isEmpty()) {
+      return s.withFlags(Map.of(LlmSettings.EMBEDDED_PARALLEL, "2"));
     }
     return s;
   }
@@ -382,18 +376,14 @@ public final class Bench {
 
   /** The configured backend and model, named without loading the model. */
   private static String configuredModel(Settings s, Path home) {
-    String backend = s.string("CODEGLOSS_BACKEND", "embedded");
+    LlmSettings llm = LlmSettings.from(s, home);
     String model =
-        s.optional("CODEGLOSS_MODEL")
-            .orElseGet(
-                () ->
-                    backend.equals("embedded")
-                        ? s.optional("CODEGLOSS_MODEL_PATH")
-                            .map(p -> Path.of(p).getFileName().toString())
-                            .orElse("gemma-3-270m-q4_k_m.gguf")
-                            .replaceFirst("\\.gguf$", "")
-                        : "(server default)");
-    return backend + " " + model;
+        llm.model() != null
+            ? llm.model()
+            : llm.backend().equals("embedded")
+                ? llm.modelPath().getFileName().toString().replaceFirst("\\.gguf$", "")
+                : "(server default)";
+    return llm.backend() + " " + model;
   }
 
   private static String label(LlmBackend backend) {
@@ -410,18 +400,19 @@ public final class Bench {
     m.put("corpus", corpus.description());
     m.put("spans", spans.size());
     m.put("databases", dbs.where());
+    RetryPolicy retry = RetryPolicy.fromSettings(settings);
     m.put(
         "bench_settings",
         "retries: "
-            + settings.string("CODEGLOSS_RETRY_MAX_ATTEMPTS", "?")
+            + retry.maxAttempts()
             + " attempts per span, backoff from "
-            + settings.string("CODEGLOSS_RETRY_BASE_SECONDS", "?")
+            + retry.base().toSeconds()
             + " s; batch pause after "
-            + settings.string("CODEGLOSS_BATCH_PAUSE_AFTER", "?")
+            + BatchPause.fromSettings(settings).after()
             + " useless batches (0: never); scheduler tick "
             + Runner.TICK.toSeconds()
             + " s; JobRunr poll "
-            + settings.string("CODEGLOSS_POLL_SECONDS", "5")
+            + QueueTiming.from(settings).pollSeconds()
             + " s");
     m.put("command", "codegloss bench " + String.join(" ", commandLine()));
     return m;

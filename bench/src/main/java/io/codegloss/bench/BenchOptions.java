@@ -3,7 +3,6 @@ package io.codegloss.bench;
 import io.codegloss.core.error.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The command line of {@code codegloss bench}. Every flag but {@code --json}, {@code
- * --fixed-latency} and {@code --help} takes a value, as everywhere else in codegloss.
+ * What {@code codegloss bench} was asked to do, checked; the flags themselves are {@link
+ * BenchFlags}.
  *
  * @param corpus the directory to enrich, or null for the default corpus
  * @param limit at most this many spans (0: all)
@@ -51,43 +50,6 @@ public record BenchOptions(
   public static final String BATCH_X2 = "batch-x2";
   public static final List<String> ALL_MODES = List.of(SINGLE, BATCH, BATCH_X2);
 
-  static final Map<String, String> SETTING_FLAGS =
-      Map.of(
-          "db-url", "CODEGLOSS_DB_URL",
-          "backend", "CODEGLOSS_BACKEND",
-          "model", "CODEGLOSS_MODEL",
-          "model-path", "CODEGLOSS_MODEL_PATH",
-          "max-tokens", "CODEGLOSS_WORKER_MAX_TOKENS",
-          "batch-max-tokens", "RAG_BATCH_MAX_TOKENS",
-          "batch-max-line-gap", "RAG_BATCH_MAX_LINE_GAP",
-          "batch-min-size", "RAG_BATCH_MIN_SIZE");
-
-  public static final String USAGE =
-      """
-      usage: codegloss bench [CORPUS] [--limit N] [--json] [--output DIR]
-        Enriches the same spans once per mode, each in a fresh database, with the same model and
-        worker limits, and reports calls, tokens, time, validity, cost against the floor and
-        quality per mode, plus the queue's own overhead and its scaling with worker processes.
-
-        CORPUS                     a directory (default: modules of python3's standard library)
-        --limit N                  at most N spans (default: all)
-        --json                     print the JSON report (a Markdown table is printed otherwise)
-        --output DIR               report folder (default: bench/out/TIMESTAMP)
-        --modes LIST               of single,batch,batch-x2 (default: all three), or none;
-                                   batch-x2 = batches with 2 concurrent requests
-        --scaling on|off           queue scaling with worker processes (default: on)
-        --workers LIST             worker-process counts for scaling (default: 1,2,4)
-        --latency-ms N             latency of the FIXED-LATENCY ENDPOINT (default: 1000)
-        --scaling-limit N          spans of the fixed-latency scaling runs (default: all)
-        --real-scaling-limit N     spans of the real-model scaling runs (default: 8; 0 skips)
-        --real-scaling-workers LIST  worker counts with the real model (default: 1,2)
-        --fixed-latency            compare the modes against the fixed-latency endpoint too
-                                   (a quick check of the machinery, no model)
-        --timeout-minutes N        stop a run after N minutes (default: 240)
-        --backend B --model M --model-path P --max-tokens N --db-url URL
-        --batch-max-tokens N --batch-max-line-gap N --batch-min-size N
-      """;
-
   public BenchOptions {
     modes = List.copyOf(modes);
     workers = List.copyOf(workers);
@@ -95,95 +57,7 @@ public record BenchOptions(
     flags = Map.copyOf(flags);
   }
 
-  /** Parses the arguments after {@code bench}; null when help was asked for. */
-  public static @Nullable BenchOptions parse(String[] args) {
-    Path corpus = null;
-    int limit = 0;
-    boolean json = false;
-    boolean fixed = false;
-    Path output = null;
-    List<String> modes = ALL_MODES;
-    boolean scaling = true;
-    List<Integer> workers = List.of(1, 2, 4);
-    int latency = 1000;
-    int scalingLimit = 0;
-    int realScalingLimit = 8;
-    List<Integer> realWorkers = List.of(1, 2);
-    int timeout = 240;
-    Map<String, String> flags = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h") || a.equals("help")) {
-        return null;
-      }
-      if (!a.startsWith("--")) {
-        if (corpus != null) {
-          throw new ConfigException("bench: one CORPUS only, got " + corpus + " and " + a);
-        }
-        corpus = Path.of(a);
-        continue;
-      }
-      String name = a.substring(2);
-      String value = null;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      if (name.equals("json") || name.equals("fixed-latency")) {
-        boolean on = value == null || onOff(name, value);
-        if (name.equals("json")) {
-          json = on;
-        } else {
-          fixed = on;
-        }
-        continue;
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new ConfigException("bench: --" + name + " needs a value");
-        }
-        value = args[++i];
-      }
-      switch (name) {
-        case "limit" -> limit = number(name, value, 0, 1_000_000);
-        case "output" -> output = Path.of(value);
-        case "modes" -> modes = modes(value);
-        case "scaling" -> scaling = onOff(name, value);
-        case "workers" -> workers = counts(name, value);
-        case "latency-ms" -> latency = number(name, value, 0, 600_000);
-        case "scaling-limit" -> scalingLimit = number(name, value, 0, 1_000_000);
-        case "real-scaling-limit" -> realScalingLimit = number(name, value, 0, 1_000_000);
-        case "real-scaling-workers" -> realWorkers = counts(name, value);
-        case "timeout-minutes" -> timeout = number(name, value, 1, 100_000);
-        default -> {
-          String variable = SETTING_FLAGS.get(name);
-          if (variable == null) {
-            throw new ConfigException(
-                "bench: unknown flag --" + name + " (run 'codegloss bench --help')");
-          }
-          flags.put(variable, value);
-        }
-      }
-    }
-    return new BenchOptions(
-        corpus,
-        limit,
-        json,
-        output,
-        modes,
-        fixed,
-        scaling,
-        workers,
-        latency,
-        scalingLimit,
-        realScalingLimit,
-        realWorkers,
-        timeout,
-        flags);
-  }
-
-  private static List<String> modes(String value) {
+  static List<String> modes(String value) {
     if (value.strip().equals("none")) {
       return List.of(); // only the queue scaling
     }
@@ -202,7 +76,7 @@ public record BenchOptions(
     return new ArrayList<>(out);
   }
 
-  private static List<Integer> counts(String name, String value) {
+  static List<Integer> counts(String name, String value) {
     List<Integer> out = new ArrayList<>();
     for (String n : value.split(",")) {
       out.add(number(name, n.strip(), 1, 64));
@@ -210,7 +84,12 @@ public record BenchOptions(
     return out;
   }
 
-  private static int number(String name, String value, int min, int max) {
+  /** {@code value} of {@code --name} if within min..max, else a usage error naming the flag. */
+  static int range(String name, int value, int min, int max) {
+    return number(name, Integer.toString(value), min, max);
+  }
+
+  static int number(String name, String value, int min, int max) {
     try {
       int n = Integer.parseInt(value.strip());
       if (n >= min && n <= max) {
@@ -223,7 +102,7 @@ public record BenchOptions(
         "bench: invalid value '" + value + "' for --" + name + ": expected " + min + ".." + max);
   }
 
-  private static boolean onOff(String name, String value) {
+  static boolean onOff(String name, String value) {
     return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
       case "on", "true", "yes", "1" -> true;
       case "off", "false", "no", "0" -> false;

@@ -5,8 +5,11 @@ import io.codegloss.core.db.Databases;
 import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.worker.job.WorkerProcess;
+import io.codegloss.worker.job.WorkerSettings;
+import io.codegloss.worker.job.Workers;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
+import io.codegloss.worker.llm.LlmSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -14,14 +17,17 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One benchmark worker process: the production worker (see {@link Wiring}), configured only by its
- * environment, that announces {@value #READY} on stdout once it polls the queue and drains and
- * exits when its standard input closes (the benchmark closes it, or dies). It never prints anything
- * else on stdout.
+ * One benchmark worker process: the production worker ({@link Workers#create}, as {@code codegloss
+ * worker} builds it), configured only by its environment, that announces {@value #READY} on stdout
+ * once it polls the queue and drains and exits when its standard input closes (the benchmark closes
+ * it, or dies). It never prints anything else on stdout.
  */
 public final class BenchWorker {
 
   static final String READY = "CODEGLOSS-BENCH-WORKER-READY";
+
+  /** Stored with the workers' registrations, so that bench workers are told apart. */
+  static final String VERSION = "bench";
 
   private BenchWorker() {}
 
@@ -38,20 +44,19 @@ public final class BenchWorker {
   }
 
   static void run(Map<String, String> env, InputStream stop) {
-    Path config =
-        Path.of(
-            env.getOrDefault(
-                "CODEGLOSS_CONFIG",
-                Databases.home(Settings.of(env)).resolve("config.properties").toString()));
-    Settings s = Settings.load(Map.of(), env, config);
+    Settings s =
+        Settings.load(Map.of(), env, Settings.configFile(env, Databases.home(Settings.of(env))));
     Path home = Databases.home(s);
+    // every setting is read once, here; the worker gets typed records
+    WorkerSettings worker = WorkerSettings.from(s);
     String name =
-        s.string("CODEGLOSS_WORKER_NAME", "bench-worker-" + ProcessHandle.current().pid());
-    int concurrency = s.intValue("CODEGLOSS_WORKER_CONCURRENCY", 1, 1, 256);
-    try (OpenDatabase db = Databases.open(DbSettings.from(s), home, name, 2 + concurrency);
-        LlmBackend backend = LlmBackends.create(s, home)) {
-      WorkerProcess worker = Wiring.worker(s, db.database(), backend, name, concurrency);
-      worker.start();
+        worker.name() != null ? worker.name() : "bench-worker-" + ProcessHandle.current().pid();
+    LlmSettings llm = LlmSettings.from(s, home);
+    try (OpenDatabase db =
+            Databases.open(DbSettings.from(s), home, name, 2 + worker.concurrency());
+        LlmBackend backend = LlmBackends.create(llm)) {
+      WorkerProcess process = Workers.create(db.database(), backend, worker, name, VERSION);
+      process.start();
       System.out.println(READY + " " + name);
       System.out.flush();
       try {
@@ -61,7 +66,7 @@ public final class BenchWorker {
       } catch (IOException e) {
         // the parent went away: stop as well
       }
-      worker.drain(Duration.ofSeconds(30));
+      process.drain(Duration.ofSeconds(30));
     }
   }
 }

@@ -6,7 +6,7 @@ import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
-import io.codegloss.core.store.RetryPolicy;
+import io.codegloss.core.queue.QueueTiming;
 import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
@@ -14,8 +14,11 @@ import io.codegloss.scheduler.plan.BatchPlanner;
 import io.codegloss.scheduler.plan.PlanSettings;
 import io.codegloss.scheduler.queue.EnqueueService;
 import io.codegloss.scheduler.queue.SchedulerProcess;
+import io.codegloss.scheduler.queue.SchedulerSettings;
 import io.codegloss.scheduler.queue.Sweeper;
 import io.codegloss.worker.job.WorkerProcess;
+import io.codegloss.worker.job.WorkerSettings;
+import io.codegloss.worker.job.Workers;
 import io.codegloss.worker.llm.LlmBackend;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -117,14 +120,12 @@ final class Runner {
       Queue client = Queue.openClientOnly(db.dataSource());
       JobEnqueuer enqueuer = new JobEnqueuer(db, client.scheduler());
       EnqueueService enqueue = new EnqueueService(db, new BatchPlanner(plan), enqueuer);
+      SchedulerSettings scheduling = SchedulerSettings.from(s);
       Sweeper sweeper =
           new Sweeper(
-              db,
-              enqueuer,
-              s.intValue("CODEGLOSS_LOST_JOB_SECONDS", 120, 10, 86_400),
-              new SpanFailureTable(RetryPolicy.fromSettings(s)));
+              db, enqueuer, scheduling.lostJobSeconds(), new SpanFailureTable(scheduling.retry()));
       long repo = repoId;
-      WorkerProcess.ServerTiming timing = Wiring.timing(s);
+      QueueTiming timing = scheduling.timing();
       try (Fleet fleet = startFleet(spec, ctx, s, db, fresh);
           SchedulerProcess scheduler =
               new SchedulerProcess(
@@ -232,9 +233,14 @@ final class Runner {
       }
       List<WorkerProcess> workers = new ArrayList<>();
       for (int i = 1; i <= spec.workers(); i++) {
+        String name = "bench-" + spec.name() + "-" + i;
         WorkerProcess w =
-            Wiring.worker(
-                s, db, ctx.backend(), "bench-" + spec.name() + "-" + i, spec.concurrency());
+            Workers.create(
+                db,
+                ctx.backend(),
+                WorkerSettings.from(s).with(name, spec.concurrency()),
+                name,
+                BenchWorker.VERSION);
         w.start();
         workers.add(w);
       }
@@ -276,8 +282,8 @@ final class Runner {
       if (fresh.password() != null) {
         env.put(DbSettings.PASSWORD, fresh.password());
       }
-      env.put("CODEGLOSS_WORKER_NAME", name);
-      env.put("CODEGLOSS_WORKER_CONCURRENCY", Integer.toString(spec.concurrency()));
+      env.put(WorkerSettings.NAME, name);
+      env.put(WorkerSettings.CONCURRENCY, Integer.toString(spec.concurrency()));
       try {
         Files.createDirectories(ctx.logDir());
         Path log = ctx.logDir().resolve(name + ".log");

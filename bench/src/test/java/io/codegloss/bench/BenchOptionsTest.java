@@ -4,21 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codegloss.core.error.ConfigException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
+/** The bench flags' defaults and checks; the CLI's own tests cover help and setting flags. */
 class BenchOptionsTest {
+
+  /** The options of {@code codegloss bench ARGS}, without setting flags. */
+  static BenchOptions parse(String... args) {
+    BenchFlags flags = new BenchFlags();
+    new CommandLine(flags).parseArgs(args);
+    return flags.options(Map.of());
+  }
 
   @Test
   void theIssuesCommandLineParsesWithTheDocumentedDefaults() {
-    BenchOptions o =
-        BenchOptions.parse(
-            new String[] {"some/repo", "--limit", "60", "--json", "--output", "out"});
+    BenchOptions o = parse("some/repo", "--limit", "60", "--json", "--output", "out");
 
     assertThat(o.corpus()).isEqualTo(Path.of("some/repo"));
     assertThat(o.limit()).isEqualTo(60);
@@ -26,42 +30,39 @@ class BenchOptionsTest {
     assertThat(o.output()).isEqualTo(Path.of("out"));
     assertThat(o.modes()).containsExactly("single", "batch", "batch-x2");
     assertThat(o.workers()).containsExactly(1, 2, 4);
+    assertThat(o.realScalingWorkers()).containsExactly(1, 2);
+    assertThat(o.realScalingLimit()).isEqualTo(8);
+    assertThat(o.latencyMillis()).isEqualTo(1000);
+    assertThat(o.timeoutMinutes()).isEqualTo(240);
     assertThat(o.scaling()).isTrue();
     assertThat(o.fixedLatency()).isFalse();
   }
 
   @Test
-  void settingFlagsBecomeTheirVariables() {
+  void listsAndSwitchesParse() {
     BenchOptions o =
-        BenchOptions.parse(
-            new String[] {"--backend=openai", "--batch-max-tokens", "1500", "--modes", "batch"});
+        parse("--modes", "batch, single", "--workers=1, 3", "--scaling", "off", "--fixed-latency");
 
-    assertThat(o.flags())
-        .containsEntry("CODEGLOSS_BACKEND", "openai")
-        .containsEntry("RAG_BATCH_MAX_TOKENS", "1500");
-    assertThat(o.modes()).isEqualTo(List.of("batch"));
+    assertThat(o.modes()).isEqualTo(List.of("batch", "single"));
+    assertThat(o.workers()).containsExactly(1, 3);
+    assertThat(o.scaling()).isFalse();
+    assertThat(o.fixedLatency()).isTrue();
+    assertThat(parse("--modes", "none").modes()).isEmpty();
   }
 
   @Test
-  void anUnknownFlagOrModeIsAUsageErrorThatSaysWhichOne() {
-    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--turbo", "on"}))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("--turbo");
-    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--modes", "single,fast"}))
+  void anUnknownModeOrAValueOutOfRangeIsAUsageErrorThatSaysWhichOne() {
+    assertThatThrownBy(() -> parse("--modes", "single,fast"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("fast");
-  }
-
-  @Test
-  void helpPrintsUsageAndAUsageErrorExitsWithTwo() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-
-    assertThat(Bench.run(new String[] {"--help"}, Map.of(), o, e)).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: codegloss bench");
-    assertThat(Bench.run(new String[] {"--limit", "many"}, Map.of(), o, e)).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--limit");
+    assertThatThrownBy(() -> parse("--workers", "1,65"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--workers");
+    assertThatThrownBy(() -> parse("--timeout-minutes", "0"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--timeout-minutes");
+    assertThatThrownBy(() -> parse("--scaling", "maybe"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--scaling");
   }
 }

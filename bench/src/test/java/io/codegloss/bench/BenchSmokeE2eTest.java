@@ -54,21 +54,20 @@ class BenchSmokeE2eTest {
 
       int code =
           Bench.run(
-              new String[] {
-                "--limit",
-                "6",
-                "--modes",
-                "batch",
-                "--workers",
-                "1,2",
-                "--latency-ms",
-                "400",
-                "--real-scaling-limit",
-                "0",
-                "--json",
-                "--output",
-                out.toString()
-              },
+              BenchOptionsTest.parse(
+                  "--limit",
+                  "6",
+                  "--modes",
+                  "batch",
+                  "--workers",
+                  "1,2",
+                  "--latency-ms",
+                  "400",
+                  "--real-scaling-limit",
+                  "0",
+                  "--json",
+                  "--output",
+                  out.toString()),
               env,
               new PrintStream(stdout, true, StandardCharsets.UTF_8),
               new PrintStream(stderr, true, StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package io.codegloss.cli;
 
 import io.codegloss.core.config.Settings;
+import io.codegloss.core.config.Variable;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.core.queue.Queue;
@@ -12,58 +13,102 @@ import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
 import io.codegloss.scheduler.plan.PlanSettings;
 import io.codegloss.scheduler.queue.SchedulerProcess;
+import io.codegloss.scheduler.queue.SchedulerSettings;
 import io.codegloss.worker.job.WorkerProcess;
+import io.codegloss.worker.job.WorkerSettings;
+import io.codegloss.worker.job.Workers;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
+import io.codegloss.worker.llm.LlmSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code codegloss up [PATH]}: everything in one process on the embedded default — database,
  * scheduler, one worker on the default model, both dashboards. With {@code --until-done} it
  * indexes, enqueues and enriches everything pending, then prints a summary and exits.
  */
-final class UpCommand {
+@Command(
+    name = "up",
+    description =
+        "Everything in one process on the embedded default: database, scheduler, one worker and"
+            + " both dashboards; with PATH, indexes and enqueues it first.")
+final class UpCommand extends CliCommand {
 
-  private final Commands cmd;
+  /** up re-plans more often than a standalone scheduler: one user is waiting for the result. */
+  static final int DEFAULT_INTERVAL_SECONDS = 5;
 
-  UpCommand(Commands cmd) {
-    this.cmd = cmd;
+  @Parameters(arity = "0..1", paramLabel = "PATH", description = "the repository (default: .)")
+  @Nullable String path;
+
+  @Option(
+      names = "--until-done",
+      description = "exit with a summary once every span is enriched or has failed")
+  boolean untilDone;
+
+  @Option(names = "--no-dashboard", description = "start neither dashboard")
+  boolean noDashboard;
+
+  @Option(names = "--json", description = "print the --until-done summary as JSON")
+  boolean json;
+
+  @Variable(DashboardSettings.PORT)
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "dashboard port (CODEGLOSS_DASHBOARD_PORT, 7070)")
+  @Nullable Integer port;
+
+  @Variable(SchedulerSettings.JOBRUNR_PORT)
+  @Option(
+      names = "--jobrunr-port",
+      paramLabel = "N",
+      description = "JobRunr dashboard port (CODEGLOSS_JOBRUNR_PORT, 8000)")
+  @Nullable Integer jobrunrPort;
+
+  @Variable(SchedulerSettings.INTERVAL_SECONDS)
+  @Option(
+      names = "--interval-seconds",
+      paramLabel = "N",
+      description =
+          "seconds between planning rounds (CODEGLOSS_SCHEDULER_INTERVAL_SECONDS, 5 in up)")
+  @Nullable Integer intervalSeconds;
+
+  @Mixin WorkerOptions worker;
+
+  @Mixin BatchOptions batch;
+
+  @Override
+  boolean longRunning() {
+    return true;
   }
 
-  int run() {
-    Map<String, String> flags = new HashMap<>(PlanSettings.FLAGS);
-    flags.putAll(
-        Map.of(
-            "max-tokens", "CODEGLOSS_WORKER_MAX_TOKENS",
-            "concurrency", "CODEGLOSS_WORKER_CONCURRENCY",
-            "backend", "CODEGLOSS_BACKEND",
-            "model", "CODEGLOSS_MODEL",
-            "port", "CODEGLOSS_DASHBOARD_PORT",
-            "jobrunr-port", "CODEGLOSS_JOBRUNR_PORT",
-            "interval-seconds", "CODEGLOSS_SCHEDULER_INTERVAL_SECONDS"));
-    Map<String, String> allowed = new HashMap<>(flags);
-    allowed.put("json", "");
-    allowed.put("until-done", "");
-    allowed.put("no-dashboard", "");
-    allowed.put("db-url", "");
-    cmd.allow(allowed.keySet().toArray(String[]::new));
-    Settings s = cmd.settings(flags);
-    if (s.optional("CODEGLOSS_SCHEDULER_INTERVAL_SECONDS").isEmpty()) {
-      s = s.withFlags(Map.of("CODEGLOSS_SCHEDULER_INTERVAL_SECONDS", "5"));
-    }
-    Path root = cmd.pathArg(0, ".");
-    boolean untilDone = cmd.args().has("until-done");
-    boolean dashboards = !cmd.args().has("no-dashboard");
-    Printer out = cmd.out();
+  @Override
+  int run(Context ctx) {
+    Settings s = settings(ctx);
+    boolean dashboards = !noDashboard;
+    SchedulerSettings fromSettings = SchedulerSettings.from(s, DEFAULT_INTERVAL_SECONDS);
+    SchedulerSettings schedulerSettings =
+        fromSettings.withJobrunrPort(dashboards ? fromSettings.jobrunrPort() : 0);
+    PlanSettings plan = PlanSettings.from(s);
+    IndexSettings index = IndexSettings.from(s);
+    WorkerSettings workerSettings = WorkerSettings.from(s);
+    LlmSettings llm = LlmSettings.from(s, ctx.home());
+    DashboardSettings dashboardSettings = dashboards ? DashboardSettings.from(s) : null;
+    Path root = Commands.directory(path, ".");
+    Printer out = ctx.out();
     long started = System.nanoTime();
     java.time.Instant runStart = java.time.Instant.now();
-    try (OpenDatabase open = cmd.openDatabase(s, "up", 8);
-        LlmBackend backend = LlmBackends.create(s, cmd.home())) {
+    try (OpenDatabase open = Commands.openDatabase(s, ctx.home(), "up", 8);
+        LlmBackend backend = LlmBackends.create(llm)) {
       Database db = open.database();
-      IndexReport report = new Indexer(db, IndexSettings.from(s)).index(root);
+      IndexReport report = new Indexer(db, index).index(root);
       long repoId = report.repoId();
       out.progress(
           String.format(
@@ -73,19 +118,26 @@ final class UpCommand {
               report.spansTotal(),
               report.spansAdded(),
               report.spansChanged()));
-      int jobrunrPort = dashboards ? s.intValue("CODEGLOSS_JOBRUNR_PORT", 8000, 0, 65_535) : 0;
+      int jobrunrPort = schedulerSettings.jobrunrPort();
       Queue schedulerQueue = Queue.openClientOnly(db.dataSource());
       DashboardServer dashboard = null;
       // --until-done gives each span its planned job and its fallback; retries of spans that
       // failed are left to a later run or to the scheduler.
       try (SchedulerProcess scheduler =
-              cmd.newScheduler(s, db, schedulerQueue, jobrunrPort, untilDone ? runStart : null);
-          WorkerProcess worker = cmd.newWorker(s, db, backend)) {
+              Commands.newScheduler(
+                  schedulerSettings, plan, index, db, schedulerQueue, untilDone ? runStart : null);
+          WorkerProcess worker =
+              Workers.create(
+                  db,
+                  backend,
+                  workerSettings,
+                  WorkerCommand.defaultName(),
+                  CodeglossMain.VERSION)) {
         scheduler.start();
         worker.start();
-        if (dashboards) {
-          dashboard = new DashboardServer(db, DashboardSettings.from(s));
-          dashboard.start(s.intValue("CODEGLOSS_DASHBOARD_PORT", 7070, 0, 65_535));
+        if (dashboardSettings != null) {
+          dashboard = new DashboardServer(db, dashboardSettings);
+          dashboard.start(dashboardSettings.port());
           out.progress("dashboard:         http://localhost:" + dashboard.port() + "/");
           if (jobrunrPort > 0) {
             out.progress("JobRunr dashboard: http://localhost:" + jobrunrPort + "/dashboard");
@@ -120,7 +172,7 @@ final class UpCommand {
       }
       double wall = (System.nanoTime() - started) / 1e9;
       Map<String, Object> summary = Commands.runSummary(db, repoId, wall);
-      if (cmd.args().has("json")) {
+      if (json) {
         out.json(summary);
       } else {
         out.linef(

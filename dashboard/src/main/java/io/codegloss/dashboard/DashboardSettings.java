@@ -69,11 +69,19 @@ public record DashboardSettings(
     }
     return new DashboardSettings(
         settings.intValue(PORT, DEFAULT_PORT, 0, 65535),
-        settings.intValue(WORKER_DEAD_SECONDS, DEFAULT_WORKER_DEAD_SECONDS, 1, 86_400),
+        workerDeadSeconds(settings),
         url,
         settings.intValue(REFRESH_SECONDS, DEFAULT_REFRESH_SECONDS, 1, 300),
         password.map(p -> user.orElse(DEFAULT_USER)).orElse(null),
         password.orElse(null));
+  }
+
+  /**
+   * {@value #WORKER_DEAD_SECONDS} alone: {@code status} shows live workers the way the dashboard
+   * does, without needing the dashboard's other settings (its password) to be valid.
+   */
+  public static int workerDeadSeconds(Settings settings) {
+    return settings.intValue(WORKER_DEAD_SECONDS, DEFAULT_WORKER_DEAD_SECONDS, 1, 86_400);
   }
 
   /** Defaults everywhere, no password: for tests and embedded use. */

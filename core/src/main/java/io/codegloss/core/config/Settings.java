@@ -21,20 +21,27 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Settings {
 
+  /** The config file's variable; the file itself is read only through {@link #configFile}. */
+  public static final String CONFIG = "CODEGLOSS_CONFIG";
+
   private final Map<String, String> flags;
   private final Map<String, String> env;
   private final Map<String, String> file;
   private final @Nullable Path filePath;
+  // variable -> the flag that set it, so that an error names what the user actually typed
+  private final Map<String, String> flagNames;
 
   private Settings(
       Map<String, String> flags,
       Map<String, String> env,
       Map<String, String> file,
-      @Nullable Path filePath) {
+      @Nullable Path filePath,
+      Map<String, String> flagNames) {
     this.flags = Map.copyOf(flags);
     this.env = Map.copyOf(env);
     this.file = Map.copyOf(file);
     this.filePath = filePath;
+    this.flagNames = Map.copyOf(flagNames);
   }
 
   /**
@@ -44,6 +51,18 @@ public final class Settings {
    */
   public static Settings load(
       Map<String, String> flags, Map<String, String> env, @Nullable Path configFile) {
+    return load(flags, Map.of(), env, configFile);
+  }
+
+  /**
+   * As {@link #load(Map, Map, Path)}, with {@code flagNames} (variable to flag, e.g. {@code
+   * RAG_BATCH_MAX_TOKENS} to {@code --batch-max-tokens}) naming the flag in error messages.
+   */
+  public static Settings load(
+      Map<String, String> flags,
+      Map<String, String> flagNames,
+      Map<String, String> env,
+      @Nullable Path configFile) {
     Map<String, String> fromFile = new HashMap<>();
     if (configFile != null && Files.isRegularFile(configFile)) {
       Properties p = new Properties();
@@ -54,19 +73,28 @@ public final class Settings {
       }
       p.forEach((k, v) -> fromFile.put(k.toString().trim(), v.toString().trim()));
     }
-    return new Settings(flags, env, fromFile, configFile);
+    return new Settings(flags, env, fromFile, configFile, flagNames);
+  }
+
+  /**
+   * The config file when no --config is given: {@value #CONFIG}, else {@code
+   * $CODEGLOSS_HOME/config.properties}. The file may be missing.
+   */
+  public static Path configFile(Map<String, String> env, Path home) {
+    String named = env.get(CONFIG);
+    return named != null && !named.isBlank() ? Path.of(named) : home.resolve("config.properties");
   }
 
   /** Settings from the environment and defaults only (tests, embedded use). */
   public static Settings of(Map<String, String> values) {
-    return new Settings(values, Map.of(), Map.of(), null);
+    return new Settings(values, Map.of(), Map.of(), null, Map.of());
   }
 
   /** A copy with further flags laid over this one's flags. */
   public Settings withFlags(Map<String, String> more) {
     Map<String, String> merged = new HashMap<>(flags);
     merged.putAll(more);
-    return new Settings(merged, env, file, filePath);
+    return new Settings(merged, env, file, filePath, flagNames);
   }
 
   public Optional<String> optional(String name) {
@@ -136,7 +164,8 @@ public final class Settings {
   /** Where the value of {@code name} comes from: flag, environment, config file or default. */
   public String source(String name) {
     if (flags.containsKey(name)) {
-      return "flag";
+      String flag = flagNames.get(name);
+      return flag == null ? "flag" : "flag " + flag;
     }
     if (env.containsKey(name)) {
       return "environment";

@@ -2,9 +2,6 @@ package io.codegloss.scheduler.plan;
 
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.error.ConfigException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The batch planner's settings, named as in the seed (batch-span-enrichment.md) with its defaults,
@@ -46,23 +43,6 @@ public record PlanSettings(
   private static final int MAX_TOKENS_LIMIT = 1_000_000;
   private static final int MAX_LINES_LIMIT = 10_000_000;
   private static final int MIN_SIZE_LIMIT = 10_000;
-
-  /**
-   * Command-line flag to variable name, in the order a help text lists them. The CLI turns {@code
-   * --batch-max-tokens 1500} into the flag value of {@code RAG_BATCH_MAX_TOKENS} and hands it to
-   * {@link Settings}, which applies flag &gt; environment &gt; config file &gt; default.
-   */
-  public static final Map<String, String> FLAGS;
-
-  static {
-    Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("--batch", ENABLED);
-    flags.put("--batch-max-tokens", MAX_TOKENS);
-    flags.put("--batch-max-line-gap", MAX_LINE_GAP);
-    flags.put("--batch-min-size", MIN_SIZE);
-    flags.put("--batch-large-span-lines", LARGE_SPAN_LINES);
-    FLAGS = Collections.unmodifiableMap(flags);
-  }
 
   public PlanSettings {
     requireRange(MAX_TOKENS, maxTokens, 1, MAX_TOKENS_LIMIT);

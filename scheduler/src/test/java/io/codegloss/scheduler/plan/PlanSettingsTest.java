@@ -48,21 +48,6 @@ class PlanSettingsTest {
   }
 
   @Test
-  void everyFlagMapsToTheVariableItSets() {
-    assertThat(PlanSettings.FLAGS)
-        .containsEntry("--batch", "RAG_BATCH_ENRICHMENT")
-        .containsEntry("--batch-max-tokens", "RAG_BATCH_MAX_TOKENS")
-        .containsEntry("--batch-max-line-gap", "RAG_BATCH_MAX_LINE_GAP")
-        .containsEntry("--batch-min-size", "RAG_BATCH_MIN_SIZE")
-        .containsEntry("--batch-large-span-lines", "RAG_BATCH_LARGE_SPAN_LINES")
-        .hasSize(5);
-    PlanSettings viaFlag =
-        PlanSettings.from(
-            Settings.load(Map.of(PlanSettings.FLAGS.get("--batch"), "off"), Map.of(), null));
-    assertThat(viaFlag.enabled()).isFalse();
-  }
-
-  @Test
   void aZeroTokenBudgetIsAnErrorNamingTheVariable() {
     assertInvalid(Map.of("RAG_BATCH_MAX_TOKENS", "0"), "RAG_BATCH_MAX_TOKENS");
   }

@@ -118,19 +118,9 @@ public final class EnrichmentPipeline {
     this.batchPause = batchPause;
   }
 
-  /**
-   * CODEGLOSS_LLM_TIMEOUT_BASE_SECONDS (60), CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS (250, i.e. 4
-   * tokens/s, a slow CPU) and CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS (20) make the deadline of
-   * each call.
-   */
+  /** The pipeline a worker with these settings runs (see {@link WorkerSettings}). */
   public static EnrichmentPipeline create(LlmBackend backend, Settings settings) {
-    return new EnrichmentPipeline(
-        backend,
-        EnrichmentStore.fromSettings(settings),
-        settings.intValue("CODEGLOSS_LLM_TIMEOUT_BASE_SECONDS", 60, 1, 86_400),
-        settings.intValue("CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS", 20, 0, 60_000) / 1000.0,
-        settings.intValue("CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS", 250, 0, 600_000) / 1000.0,
-        BatchPause.fromSettings(settings));
+    return Workers.pipeline(backend, WorkerSettings.from(settings));
   }
 
   /** Why this backend's model gets no batches now ({@link BatchPause}), or empty. */

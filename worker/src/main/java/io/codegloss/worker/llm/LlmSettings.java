@@ -51,6 +51,12 @@ public record LlmSettings(
     @Nullable String openaiApiKey,
     String openaiResponseFormat) {
 
+  public static final String BACKEND = "CODEGLOSS_BACKEND";
+  public static final String MODEL = "CODEGLOSS_MODEL";
+  public static final String MODEL_PATH = "CODEGLOSS_MODEL_PATH";
+  public static final String EMBEDDED_THREADS = "CODEGLOSS_EMBEDDED_THREADS";
+  public static final String EMBEDDED_PARALLEL = "CODEGLOSS_EMBEDDED_PARALLEL";
+
   public static final String DEFAULT_MODEL_FILE = "gemma-3-270m-q4_k_m.gguf";
   public static final String DEFAULT_OLLAMA_MODEL = "gemma3:270m";
   public static final String DEFAULT_OPENAI_BASE_URL = "http://127.0.0.1:8080/v1";
@@ -61,7 +67,7 @@ public record LlmSettings(
   }
 
   public static LlmSettings from(Settings s, Path home) {
-    String backend = oneOf(s, "CODEGLOSS_BACKEND", "embedded", "embedded", "ollama", "openai");
+    String backend = oneOf(s, BACKEND, "embedded", "embedded", "ollama", "openai");
     Optional<Duration> timeout =
         s.optional("CODEGLOSS_LLM_TIMEOUT_SECONDS")
             .map(
@@ -71,16 +77,16 @@ public record LlmSettings(
     int cores = Runtime.getRuntime().availableProcessors();
     return new LlmSettings(
         backend,
-        s.optional("CODEGLOSS_MODEL").orElse(null),
-        s.optional("CODEGLOSS_MODEL_PATH").map(Path::of).orElse(defaultModelPath(home)),
+        s.optional(MODEL).orElse(null),
+        s.optional(MODEL_PATH).map(Path::of).orElse(defaultModelPath(home)),
         s.intValue("CODEGLOSS_CONTEXT", 8192, 512, 1 << 20),
         timeout.orElse(null),
         Duration.ofSeconds(s.intValue("CODEGLOSS_LLM_CONNECT_TIMEOUT_SECONDS", 10, 1, 600)),
         s.intValue("CODEGLOSS_LLM_MAX_ATTEMPTS", 3, 1, 20),
         Duration.ofMillis(s.intValue("CODEGLOSS_LLM_BACKOFF_MILLIS", 1000, 1, 600_000)),
         Duration.ofSeconds(s.intValue("CODEGLOSS_LLM_MAX_RETRY_AFTER_SECONDS", 120, 0, 3600)),
-        s.intValue("CODEGLOSS_EMBEDDED_THREADS", cores, 1, 1024),
-        s.intValue("CODEGLOSS_EMBEDDED_PARALLEL", 1, 1, 64),
+        s.intValue(EMBEDDED_THREADS, cores, 1, 1024),
+        s.intValue(EMBEDDED_PARALLEL, 1, 1, 64),
         oneOf(s, "CODEGLOSS_CHAT_TEMPLATE", "auto", "auto", "gemma", "model"),
         oneOf(s, "CODEGLOSS_SYSTEM_ROLE", "auto", "auto", "system", "user"),
         ollamaHost(s.string("OLLAMA_HOST", "")),

@@ -1,0 +1,85 @@
+package io.codegloss.worker.job;
+
+import io.codegloss.core.config.Settings;
+import io.codegloss.core.queue.QueueTiming;
+import io.codegloss.core.store.RetryPolicy;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a worker process reads from the settings besides its LLM backend ({@link
+ * io.codegloss.worker.llm.LlmSettings}), resolved once by the process's command and passed to
+ * {@link Workers#create}.
+ *
+ * @param name {@value #NAME}; null: the caller's default (host and process id for {@code worker})
+ * @param maxTokens {@value #MAX_TOKENS}, the largest job taken; null: the model's context window
+ * @param concurrency {@value #CONCURRENCY}, jobs at once (default 1)
+ * @param drain {@value #DRAIN_SECONDS}: how long a stopping worker waits for running jobs
+ * @param timing JobRunr's timing, shared with the scheduler
+ * @param retry backoff of failed spans
+ * @param batchPause when batches of a model that cannot answer them go straight to single jobs
+ * @param timeoutBaseSeconds {@value #TIMEOUT_BASE_SECONDS}: every call's deadline starts here
+ * @param secondsPerPromptToken {@value #PER_PROMPT_TOKEN_MS} / 1000: added per prompt token
+ * @param secondsPerOutputToken {@value #PER_OUTPUT_TOKEN_MS} / 1000: added per output token
+ */
+public record WorkerSettings(
+    @Nullable String name,
+    @Nullable Integer maxTokens,
+    int concurrency,
+    Duration drain,
+    QueueTiming timing,
+    RetryPolicy retry,
+    BatchPause batchPause,
+    double timeoutBaseSeconds,
+    double secondsPerPromptToken,
+    double secondsPerOutputToken) {
+
+  public static final String NAME = "CODEGLOSS_WORKER_NAME";
+  public static final String MAX_TOKENS = "CODEGLOSS_WORKER_MAX_TOKENS";
+  public static final String CONCURRENCY = "CODEGLOSS_WORKER_CONCURRENCY";
+  public static final String DRAIN_SECONDS = "CODEGLOSS_DRAIN_SECONDS";
+  public static final String TIMEOUT_BASE_SECONDS = "CODEGLOSS_LLM_TIMEOUT_BASE_SECONDS";
+  public static final String PER_PROMPT_TOKEN_MS = "CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS";
+  public static final String PER_OUTPUT_TOKEN_MS = "CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS";
+
+  /** Below this no prompt fits; the upper bound only catches typos. */
+  static final int MIN_MAX_TOKENS = 256;
+
+  /**
+   * CODEGLOSS_LLM_TIMEOUT_BASE_SECONDS (60), CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS (250, i.e. 4
+   * tokens/s, a slow CPU) and CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS (20) make the deadline of
+   * each call.
+   */
+  public static WorkerSettings from(Settings s) {
+    Integer maxTokens =
+        s.optional(MAX_TOKENS).isPresent()
+            ? s.intValue(MAX_TOKENS, 0, MIN_MAX_TOKENS, 10_000_000)
+            : null;
+    return new WorkerSettings(
+        s.optional(NAME).orElse(null),
+        maxTokens,
+        s.intValue(CONCURRENCY, 1, 1, 256),
+        Duration.ofSeconds(s.intValue(DRAIN_SECONDS, 120, 0, 86_400)),
+        QueueTiming.from(s),
+        RetryPolicy.fromSettings(s),
+        BatchPause.fromSettings(s),
+        s.intValue(TIMEOUT_BASE_SECONDS, 60, 1, 86_400),
+        s.intValue(PER_PROMPT_TOKEN_MS, 20, 0, 60_000) / 1000.0,
+        s.intValue(PER_OUTPUT_TOKEN_MS, 250, 0, 600_000) / 1000.0);
+  }
+
+  /** This worker under another name and concurrency (the benchmark's in-process workers). */
+  public WorkerSettings with(String newName, int newConcurrency) {
+    return new WorkerSettings(
+        newName,
+        maxTokens,
+        newConcurrency,
+        drain,
+        timing,
+        retry,
+        batchPause,
+        timeoutBaseSeconds,
+        secondsPerPromptToken,
+        secondsPerOutputToken);
+  }
+}
