@@ -97,9 +97,6 @@ class ArchitectureTest {
           .should()
           .beFreeOfCycles()
           .ignoreDependency(
-              resideInAPackage("io.codegloss.dashboard.view"),
-              nameMatching("io\\.codegloss\\.dashboard\\.DashboardSettings"))
-          .ignoreDependency(
               resideInAPackage("io.codegloss.scheduler.index.walk"),
               nameMatching("io\\.codegloss\\.scheduler\\.index\\.(SkippedFile|SkipReason)"));
 

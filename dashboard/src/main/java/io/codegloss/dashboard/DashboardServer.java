@@ -39,7 +39,7 @@ public final class DashboardServer implements AutoCloseable {
 
   public DashboardServer(Database db, DashboardSettings settings) {
     this.settings = settings;
-    this.queries = new DashboardQueries(db, settings);
+    this.queries = new DashboardQueries(db, settings.workerDeadSeconds(), settings::jobUrl);
     this.json =
         new ObjectMapper()
             .registerModule(new JavaTimeModule())

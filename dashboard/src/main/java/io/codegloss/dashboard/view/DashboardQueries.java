@@ -9,7 +9,6 @@ import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.core.store.SpanStates;
 import io.codegloss.core.store.WorkerState;
 import io.codegloss.core.store.WorkerTable;
-import io.codegloss.dashboard.DashboardSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,11 +38,17 @@ public final class DashboardQueries {
   public static final int MAX_FAILURE_LIMIT = 500;
 
   private final Database db;
-  private final DashboardSettings settings;
+  private final int workerDeadSeconds;
+  private final Function<UUID, String> jobUrl;
 
-  public DashboardQueries(Database db, DashboardSettings settings) {
+  /**
+   * @param workerDeadSeconds a worker silent this long is shown dead
+   * @param jobUrl the JobRunr dashboard's page of a job
+   */
+  public DashboardQueries(Database db, int workerDeadSeconds, Function<UUID, String> jobUrl) {
     this.db = db;
-    this.settings = settings;
+    this.workerDeadSeconds = workerDeadSeconds;
+    this.jobUrl = jobUrl;
   }
 
   public Snapshot snapshot() {
@@ -126,7 +132,7 @@ public final class DashboardQueries {
   // --- queue -----------------------------------------------------------------------------------
 
   private @Nullable Integer maxLiveWorkerTokens(Connection c) throws SQLException {
-    return WorkerTable.maxRunningTokens(c, settings.workerDeadSeconds());
+    return WorkerTable.maxRunningTokens(c, workerDeadSeconds);
   }
 
   private QueueView queue(Connection c) throws SQLException {
@@ -228,7 +234,7 @@ public final class DashboardQueries {
     Map<String, List<UUID>> processing = JobTable.processingByWorker(c, 10);
     List<WorkerView> out = new ArrayList<>();
     for (WorkerTable.Seen w : WorkerTable.heardFromWithin(c, FORGET_WORKER_SECONDS)) {
-      boolean fresh = w.silentSeconds() < settings.workerDeadSeconds();
+      boolean fresh = w.silentSeconds() < workerDeadSeconds;
       boolean stopped = w.state() == WorkerState.STOPPED;
       boolean alive = fresh && !stopped;
       String status;
@@ -259,7 +265,7 @@ public final class DashboardQueries {
               alive,
               status));
     }
-    return new WorkersView(settings.workerDeadSeconds(), FORGET_WORKER_SECONDS, out);
+    return new WorkersView(workerDeadSeconds, FORGET_WORKER_SECONDS, out);
   }
 
   // --- savings ---------------------------------------------------------------------------------
@@ -326,7 +332,7 @@ public final class DashboardQueries {
               f.id(),
               f.createdAt(),
               job,
-              job == null ? null : settings.jobUrl(job),
+              job == null ? null : jobUrl.apply(job),
               f.worker(),
               f.backend(),
               f.model(),
@@ -353,14 +359,14 @@ public final class DashboardQueries {
               f.nextAttemptAt(),
               f.updatedAt(),
               job,
-              job == null ? null : settings.jobUrl(job)));
+              job == null ? null : jobUrl.apply(job)));
     }
     List<FailedJob> jobs = new ArrayList<>();
     for (JobTable.Failed f : JobTable.recentlyFailed(c, n)) {
       jobs.add(
           new FailedJob(
               f.id(),
-              settings.jobUrl(f.id()),
+              jobUrl.apply(f.id()),
               f.repoName(),
               f.kind().db(),
               f.tokens(),
