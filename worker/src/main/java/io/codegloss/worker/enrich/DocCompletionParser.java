@@ -101,10 +101,13 @@ public final class DocCompletionParser {
       return new SameAsDocstring(docstring.strip());
     }
     String copied = copiedRun(summary, prompt, span.lead());
+    if (copied == null && words(body).length >= 2 && containsWords(prompt, body)) {
+      copied = body; // a short text found whole in the prompt, e.g. its facts line
+    }
     if (copied != null) {
       return new Refused(Reason.COPIED, "copies the prompt: \"" + clip(copied) + "\"");
     }
-    return new Summary(summary);
+    return new Summary(withPeriod(summary));
   }
 
   // ---------------------------------------------------------------- cleaning
@@ -234,9 +237,11 @@ public final class DocCompletionParser {
           "^(def|class|import|from|return|if|for|while|var|let|const|func|fn|pub|public|private"
               + "|static|void|int|raise|throw|yield|self|this)\\b[^a-z]*[\\w.]*\\s*[(=:{\\[;]");
 
+  private static final Pattern CALL = Pattern.compile("^[\\w.]+\\(.*\\)[.;:]?$");
+
   static boolean looksLikeCode(String s) {
     String t = s.strip();
-    if (CODE_START.matcher(t).find()) {
+    if (CODE_START.matcher(t).find() || CALL.matcher(t).matches()) {
       return true;
     }
     int symbols = 0;
@@ -306,6 +311,20 @@ public final class DocCompletionParser {
     // the summary is the docstring's first sentence(s)
     String firstOfB = String.join(" ", words(sentences(b).keep(false)));
     return x.equals(firstOfB) || (y.startsWith(x) && words(a).length >= SHORT_SENTENCE_WORDS);
+  }
+
+  private static boolean containsWords(String prompt, String text) {
+    String hay = " " + String.join(" ", words(prompt)) + " ";
+    return hay.contains(" " + String.join(" ", words(text)) + " ");
+  }
+
+  /** A summary ends with a sentence mark: stop strings such as ".\n" cut the model's own period. */
+  static String withPeriod(String s) {
+    String t = s.strip();
+    if (t.isEmpty() || ".!?".indexOf(t.charAt(t.length() - 1)) >= 0) {
+      return t;
+    }
+    return t.replaceFirst("[,;:]+$", "") + ".";
   }
 
   /** A run of {@link #COPY_WINDOW} words of the summary found in the prompt, or null. */

@@ -79,9 +79,9 @@ class DocCompletionParserTest {
   }
 
   @Test
-  void aSummaryWithoutAFinalPeriodIsKeptWhenTheModelStoppedOnItsOwn() {
+  void aSummaryWithoutAFinalPeriodIsKeptWhenTheModelStoppedOnItsOwnAndGetsOne() {
     assertThat(py("Read the configuration file"))
-        .isEqualTo(new Summary("Read the configuration file"));
+        .isEqualTo(new Summary("Read the configuration file."));
   }
 
   @Test
@@ -130,7 +130,7 @@ class DocCompletionParserTest {
         DocCompletionParser.parse(
             "returns the header length\n int parseHeader(String s) {", false, java(), "p");
 
-    assertThat(o).isEqualTo(new Summary("parseHeader returns the header length"));
+    assertThat(o).isEqualTo(new Summary("parseHeader returns the header length."));
   }
 
   @Test
@@ -144,6 +144,20 @@ class DocCompletionParserTest {
     assertThat(reason(py("return parse(open(path).read())"))).isEqualTo(Reason.CODE);
     assertThat(reason(py("self.path = path; self.data = {}"))).isEqualTo(Reason.CODE);
     assertThat(reason(py("def read_config(path):"))).isEqualTo(Reason.CODE);
+  }
+
+  @Test
+  void refusesACallOfTheFunctionInsteadOfProse() {
+    assertThat(reason(py("read_config(path)"))).isEqualTo(Reason.CODE);
+  }
+
+  @Test
+  void refusesAShortTextFoundWholeInThePrompt() {
+    String prompt = PROMPT.replace("def read_config", "# Returns: dict.\ndef read_config");
+
+    Outcome o = DocCompletionParser.parse("Returns: dict.", false, python(null), prompt);
+
+    assertThat(reason(o)).isEqualTo(Reason.COPIED);
   }
 
   @Test
