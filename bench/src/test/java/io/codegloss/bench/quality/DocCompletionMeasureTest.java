@@ -34,7 +34,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <pre>
  * mvn -B -q -pl bench -am test -Dtest=DocCompletionMeasureTest -Dsurefire.failIfNoSpecifiedTests=false \
- *   -Dcodegloss.measure=true [-Dcodegloss.measure.repeats=3] [-Dcodegloss.measure.cap=48]
+ *   -Dcodegloss.measure=true [-Dcodegloss.measure.repeats=3]
  * </pre>
  *
  * Spans come from pure-Python packages installed on this machine (jsonpointer, click, jinja2,
@@ -102,26 +102,22 @@ class DocCompletionMeasureTest {
             Path.of(System.getProperty("user.home"), ".codegloss"));
     say("# Doc-comment continuations, " + backend.model() + "\n");
     say("load before: " + uptime());
-    say(
-        "spans: "
-            + items.size()
-            + " from "
-            + root
-            + "; output cap "
-            + cap
-            + "; repeats "
-            + repeats);
+    say("spans: " + items.size() + " from " + root + "; repeats " + repeats);
 
     cacheCheck(backend, items);
 
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     for (int r = 0; r < repeats; r++) {
-      for (String arrangement : List.of("a-per-span", "b-file-batch", "c-batch-facts")) {
-        Run run = run(arrangement, backend, items, cap);
-        runs.computeIfAbsent(arrangement, k -> new ArrayList<>()).add(run);
+      for (Arrangement arrangement : ARRANGEMENTS) {
+        Run run = run(arrangement, backend, items);
+        runs.computeIfAbsent(arrangement.name(), k -> new ArrayList<>()).add(run);
         say(
             String.format(
-                Locale.ROOT, "  repeat %d %s: %.1f s", r + 1, arrangement, run.millis() / 1000.0));
+                Locale.ROOT,
+                "  repeat %d %s: %.1f s",
+                r + 1,
+                arrangement.name(),
+                run.millis() / 1000.0));
       }
     }
     say("load after: " + uptime());

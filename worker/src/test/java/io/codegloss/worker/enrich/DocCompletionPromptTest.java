@@ -214,6 +214,36 @@ class DocCompletionPromptTest {
         .hasMessageContaining("one file");
   }
 
+  @Test
+  void factsGoInOneCommentLineAboveTheRepeatedDeclarationWhenAsked() {
+    io.codegloss.core.facts.SpanFacts f =
+        new io.codegloss.core.facts.SpanFacts(
+            null,
+            List.of(),
+            "int",
+            List.of(),
+            List.of(new io.codegloss.core.facts.SpanFacts.Raise("ValueError", 12)),
+            null,
+            null,
+            List.of(
+                new io.codegloss.core.facts.SpanFacts.Call("check", null, 11),
+                new io.codegloss.core.facts.SpanFacts.Call("log", "self", 12),
+                new io.codegloss.core.facts.SpanFacts.Call("check", null, 13)),
+            List.of());
+
+    Batch b =
+        DocCompletionPrompt.build(List.of(new Input(scale(), f)), DocSpans::tokens, 4000, true);
+
+    assertThat(b.spans().get(0).suffix())
+        .isEqualTo(
+            "\n    # Calls: check, self.log. Raises: ValueError. Returns: int.\n"
+                + "    def scale(self, factor):\n        \"\"\"");
+    assertThat(
+            DocCompletionPrompt.build(List.of(new Input(scale(), f)), DocSpans::tokens, 4000)
+                .prompt(0))
+        .doesNotContain("Calls:");
+  }
+
   static String suffixOf(String language, String code, String name) {
     Span s = span("f", language, SpanKind.FUNCTION, name, 1, null, code);
     return build(List.of(new Input(s, null))).spans().get(0).suffix();
