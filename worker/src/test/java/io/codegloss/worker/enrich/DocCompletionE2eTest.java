@@ -103,7 +103,7 @@ class DocCompletionE2eTest {
   @Test
   void consecutiveContinuationsThatShareAPrefixReuseItsCache() {
     StringBuilder prefix = new StringBuilder("# shared.py\n");
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 100; i++) {
       prefix.append("def f").append(i).append("(x):\n    return x * ").append(i).append("\n\n");
     }
     TextRequest first =
