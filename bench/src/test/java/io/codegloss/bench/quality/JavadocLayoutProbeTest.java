@@ -56,27 +56,48 @@ class JavadocLayoutProbeTest {
             home);
     for (String[] m : METHODS) {
       Span span =
-          new Span(1, 1, 1, "src/Util.java", "java", SpanKind.METHOD, m[0], "Util." + m[0], null,
-              10, 20, 0, m[1].length(), null, null, m[1], "h", 10);
+          new Span(
+              1,
+              1,
+              1,
+              "src/Util.java",
+              "java",
+              SpanKind.METHOD,
+              m[0],
+              "Util." + m[0],
+              null,
+              10,
+              20,
+              0,
+              m[1].length(),
+              null,
+              null,
+              m[1],
+              "h",
+              10);
       DocCompletionPrompt.Batch b =
           DocCompletionPrompt.build(
               List.of(new DocCompletionPrompt.Input(span, null)), backend::countTokens, 4000);
       DocCompletionPrompt.SpanPrompt sp = b.spans().get(0);
-      String named = b.prompt(0);
-      String plain = b.prefix() + "\n/**\n * ";
-      for (String prompt : List.of(named, plain)) {
+      // the layouts tried before settling on DocCompletionPrompt's "name() -" opener
+      Map<String, String> layouts = new java.util.LinkedHashMap<>();
+      layouts.put("production (name() -)", b.prompt(0));
+      layouts.put("plain /** *", b.prefix() + "\n/**\n *");
+      layouts.put("plain /** * with a trailing space", b.prefix() + "\n/**\n * ");
+      layouts.put("name", b.prefix() + "\n/**\n * " + m[0]);
+      layouts.put("name and a trailing space", b.prefix() + "\n/**\n * " + m[0] + " ");
+      layouts.put("name()", b.prefix() + "\n/**\n * " + m[0] + "()");
+      layouts.put("@summary", b.prefix() + "\n/**\n * @summary");
+      layouts.put("go style // name", b.prefix() + "\n// " + m[0]);
+      for (var e : layouts.entrySet()) {
         LlmResponse r =
-            backend.continueText(new TextRequest(prompt, 32, sp.stop(), Duration.ofMinutes(2)));
-        DocCompletionPrompt.SpanPrompt judged =
-            prompt == named
-                ? sp
-                : new DocCompletionPrompt.SpanPrompt(span, "", "", sp.stop(), null, 0);
+            backend.continueText(
+                new TextRequest(e.getValue(), 32, sp.stop(), Duration.ofMinutes(2)));
+        DocCompletionParser.Outcome o =
+            DocCompletionParser.parse(
+                r.text(), r.finishReason().equals("length"), sp, e.getValue());
         System.out.printf(
-            "%s %s: %s -> %s%n",
-            m[0],
-            prompt == named ? "named opener" : "plain opener",
-            r.text().replace("\n", "\\n"),
-            DocCompletionParser.parse(r.text(), r.finishReason().equals("length"), judged, prompt));
+            "%s | %s | %s | %s%n", m[0], e.getKey(), r.text().replace("\n", "\\n"), o);
       }
     }
   }

@@ -79,7 +79,7 @@ public final class DocCompletionParser {
     if (!hasLetters(body)) {
       return new Refused(Reason.EMPTY, "the continuation has no words");
     }
-    String text = span.lead().isEmpty() ? body : span.lead() + " " + body;
+    String text = span.lead().isEmpty() ? capitalized(body) : span.lead() + " " + body;
     Sentences sentences = sentences(text);
     if (truncated && sentences.complete() == 0) {
       return new Refused(
@@ -163,6 +163,12 @@ public final class DocCompletionParser {
       }
     }
     return best;
+  }
+
+  /** Summaries start with a capital letter ("returns x" after a "name() -" opener). */
+  static String capitalized(String s) {
+    String t = s.replaceFirst("^[-:\\s]+", "");
+    return t.isEmpty() ? t : Character.toUpperCase(t.charAt(0)) + t.substring(1);
   }
 
   private static boolean hasLetters(String s) {
@@ -260,6 +266,7 @@ public final class DocCompletionParser {
   static boolean isEcho(String s, Span span) {
     Set<String> filler = Set.of("the", "a", "an", "function", "method", "class", "def", "self");
     Set<String> nameWords = new HashSet<>(Arrays.asList(words(splitName(span.name()))));
+    nameWords.addAll(Arrays.asList(words(span.name())));
     String[] w = words(s);
     boolean onlyName = w.length > 0;
     for (String x : w) {

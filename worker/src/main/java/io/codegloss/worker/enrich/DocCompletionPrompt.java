@@ -25,9 +25,8 @@ import org.jspecify.annotations.Nullable;
  * only pay for their suffix.
  *
  * <p>Languages whose doc comment precedes the declaration (C-style, Go, Rust, C#, Ruby) cannot show
- * the declaration before the open comment; their opener names the symbol instead, Go-style ({@code
- * /**\n * parseHeader }), so the model knows what it describes; the name is the summary's {@link
- * SpanPrompt#lead()}.
+ * the declaration before the open comment; their opener names the symbol instead ({@code /**\n *
+ * parseHeader() -}), so the model knows what it describes (see {@link #NAMED_OPENER}).
  */
 public final class DocCompletionPrompt {
 
@@ -98,6 +97,15 @@ public final class DocCompletionPrompt {
   }
 
   private static final int PY_UNIT = 4;
+
+  /**
+   * What follows the name in the opener of a comment-first language. Measured with the base Gemma 3
+   * 270M on Java: after {@code /**\n * } (or with the bare name, or the name and a trailing space)
+   * it ends the line at once or writes {@code @param} tags; after the name alone it writes the
+   * parameter list; after {@code name() -} it writes a summary ("returns true if the string is
+   * blank.") for 3 of 3 methods.
+   */
+  static final String NAMED_OPENER = "() -";
 
   /**
    * A sentence that ends its line ends the summary: the parser keeps one sentence anyway, and every
@@ -488,11 +496,11 @@ public final class DocCompletionPrompt {
         b.append(owner == null ? "" : p.indent()).append(p.bodyIndent()).append("\"\"\"");
         yield b.toString();
       }
-      case BLOCK -> "\n/**\n * " + name + " ";
-      case GO -> "\n// " + name + " ";
-      case RUST -> "\n/// " + name + " ";
-      case CSHARP -> "\n/// <summary>\n/// " + name + " ";
-      case RUBY -> "\n# " + name + " ";
+      case BLOCK -> "\n/**\n * " + name + NAMED_OPENER;
+      case GO -> "\n// " + name + NAMED_OPENER;
+      case RUST -> "\n/// " + name + NAMED_OPENER;
+      case CSHARP -> "\n/// <summary>\n/// " + name + NAMED_OPENER;
+      case RUBY -> "\n# " + name + NAMED_OPENER;
     };
   }
 
@@ -547,7 +555,7 @@ public final class DocCompletionPrompt {
   }
 
   private static String lead(Syntax syntax, Span span) {
-    return syntax == Syntax.PYTHON ? "" : span.name();
+    return "";
   }
 
   private static List<String> stop(Syntax syntax, Prepared p) {

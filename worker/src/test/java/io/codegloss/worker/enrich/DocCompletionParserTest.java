@@ -134,6 +134,15 @@ class DocCompletionParserTest {
   }
 
   @Test
+  void aContinuationAfterANamedOpenerBecomesACapitalisedSentence() {
+    SpanPrompt sp =
+        new SpanPrompt(java().span(), "\n/**\n * parseHeader() -", "", List.of("*/"), null, 0);
+
+    assertThat(DocCompletionParser.parse(" returns the header length.\n */", false, sp, "p"))
+        .isEqualTo(new Summary("Returns the header length."));
+  }
+
+  @Test
   void refusesAnEmptyContinuation() {
     assertThat(reason(py("  \n"))).isEqualTo(Reason.EMPTY);
     assertThat(reason(py("...  ---"))).isEqualTo(Reason.EMPTY);
@@ -164,6 +173,8 @@ class DocCompletionParserTest {
   void refusesTheNameEchoedAlone() {
     assertThat(reason(py("Read config."))).isEqualTo(Reason.ECHO);
     assertThat(reason(py("read_config function"))).isEqualTo(Reason.ECHO);
+    assertThat(reason(DocCompletionParser.parse(" ParseHeader", false, java(), "p")))
+        .isEqualTo(Reason.ECHO);
   }
 
   @Test

@@ -161,7 +161,7 @@ class DocCompletionPromptTest {
   }
 
   @Test
-  void aJavaMethodGetsAJavadocOpenerThatNamesIt() {
+  void aJavaMethodGetsAJavadocOpenerThatNamesItTheWayTheBaseModelContinues() {
     String code = "public int add(int a, int b) {\n    return a + b;\n  }";
     Span s =
         span(
@@ -177,21 +177,21 @@ class DocCompletionPromptTest {
 
     assertThat(b.prompt(0))
         .isEqualTo(
-            "// src/Calc.java\n\npublic int add(int a, int b) {\n  return a + b;\n}\n\n/**\n * add ");
-    assertThat(b.spans().get(0).lead()).isEqualTo("add");
+            "// src/Calc.java\n\npublic int add(int a, int b) {\n  return a + b;\n}\n\n/**\n * add() -");
+    assertThat(b.spans().get(0).lead()).isEmpty();
     assertThat(b.spans().get(0).stop()).contains("*/");
   }
 
   @Test
   void eachLanguageOpensItsOwnDocComment() {
     assertThat(suffixOf("go", "func Parse(s string) error {\n\treturn nil\n}", "Parse"))
-        .isEqualTo("\n// Parse ");
-    assertThat(suffixOf("rust", "fn parse(s: &str) {\n}", "parse")).isEqualTo("\n/// parse ");
+        .isEqualTo("\n// Parse() -");
+    assertThat(suffixOf("rust", "fn parse(s: &str) {\n}", "parse")).isEqualTo("\n/// parse() -");
     assertThat(suffixOf("csharp", "void Parse() {\n}", "Parse"))
-        .isEqualTo("\n/// <summary>\n/// Parse ");
-    assertThat(suffixOf("ruby", "def parse(s)\n  s\nend", "parse")).isEqualTo("\n# parse ");
+        .isEqualTo("\n/// <summary>\n/// Parse() -");
+    assertThat(suffixOf("ruby", "def parse(s)\n  s\nend", "parse")).isEqualTo("\n# parse() -");
     assertThat(suffixOf("typescript", "function parse(s: string) {\n}", "parse"))
-        .isEqualTo("\n/**\n * parse ");
+        .isEqualTo("\n/**\n * parse() -");
   }
 
   @Test
