@@ -68,7 +68,8 @@ public record SpanFacts(
   /**
    * A side-effect candidate.
    *
-   * @param detail what was touched, as written: {@code open}, {@code self.count}, {@code os.environ}
+   * @param detail what was touched, as written: {@code open}, {@code self.count}, {@code
+   *     os.environ}
    */
   public record SideEffect(SideEffectKind kind, String detail, int line) {}
 
