@@ -115,6 +115,70 @@ final class EmbeddedBackend implements LlmBackend {
     }
     Duration timeout =
         settings.timeoutOverride() != null ? settings.timeoutOverride() : r.timeout();
+    InferenceParameters p =
+        new InferenceParameters(prompt)
+            .setGrammar(grammar)
+            .setTemperature(0f)
+            .setNPredict(cap)
+            .setSeed(0)
+            .setCachePrompt(true);
+    Generated g = inSlot(p, timeout);
+    if (g.generated() >= cap) {
+      throw HttpBackend.truncated(name(), g.generated());
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    log.debug(
+        "embedded: {} prompt + {} generated tokens in {} ms", promptTokens, g.generated(), ms);
+    return new LlmResponse(g.text(), promptTokens, g.generated(), "stop", ms, 1);
+  }
+
+  /**
+   * A plain continuation of {@code r.prompt()}: greedy, seed 0, llama.cpp's stop strings, and the
+   * prompt cache on, so that consecutive continuations sharing a prefix (one file's spans, then
+   * each span's own suffix) only evaluate the part after the shared prefix.
+   */
+  @Override
+  public LlmResponse continueText(TextRequest r) {
+    long start = System.nanoTime();
+    int promptTokens = model.llama.encode(r.prompt()).length + 1;
+    int cap = r.maxOutputTokens();
+    if (promptTokens + cap > contextWindow()) {
+      throw new PermanentException(
+          "embedded: prompt of "
+              + promptTokens
+              + " tokens plus the output cap of "
+              + cap
+              + " exceeds the context window of "
+              + contextWindow()
+              + " (CODEGLOSS_CONTEXT)");
+    }
+    Duration timeout =
+        settings.timeoutOverride() != null ? settings.timeoutOverride() : r.timeout();
+    InferenceParameters p =
+        new InferenceParameters(r.prompt())
+            .setTemperature(0f)
+            .setNPredict(cap)
+            .setSeed(0)
+            .setCachePrompt(true);
+    if (!r.stop().isEmpty()) {
+      p.setStopStrings(r.stop().toArray(String[]::new));
+    }
+    Generated g = inSlot(p, timeout);
+    String finish = g.generated() >= cap ? "length" : "stop";
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    log.debug(
+        "embedded: continuation of {} prompt tokens, {} generated ({}) in {} ms",
+        promptTokens,
+        g.generated(),
+        finish,
+        ms);
+    return new LlmResponse(r.cutAtStop(g.text()), promptTokens, g.generated(), finish, ms, 1);
+  }
+
+  private record Generated(String text, int generated) {}
+
+  /** Runs {@code p} in one of the model's slots, waiting for a slot up to {@code timeout}. */
+  private Generated inSlot(InferenceParameters p, Duration timeout) {
     try {
       if (!model.slots.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new RetryableException(
@@ -125,21 +189,13 @@ final class EmbeddedBackend implements LlmBackend {
       throw new RetryableException("embedded: interrupted while waiting for the model", e);
     }
     try {
-      return generate(prompt, grammar, promptTokens, cap, timeout, start);
+      return generate(p, timeout);
     } finally {
       model.slots.release();
     }
   }
 
-  private LlmResponse generate(
-      String prompt, String grammar, int promptTokens, int cap, Duration timeout, long start) {
-    InferenceParameters p =
-        new InferenceParameters(prompt)
-            .setGrammar(grammar)
-            .setTemperature(0f)
-            .setNPredict(cap)
-            .setSeed(0)
-            .setCachePrompt(true);
+  private Generated generate(InferenceParameters p, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     StringBuilder text = new StringBuilder();
     int outputs = 0;
@@ -171,13 +227,7 @@ final class EmbeddedBackend implements LlmBackend {
       throw new PermanentException("embedded: llama.cpp failed: " + e.getMessage(), e);
     }
     // llama.cpp streams one output per sampled token, then a final one that closes the stream
-    int generated = Math.max(0, outputs - 1);
-    if (generated >= cap) {
-      throw HttpBackend.truncated(name(), generated);
-    }
-    long ms = (System.nanoTime() - start) / 1_000_000;
-    log.debug("embedded: {} prompt + {} generated tokens in {} ms", promptTokens, generated, ms);
-    return new LlmResponse(text.toString(), promptTokens, generated, "stop", ms, 1);
+    return new Generated(text.toString(), Math.max(0, outputs - 1));
   }
 
   private String grammar(String jsonSchema) {

@@ -29,6 +29,23 @@ public interface LlmBackend extends AutoCloseable {
   /** One chat completion constrained by {@code request.jsonSchema()}. */
   LlmResponse complete(LlmRequest request);
 
+  /**
+   * The model continues {@code request.prompt()} as a plain document (no chat turns, no schema),
+   * greedily, until a stop string, the end of text, or the output cap. Reaching the cap is not a
+   * failure here: the answer comes back with finish reason {@code "length"} and the caller decides
+   * (a doc-comment continuation keeps its first complete sentence). A prompt that does not fit the
+   * context with the cap is refused before generating ({@link
+   * io.codegloss.core.error.PermanentException}); transient faults are retried and then reported as
+   * {@link io.codegloss.core.error.RetryableException}.
+   *
+   * @return the continuation with every stop string and what follows it removed; finish reason
+   *     {@code "stop"} or {@code "length"}
+   */
+  default LlmResponse continueText(TextRequest request) {
+    throw new io.codegloss.core.error.PermanentException(
+        name() + ": this backend offers no text completion");
+  }
+
   @Override
   void close();
 }

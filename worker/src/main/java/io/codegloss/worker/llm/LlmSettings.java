@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param openaiBaseUrl base URL of the OpenAI-compatible server, with or without /v1
  * @param openaiApiKey bearer token; null sends no Authorization header
  * @param openaiResponseFormat auto, json_schema or json_object
+ * @param promptShape auto, chat or completion (see {@link PromptShape#resolve})
  */
 public record LlmSettings(
     String backend,
@@ -49,7 +50,8 @@ public record LlmSettings(
     String ollamaKeepAlive,
     String openaiBaseUrl,
     @Nullable String openaiApiKey,
-    String openaiResponseFormat) {
+    String openaiResponseFormat,
+    String promptShape) {
 
   public static final String BACKEND = "CODEGLOSS_BACKEND";
   public static final String MODEL = "CODEGLOSS_MODEL";
@@ -93,7 +95,8 @@ public record LlmSettings(
         s.string("CODEGLOSS_OLLAMA_KEEP_ALIVE", "30m"),
         s.string("OPENAI_BASE_URL", DEFAULT_OPENAI_BASE_URL),
         s.optional("OPENAI_API_KEY").orElse(null),
-        oneOf(s, "CODEGLOSS_OPENAI_RESPONSE_FORMAT", "auto", "auto", "json_schema", "json_object"));
+        oneOf(s, "CODEGLOSS_OPENAI_RESPONSE_FORMAT", "auto", "auto", "json_schema", "json_object"),
+        oneOf(s, "CODEGLOSS_PROMPT_SHAPE", "auto", "auto", "chat", "completion"));
   }
 
   private static String oneOf(Settings s, String name, String dflt, String... allowed) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.span.TokenEstimate;
+import java.time.Duration;
 import java.util.Map;
 import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,7 @@ final class OllamaBackend extends HttpBackend {
   private static final Logger log = LoggerFactory.getLogger(OllamaBackend.class);
 
   private final HttpUrl chatUrl;
+  private final HttpUrl generateUrl;
 
   OllamaBackend(LlmSettings s) {
     super(
@@ -34,6 +36,7 @@ final class OllamaBackend extends HttpBackend {
           "invalid value '" + s.ollamaHost() + "' for OLLAMA_HOST: expected host[:port] or a URL");
     }
     this.chatUrl = base.newBuilder().addPathSegments("api/chat").build();
+    this.generateUrl = base.newBuilder().addPathSegments("api/generate").build();
   }
 
   @Override
@@ -112,6 +115,68 @@ final class OllamaBackend extends HttpBackend {
         doneReason,
         (System.nanoTime() - start) / 1_000_000,
         reply.attempts());
+  }
+
+  /**
+   * {@code POST /api/generate} with {@code raw:true}: Ollama applies no template, so the model
+   * continues the prompt as a document. done_reason {@code length} comes back as such.
+   */
+  @Override
+  public LlmResponse continueText(TextRequest r) {
+    long start = System.nanoTime();
+    int estimate = countTokens(r.prompt()) + 1;
+    checkBudget(estimate, r.maxOutputTokens());
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("model", model);
+    body.put("prompt", r.prompt());
+    body.put("raw", true);
+    body.put("stream", false);
+    body.put("keep_alive", settings.ollamaKeepAlive());
+    body.put("truncate", false);
+    body.put("shift", false);
+    body.put("think", false);
+    ObjectNode options = body.putObject("options");
+    options.put("num_ctx", contextWindow());
+    options.put("num_predict", r.maxOutputTokens());
+    options.put("temperature", 0);
+    options.put("seed", 0);
+    if (!r.stop().isEmpty()) {
+      r.stop().forEach(options.putArray("stop")::add);
+    }
+    Duration timeout =
+        settings.timeoutOverride() != null ? settings.timeoutOverride() : r.timeout();
+    HttpTransport.Reply reply =
+        transport.postJson(
+            generateUrl,
+            Map.of("Accept", "application/json"),
+            Json.write(body),
+            timeout,
+            x -> false);
+    JsonNode n = reply.json();
+    if (n == null || !n.isObject()) {
+      throw unreadable(generateUrl, "not a JSON object");
+    }
+    if (n.path("error").isTextual()) {
+      throw new PermanentException(
+          "ollama: " + transport.errorDetail(reply.body()) + " (" + generateUrl + ")");
+    }
+    JsonNode text = n.path("response");
+    if (!text.isTextual()) {
+      throw unreadable(generateUrl, "no response");
+    }
+    String doneReason = n.path("done_reason").asText("stop");
+    return new LlmResponse(
+        r.cutAtStop(text.asText()),
+        intOrNull(n.path("prompt_eval_count")),
+        intOrNull(n.path("eval_count")),
+        doneReason.equals("length") ? "length" : "stop",
+        (System.nanoTime() - start) / 1_000_000,
+        reply.attempts());
+  }
+
+  private PermanentException unreadable(HttpUrl url, String why) {
+    return new PermanentException(
+        "ollama: unreadable answer from " + HttpTransport.display(url) + ": " + why);
   }
 
   private PermanentException unreadable(String why) {

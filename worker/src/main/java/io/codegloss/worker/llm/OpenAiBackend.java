@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.span.TokenEstimate;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +36,7 @@ final class OpenAiBackend extends HttpBackend {
 
   private final HttpUrl root;
   private final HttpUrl chatUrl;
+  private final HttpUrl completionsUrl;
   private final Map<String, String> headers;
   private final boolean autoFormat;
   private volatile boolean jsonObjectFormat;
@@ -45,6 +47,7 @@ final class OpenAiBackend extends HttpBackend {
     super(s, t, model, foldSystem(s.systemRole(), model));
     this.root = root;
     this.chatUrl = root.newBuilder().addPathSegments("v1/chat/completions").build();
+    this.completionsUrl = root.newBuilder().addPathSegments("v1/completions").build();
     this.headers = headers;
     this.autoFormat = s.openaiResponseFormat().equals("auto");
     this.jsonObjectFormat = s.openaiResponseFormat().equals("json_object");
@@ -239,6 +242,54 @@ final class OpenAiBackend extends HttpBackend {
         finish,
         (System.nanoTime() - start) / 1_000_000,
         attempts);
+  }
+
+  /**
+   * {@code POST /v1/completions}: the prompt as is, greedy, seed 0, the stop strings (hosted OpenAI
+   * accepts at most four; llama.cpp's server and vLLM take any number). finish_reason {@code
+   * length} comes back as such, not as a failure.
+   */
+  @Override
+  public LlmResponse continueText(TextRequest r) {
+    long start = System.nanoTime();
+    int counted = countTokens(r.prompt());
+    checkBudget(counted, r.maxOutputTokens());
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("model", model);
+    body.put("prompt", r.prompt());
+    body.put("max_tokens", r.maxOutputTokens());
+    body.put("temperature", 0);
+    body.put("seed", 0);
+    body.put("stream", false);
+    if (!r.stop().isEmpty()) {
+      r.stop().forEach(body.putArray("stop")::add);
+    }
+    Duration timeout =
+        settings.timeoutOverride() != null ? settings.timeoutOverride() : r.timeout();
+    HttpTransport.Reply reply =
+        transport.postJson(completionsUrl, headers, Json.write(body), timeout, x -> false);
+    JsonNode n = reply.json();
+    JsonNode choice = n == null ? null : n.path("choices").path(0);
+    if (choice == null || !choice.isObject() || !choice.path("text").isTextual()) {
+      throw new PermanentException(
+          "openai: unreadable answer from "
+              + HttpTransport.display(completionsUrl)
+              + ": no choices[0].text");
+    }
+    String finish = choice.path("finish_reason").asText("stop");
+    if (finish.equals("content_filter")) {
+      throw new PermanentException("openai: the answer was stopped by the content filter");
+    }
+    JsonNode usage = n.path("usage");
+    Integer promptTokens = OllamaBackend.intOrNull(usage.path("prompt_tokens"));
+    Integer completionTokens = OllamaBackend.intOrNull(usage.path("completion_tokens"));
+    return new LlmResponse(
+        r.cutAtStop(choice.path("text").asText()),
+        promptTokens != null ? promptTokens : counted,
+        completionTokens,
+        finish.equals("length") ? "length" : "stop",
+        (System.nanoTime() - start) / 1_000_000,
+        reply.attempts());
   }
 
   private HttpTransport.Reply post(LlmRequest r, JsonNode schema, boolean jsonObject) {
