@@ -20,27 +20,6 @@ public final class EnrichmentTable {
   private EnrichmentTable() {}
 
   /**
-   * True when the span already has a note for this hash, at least this prompt version and this
-   * generation: a job never pays again for what is done.
-   */
-  public static boolean isCurrent(
-      Connection c, long spanId, String hash, int promptVersion, int generation)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "select 1 from enrichments where span_id = ? and span_hash = ?"
-                + " and prompt_version >= ? and generation >= ?")) {
-      ps.setLong(1, spanId);
-      ps.setString(2, hash);
-      ps.setInt(3, promptVersion);
-      ps.setInt(4, generation);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
-  }
-
-  /**
    * A note as stored.
    *
    * @param payload the validated enrichment as JSON
@@ -60,7 +39,8 @@ public final class EnrichmentTable {
       int droppedRelated,
       @Nullable String notes,
       String worker,
-      @Nullable UUID jobId) {}
+      @Nullable UUID jobId,
+      SummarySource summarySource) {}
 
   /** Inserts or replaces the note of (span, model, prompt version): idempotent for retried jobs. */
   public static void upsert(Connection c, Row r) throws SQLException {
@@ -68,14 +48,15 @@ public final class EnrichmentTable {
         c.prepareStatement(
             "insert into enrichments (span_id, model, prompt_version, span_hash, schema_version,"
                 + " generation, backend, mode, summary, payload, dropped_related, notes, worker,"
-                + " job_id, created_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now())"
+                + " job_id, summary_source, created_at)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, now())"
                 + " on conflict (span_id, model, prompt_version) do update set"
                 + " span_hash = excluded.span_hash, schema_version = excluded.schema_version,"
                 + " generation = excluded.generation, backend = excluded.backend,"
                 + " mode = excluded.mode, summary = excluded.summary, payload = excluded.payload,"
                 + " dropped_related = excluded.dropped_related, notes = excluded.notes,"
-                + " worker = excluded.worker, job_id = excluded.job_id, created_at = now()")) {
+                + " worker = excluded.worker, job_id = excluded.job_id,"
+                + " summary_source = excluded.summary_source, created_at = now()")) {
       int i = 1;
       ps.setLong(i++, r.spanId());
       ps.setString(i++, r.model());
@@ -94,7 +75,8 @@ public final class EnrichmentTable {
         ps.setString(i++, r.notes());
       }
       ps.setString(i++, r.worker());
-      ps.setObject(i, r.jobId());
+      ps.setObject(i++, r.jobId());
+      ps.setString(i, r.summarySource().db());
       ps.executeUpdate();
     }
   }

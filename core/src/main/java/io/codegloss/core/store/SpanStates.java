@@ -209,4 +209,15 @@ public final class SpanStates {
     }
     return out;
   }
+
+  /** True when the span has a current note: a job never pays again for what is done. */
+  public static boolean isEnriched(Connection c, long spanId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("select enriched from span_state where span_id = ?")) {
+      ps.setLong(1, spanId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
 }

@@ -33,6 +33,13 @@ public final class DocCompletionPrompt {
   /** Part of the enrichment key: bump when a change alters what models write. */
   public static final String VERSION = "doc-completion-1";
 
+  /**
+   * The prompt version notes written through this shape are stored under (the chat shape's is
+   * {@link io.codegloss.core.enrich.EnrichmentSchema#PROMPT_VERSION}); a change of what this prompt
+   * makes a model write bumps it.
+   */
+  public static final int PROMPT_VERSION = 3;
+
   /** One span to describe and its analysis facts (null when the language has none). */
   public record Input(Span span, @Nullable SpanFacts facts) {}
 

@@ -10,6 +10,7 @@ import io.codegloss.core.store.RetryPolicy;
 import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.core.store.SpanLinkTable;
 import io.codegloss.core.store.SpanTable;
+import io.codegloss.core.store.SummarySource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -62,7 +63,12 @@ public final class EnrichmentStore {
   public StoreResult store(Connection c, SpanOutcome.Valid valid, StoreMeta meta)
       throws SQLException {
     return write(
-        c, valid.span(), valid.enrichment(), meta.withNotes(valid.notes()), valid.droppedRelated());
+        c,
+        valid.span(),
+        valid.enrichment(),
+        meta.withNotes(valid.notes()),
+        valid.droppedRelated(),
+        SummarySource.MODEL);
   }
 
   /**
@@ -72,11 +78,25 @@ public final class EnrichmentStore {
    */
   public StoreResult store(Connection c, Span span, Enrichment e, StoreMeta meta)
       throws SQLException {
-    return write(c, span, e, meta, 0);
+    return write(c, span, e, meta, 0, SummarySource.MODEL);
+  }
+
+  /**
+   * As {@link #store(Connection, Span, Enrichment, StoreMeta)}, with where the summary came from.
+   */
+  public StoreResult store(
+      Connection c, Span span, Enrichment e, StoreMeta meta, SummarySource source)
+      throws SQLException {
+    return write(c, span, e, meta, 0, source);
   }
 
   private StoreResult write(
-      Connection c, Span span, Enrichment e, StoreMeta meta, int droppedRelated)
+      Connection c,
+      Span span,
+      Enrichment e,
+      StoreMeta meta,
+      int droppedRelated,
+      SummarySource source)
       throws SQLException {
     // Locking the span row serialises concurrent stores of one span and pins its hash.
     String currentHash = SpanTable.lockHash(c, span.id());
@@ -118,7 +138,8 @@ public final class EnrichmentStore {
             droppedRelated + unresolved,
             meta.notes().isEmpty() ? null : String.join("; ", meta.notes()),
             meta.worker(),
-            meta.jobId()));
+            meta.jobId(),
+            source));
     SpanLinkTable.replace(c, span.id(), meta.model(), related);
     SpanFailureTable.clear(c, span.id());
     return StoreResult.STORED;

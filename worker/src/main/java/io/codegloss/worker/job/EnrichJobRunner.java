@@ -10,14 +10,16 @@ import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.span.SpanKind;
 import io.codegloss.core.store.CallOutcome;
-import io.codegloss.core.store.EnrichmentTable;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobPlan;
 import io.codegloss.core.store.JobStatus;
 import io.codegloss.core.store.JobTable;
 import io.codegloss.core.store.LlmCallTable;
+import io.codegloss.core.store.SpanFactsTable;
+import io.codegloss.core.store.SpanStates;
 import io.codegloss.core.store.SpanTable;
 import io.codegloss.worker.llm.LlmBackend;
+import io.codegloss.worker.llm.PromptShape;
 import io.codegloss.worker.llm.LlmRequest;
 import io.codegloss.worker.llm.LlmResponse;
 import java.sql.Connection;
@@ -52,6 +54,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
   private final WorkerIdentity worker;
   private final JobEnqueuer enqueuer;
   private final EnrichmentPipeline enrichment;
+  private final DocCompletionRunner completion;
 
   /**
    * @param enrichment prompts, parsing and storage for one backend's answers
@@ -67,6 +70,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     this.worker = worker;
     this.enqueuer = enqueuer;
     this.enrichment = enrichment;
+    this.completion = new DocCompletionRunner(db, backend, worker, enrichment.store(), enrichment);
   }
 
   @Override
@@ -77,6 +81,10 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       return;
     }
     Work work = claimed.get();
+    if (backend.promptShape() == PromptShape.COMPLETION) {
+      completion.run(work, db.withConnection(c -> SpanFactsTable.read(c, ids(work.spans()))));
+      return;
+    }
     try {
       if (work.job().kind() == JobKind.BATCH && work.spans().size() > 1) {
         runBatch(work);
@@ -89,6 +97,10 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       // A permanent failure must not be retried by JobRunr: the span failures are recorded.
       throw new JobRunrException(e.oneLine(), true);
     }
+  }
+
+  private static List<Long> ids(List<Span> spans) {
+    return spans.stream().map(Span::id).toList();
   }
 
   /** What one run of a job has to do: the spans still needing an enrichment. */
@@ -117,12 +129,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       ids.add(js.span().id());
       // An edited span has a new hash and its own new job; never enrich what is already done.
       if (js.stale()
-          || EnrichmentTable.isCurrent(
-              c,
-              js.span().id(),
-              js.span().contentHash(),
-              enrichment.promptVersion(),
-              job.generation())) {
+          || SpanStates.isEnriched(c, js.span().id())) {
         continue;
       }
       todo.add(js.span());

@@ -128,8 +128,8 @@ public final class EnrichmentPipeline {
     return batchPause.reason(c, backend.name(), backend.model());
   }
 
-  int promptVersion() {
-    return EnrichmentSchema.PROMPT_VERSION;
+  EnrichmentStore store() {
+    return store;
   }
 
   double timeoutBaseSeconds() {

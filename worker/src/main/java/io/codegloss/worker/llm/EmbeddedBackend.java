@@ -30,6 +30,7 @@ final class EmbeddedBackend implements LlmBackend {
   final EmbeddedModel model;
   private final String modelName;
   private final boolean gemmaTurns;
+  private final PromptShape shape;
 
   EmbeddedBackend(LlmSettings s) {
     this.settings = s;
@@ -48,6 +49,7 @@ final class EmbeddedBackend implements LlmBackend {
           case "model" -> false;
           default -> file.toLowerCase(Locale.ROOT).contains("gemma");
         };
+    this.shape = PromptShape.resolve(s);
   }
 
   @Override
@@ -58,6 +60,11 @@ final class EmbeddedBackend implements LlmBackend {
   @Override
   public String model() {
     return modelName;
+  }
+
+  @Override
+  public PromptShape promptShape() {
+    return shape;
   }
 
   @Override

@@ -11,12 +11,14 @@ abstract sealed class HttpBackend implements LlmBackend permits OllamaBackend, O
   static final int PER_MESSAGE_TOKENS = 8;
 
   final LlmSettings settings;
+  private final PromptShape shape;
   final HttpTransport transport;
   final String model;
   final boolean foldSystem;
 
   HttpBackend(LlmSettings settings, HttpTransport transport, String model, boolean foldSystem) {
     this.settings = settings;
+    this.shape = PromptShape.resolve(settings);
     this.transport = transport;
     this.model = model;
     this.foldSystem = foldSystem;
@@ -58,6 +60,11 @@ abstract sealed class HttpBackend implements LlmBackend permits OllamaBackend, O
       msgs.addObject().put("role", "user").put("content", r.user());
     }
     return msgs;
+  }
+
+  @Override
+  public PromptShape promptShape() {
+    return shape;
   }
 
   /** Counted tokens of both turns plus the chat template around them. */

@@ -26,6 +26,15 @@ public interface LlmBackend extends AutoCloseable {
   /** True when {@link #countTokens} is exact rather than an estimate. */
   boolean exactTokenCounts();
 
+  /**
+   * The shape of prompt this backend's model can answer: chat with a JSON schema (instruct models)
+   * or doc-comment completion (base models). Decided once per backend from its settings and model
+   * ({@link PromptShape#resolve}).
+   */
+  default PromptShape promptShape() {
+    return PromptShape.CHAT;
+  }
+
   /** One chat completion constrained by {@code request.jsonSchema()}. */
   LlmResponse complete(LlmRequest request);
 
