@@ -3,6 +3,7 @@ package io.codegloss.scheduler.index.extract;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.span.SpanKind;
 import io.codegloss.core.span.TokenEstimate;
+import io.codegloss.scheduler.index.facts.FactsAnalyzer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -102,11 +103,21 @@ public final class SpanExtractor implements AutoCloseable {
   private final long parseTimeoutNanos;
   private final MessageDigest sha256;
   private @Nullable Language current;
+  private final @Nullable FactsAnalyzer facts;
 
   /**
    * @param parseTimeoutMillis a file whose parse takes longer is given up on
    */
   public SpanExtractor(long parseTimeoutMillis) {
+    this(parseTimeoutMillis, true);
+  }
+
+  /**
+   * @param analyzeFacts also read each span's facts from the same parse (see {@link
+   *     FactsAnalyzer}); off only to measure what facts cost
+   */
+  public SpanExtractor(long parseTimeoutMillis, boolean analyzeFacts) {
+    this.facts = analyzeFacts ? new FactsAnalyzer() : null;
     this.parseTimeoutNanos = parseTimeoutMillis * 1_000_000L;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -149,7 +160,20 @@ public final class SpanExtractor implements AutoCloseable {
     try (tree) {
       TSNode root = tree.getRootNode();
       List<Def> defs = findDefinitions(g, root, utf8, text, language);
-      return new Extraction(toSpans(defs, language, utf8), root.hasError());
+      List<ExtractedSpan> spans = toSpans(defs, language, utf8);
+      if (facts == null) {
+        return new Extraction(spans, root.hasError());
+      }
+      // toSpans sorted defs into span order, so the sites line up with the spans.
+      List<FactsAnalyzer.Site> sites = new ArrayList<>(defs.size());
+      for (int i = 0; i < defs.size(); i++) {
+        Def d = defs.get(i);
+        sites.add(
+            new FactsAnalyzer.Site(
+                d.node, d.range, d.scopeName, spans.get(i).signature(), d.kind == SpanKind.CLASS));
+      }
+      FactsAnalyzer.FileFacts f = facts.analyze(language, root, utf8, text, sites);
+      return new Extraction(spans, root.hasError(), f.imports(), f.facts());
     }
   }
 
@@ -644,6 +668,9 @@ public final class SpanExtractor implements AutoCloseable {
       g.query.close();
     }
     grammars.clear();
+    if (facts != null) {
+      facts.close();
+    }
     parser.close();
   }
 }

@@ -1,0 +1,12 @@
+; codegloss facts query for Python: the nodes whose facts belong to the innermost enclosing span.
+(call function: (_) @callee) @call
+(return_statement) @return
+(yield) @return
+(raise_statement) @raise
+(assignment left: (_) @target) @assign
+(augmented_assignment left: (_) @target) @assign
+(global_statement) @global
+(import_statement) @import
+(import_from_statement) @import
+((attribute object: (identifier) attribute: (identifier) @envattr) @env
+  (#eq? @envattr "environ"))
