@@ -418,6 +418,11 @@ public final class FactsAnalyzer implements AutoCloseable {
             present(annotation)
                 ? text(annotation)
                 : constructedType(node.getChildByFieldName("right"));
+        TSNode right = node.getChildByFieldName("right");
+        if (typeName == null && present(right) && right.getType().equals("identifier")) {
+          // self.repo = repo hands a typed parameter to a field.
+          typeName = a.types.get(text(right));
+        }
         if (typeName != null) {
           String key = text(target);
           if (key.startsWith("self.") || key.startsWith("cls.")) {
@@ -665,6 +670,22 @@ public final class FactsAnalyzer implements AutoCloseable {
         case "unary_expression" -> {
           TSNode operand = value.getChildByFieldName("operand");
           return constructedType(operand);
+        }
+        case "call_expression" -> {
+          // Go's constructor convention: NewStore() and inv.NewStore() make a Store.
+          TSNode f = value.getChildByFieldName("function");
+          if (lang != Language.GO || !present(f)) {
+            return null;
+          }
+          String name = text(f);
+          int dot = name.lastIndexOf('.');
+          String last = name.substring(dot + 1);
+          if (last.length() > 3
+              && last.startsWith("New")
+              && Character.isUpperCase(last.charAt(3))) {
+            return (dot < 0 ? "" : name.substring(0, dot + 1)) + last.substring(3);
+          }
+          return null;
         }
         case "composite_literal" -> {
           TSNode t = value.getChildByFieldName("type");
