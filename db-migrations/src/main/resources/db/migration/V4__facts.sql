@@ -18,8 +18,6 @@ create table file_imports (
 
 -- Every call a span makes, as written, and the span it resolves to. to_span_id is null while
 -- unresolved or when it cannot be told without guessing; deleting the callee unlinks its callers.
--- resolved = false marks calls written since the last resolution, so a run that was cut short
--- between writing files and resolving still gets them resolved by the next run.
 create table span_calls (
     from_span_id  bigint  not null references spans (id) on delete cascade,
     ordinal       integer not null,           -- position among the span's calls, source order
@@ -29,7 +27,6 @@ create table span_calls (
     receiver      text,
     receiver_type text,
     to_span_id    bigint  references spans (id) on delete set null,
-    resolved      boolean not null default false,
     primary key (from_span_id, ordinal)
 );
 
@@ -37,4 +34,13 @@ create table span_calls (
 create index span_calls_to on span_calls (to_span_id) where to_span_id is not null;
 -- re-resolution after a run: calls whose callee name was added, removed or renamed
 create index span_calls_name on span_calls (repo_id, callee_name);
-create index span_calls_unresolved on span_calls (repo_id) where not resolved;
+
+-- Files whose calls were written but not resolved yet. A file goes in with its calls (same
+-- transaction) and out when the run's resolution commits, so a run cut short in between leaves
+-- the next run something to resolve. A queue rather than a flag per call: a full index resolves
+-- hundreds of thousands of calls, and only those that get a target need rewriting.
+create table call_resolution_queue (
+    file_id bigint primary key references files (id) on delete cascade,
+    repo_id bigint not null references repositories (id) on delete cascade
+);
+create index call_resolution_queue_repo on call_resolution_queue (repo_id);

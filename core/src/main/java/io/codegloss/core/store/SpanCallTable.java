@@ -26,6 +26,7 @@ public final class SpanCallTable {
    * A call waiting for (re-)resolution, with what the resolver needs to know about its caller.
    *
    * @param ordinal the call's position among its span's calls
+   * @param currentTarget the span the call resolves to now, or null
    */
   public record Pending(
       long fromSpanId,
@@ -35,7 +36,8 @@ public final class SpanCallTable {
       String language,
       String callerSymbol,
       @Nullable String callerSignature,
-      Call call) {}
+      Call call,
+      @Nullable Long currentTarget) {}
 
   /** The outcome of resolving one call; {@code toSpanId} null when unresolved. */
   public record Resolution(long fromSpanId, int ordinal, @Nullable Long toSpanId) {}
@@ -58,7 +60,8 @@ public final class SpanCallTable {
 
   /**
    * Replaces the calls of every span of one file. The new rows are unresolved until {@link
-   * #storeResolutions} runs; a span's calls that have no span row are left out.
+   * #storeResolutions} runs (queue the file in {@link CallResolutionQueueTable}); a span's calls
+   * that have no span row are left out.
    */
   public static void replaceForFile(Connection c, long repoId, long fileId, List<SpanCalls> spans)
       throws SQLException {
@@ -121,38 +124,29 @@ public final class SpanCallTable {
     }
   }
 
-  /** Whether the repository has calls written but never resolved (a run was cut short). */
-  public static boolean hasUnresolved(Connection c, long repoId) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "select exists (select 1 from span_calls where repo_id = ? and not resolved)")) {
-      ps.setLong(1, repoId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
-    }
-  }
-
   /**
-   * The calls of the repository that need resolving: never resolved, or calling one of {@code
-   * names} (names whose defining spans were added, removed or renamed).
+   * The calls of the repository that need resolving: those of the files in {@code fileIds}, and
+   * those calling one of {@code names} (names whose defining spans were added, removed or renamed).
    */
-  public static List<Pending> loadToResolve(Connection c, long repoId, Collection<String> names)
+  public static List<Pending> loadToResolve(
+      Connection c, long repoId, Collection<Long> fileIds, Collection<String> names)
       throws SQLException {
     List<Pending> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "select k.from_span_id, k.ordinal, f.id, f.path, s.language, s.symbol, s.signature,"
-                + " k.callee_name, k.receiver, k.line, k.receiver_type"
+                + " k.callee_name, k.receiver, k.line, k.receiver_type, k.to_span_id"
                 + " from span_calls k join spans s on s.id = k.from_span_id"
                 + " join files f on f.id = s.file_id"
-                + " where k.repo_id = ? and (not k.resolved or k.callee_name = any(?))")) {
+                + " where k.repo_id = ? and (s.file_id = any(?) or k.callee_name = any(?))")) {
       ps.setLong(1, repoId);
-      ps.setArray(2, c.createArrayOf("text", names.toArray()));
+      ps.setArray(2, c.createArrayOf("bigint", fileIds.toArray()));
+      ps.setArray(3, c.createArrayOf("text", names.toArray()));
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          long target = rs.getLong(12);
+          Long current = rs.wasNull() ? null : target;
           out.add(
               new Pending(
                   rs.getLong(1),
@@ -162,7 +156,8 @@ public final class SpanCallTable {
                   rs.getString(5),
                   rs.getString(6),
                   rs.getString(7),
-                  new Call(rs.getString(8), rs.getString(9), rs.getInt(10), rs.getString(11))));
+                  new Call(rs.getString(8), rs.getString(9), rs.getInt(10), rs.getString(11)),
+                  current));
         }
       }
     }
@@ -170,7 +165,7 @@ public final class SpanCallTable {
   }
 
   /**
-   * Writes resolutions back, set-based in chunks, touching only rows whose target or state changes.
+   * Writes new targets back, set-based in chunks; pass only the calls whose target changed.
    *
    * @return the number of rows changed
    */
@@ -190,10 +185,10 @@ public final class SpanCallTable {
       }
       try (PreparedStatement ps =
           c.prepareStatement(
-              "update span_calls k set to_span_id = u.to_id, resolved = true"
+              "update span_calls k set to_span_id = u.to_id"
                   + " from unnest(?::bigint[], ?::int[], ?::bigint[]) as u(from_id, ord, to_id)"
                   + " where k.from_span_id = u.from_id and k.ordinal = u.ord"
-                  + " and (not k.resolved or k.to_span_id is distinct from u.to_id)")) {
+                  + " and k.to_span_id is distinct from u.to_id")) {
         ps.setArray(1, c.createArrayOf("bigint", fromIds));
         ps.setArray(2, c.createArrayOf("int4", ordinals));
         ps.setArray(3, c.createArrayOf("bigint", toIds));

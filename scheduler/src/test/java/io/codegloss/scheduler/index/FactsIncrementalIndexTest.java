@@ -114,7 +114,7 @@ class FactsIncrementalIndexTest {
     assertThat(callees)
         .extracting(Edge::toSpanId)
         .containsExactly(id("app/helpers.py:load_config"), parseJson);
-    assertThat(fx.count("select count(*) from span_calls where not resolved")).isZero();
+    assertThat(fx.count("select count(*) from call_resolution_queue")).isZero();
   }
 
   @Test
@@ -186,5 +186,25 @@ class FactsIncrementalIndexTest {
     assertThat(fx.count("select count(*) from span_calls where to_span_id is not null"))
         .isEqualTo(before)
         .isEqualTo(3);
+  }
+
+  @Test
+  void callsLeftUnresolvedByARunCutShortAreResolvedByTheNextRun() throws Exception {
+    fx.write("app/helpers.py", HELPERS);
+    fx.write("app/main.py", MAIN);
+    fx.index();
+    // What a run that died between writing files and resolving leaves behind.
+    fx.count(
+        "with u as (update span_calls set to_span_id = null returning 1) select count(*) from u");
+    fx.count(
+        "with q as (insert into call_resolution_queue (file_id, repo_id)"
+            + " select id, repo_id from files returning 1) select count(*) from q");
+
+    IndexReport again = fx.index();
+
+    assertThat(again.filesChanged()).isZero();
+    assertThat(callerKeys("app/helpers.py:parse_json"))
+        .containsExactly("app/helpers.py:load_config", "app/main.py:main");
+    assertThat(fx.count("select count(*) from call_resolution_queue")).isZero();
   }
 }

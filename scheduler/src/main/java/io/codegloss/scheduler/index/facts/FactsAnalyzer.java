@@ -412,7 +412,8 @@ public final class FactsAnalyzer implements AutoCloseable {
         }
       }
       // A binding from a constructor call types the name: repo = Repo(db), self.repo = Repo().
-      if (lang == Language.PYTHON && target.getType().matches("identifier|attribute")) {
+      if (lang == Language.PYTHON
+          && (target.getType().equals("identifier") || target.getType().equals("attribute"))) {
         TSNode annotation = node.getChildByFieldName("type");
         String typeName =
             present(annotation)
@@ -878,10 +879,11 @@ public final class FactsAnalyzer implements AutoCloseable {
         default -> {}
       }
       for (Param p : a.params) {
-        String bare = p.name().replaceFirst("^[*.]+", "").replaceFirst("\\?$", "");
+        String bare = bareName(p.name());
         a.locals.add(bare);
         if (p.type() != null) {
-          a.types.put(bare, stripGenerics(p.type().replaceFirst("^\\.\\.\\.", "")));
+          a.types.put(
+              bare, stripGenerics(p.type().startsWith("...") ? p.type().substring(3) : p.type()));
         }
       }
     }
@@ -1159,7 +1161,7 @@ public final class FactsAnalyzer implements AutoCloseable {
       Map<String, String> fieldTypes = cls >= 0 ? acc[cls].types : Map.of();
       Set<String> paramNames = new HashSet<>();
       for (Param p : a.params) {
-        paramNames.add(p.name().replaceFirst("^[*.]+", "").replaceFirst("\\?$", ""));
+        paramNames.add(bareName(p.name()));
       }
       String self = selfName(a);
 
@@ -1391,7 +1393,28 @@ public final class FactsAnalyzer implements AutoCloseable {
     if (lt > 0) {
       t = t.substring(0, lt);
     }
-    return t.replaceAll("^[&*\\s]+", "").replaceAll("\\[]$", "").strip();
+    int from = 0;
+    while (from < t.length()
+        && (t.charAt(from) == '&'
+            || t.charAt(from) == '*'
+            || Character.isWhitespace(t.charAt(from)))) {
+      from++;
+    }
+    t = t.substring(from);
+    if (t.endsWith("[]")) {
+      t = t.substring(0, t.length() - 2);
+    }
+    return t.strip();
+  }
+
+  /** A parameter's name without splat, variadic and optional marks: *args -> args, x? -> x. */
+  static String bareName(String name) {
+    int from = 0;
+    while (from < name.length() && (name.charAt(from) == '*' || name.charAt(from) == '.')) {
+      from++;
+    }
+    int to = name.endsWith("?") ? name.length() - 1 : name.length();
+    return from >= to ? name : name.substring(from, to);
   }
 
   private static int indexOfAny(String s, String chars) {

@@ -3,6 +3,7 @@ package io.codegloss.scheduler.index.facts;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.facts.FileImport;
 import io.codegloss.core.facts.SpanFacts;
+import io.codegloss.core.store.CallResolutionQueueTable;
 import io.codegloss.core.store.FileImportTable;
 import io.codegloss.core.store.SpanCallTable;
 import io.codegloss.core.store.SpanCallTable.Pending;
@@ -87,6 +88,7 @@ public final class IndexFacts {
     }
     SpanFactsTable.writeForFile(c, fileId, FactsAnalyzer.VERSION, entries);
     SpanCallTable.replaceForFile(c, repoId, fileId, calls);
+    CallResolutionQueueTable.add(c, repoId, fileId);
     FileImportTable.write(c, fileId, extraction.imports());
     return names;
   }
@@ -99,14 +101,16 @@ public final class IndexFacts {
    * @return the number of call rows whose target or state changed
    */
   public static int relink(Database db, long repoId, Set<String> touchedNames, boolean changed) {
-    if (!changed && !db.withConnection(c -> SpanCallTable.hasUnresolved(c, repoId))) {
+    List<Long> queued = db.withConnection(c -> CallResolutionQueueTable.files(c, repoId));
+    if (!changed && queued.isEmpty()) {
       return 0;
     }
     long started = System.nanoTime();
     return db.inTransaction(
         c -> {
-          List<Pending> pending = SpanCallTable.loadToResolve(c, repoId, touchedNames);
+          List<Pending> pending = SpanCallTable.loadToResolve(c, repoId, queued, touchedNames);
           if (pending.isEmpty()) {
+            CallResolutionQueueTable.remove(c, queued);
             return 0;
           }
           List<SymbolRow> rows = new ArrayList<>();
@@ -151,9 +155,12 @@ public final class IndexFacts {
               to = null;
             }
             linked += to == null ? 0 : 1;
-            out.add(new Resolution(p.fromSpanId(), p.ordinal(), to));
+            if (!java.util.Objects.equals(to, p.currentTarget())) {
+              out.add(new Resolution(p.fromSpanId(), p.ordinal(), to));
+            }
           }
           int stored = SpanCallTable.storeResolutions(c, out);
+          CallResolutionQueueTable.remove(c, queued);
           log.info(
               "resolved {} calls ({} to a span, {} rows changed) in {} ms",
               pending.size(),

@@ -8,5 +8,6 @@
 (global_statement) @global
 (import_statement) @import
 (import_from_statement) @import
-((attribute object: (identifier) attribute: (identifier) @envattr) @env
+; os.environ["X"]; calls like os.environ.get(...) are found by their name
+(subscript value: (attribute attribute: (identifier) @envattr) @env
   (#eq? @envattr "environ"))

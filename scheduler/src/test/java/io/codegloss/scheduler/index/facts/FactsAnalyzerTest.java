@@ -83,7 +83,7 @@ class FactsAnalyzerTest {
                 raise FileNotFoundError(path)
             with open(path, mode) as f:
                 data = f.read()
-            print(datetime.now(), os.environ.get("HOME"))
+            print(datetime.now(), os.environ["HOME"])
             subprocess.run(["ls"])
 
             def inner():
