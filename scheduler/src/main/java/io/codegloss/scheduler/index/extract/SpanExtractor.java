@@ -103,7 +103,7 @@ public final class SpanExtractor implements AutoCloseable {
   private final long parseTimeoutNanos;
   private final MessageDigest sha256;
   private @Nullable Language current;
-  private final @Nullable FactsAnalyzer facts;
+  private final boolean analyzeFacts;
 
   /**
    * @param parseTimeoutMillis a file whose parse takes longer is given up on
@@ -117,7 +117,7 @@ public final class SpanExtractor implements AutoCloseable {
    *     FactsAnalyzer}); off only to measure what facts cost
    */
   public SpanExtractor(long parseTimeoutMillis, boolean analyzeFacts) {
-    this.facts = analyzeFacts ? new FactsAnalyzer() : null;
+    this.analyzeFacts = analyzeFacts;
     this.parseTimeoutNanos = parseTimeoutMillis * 1_000_000L;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -159,9 +159,10 @@ public final class SpanExtractor implements AutoCloseable {
     }
     try (tree) {
       TSNode root = tree.getRootNode();
-      List<Def> defs = findDefinitions(g, root, utf8, text, language);
+      List<FactsAnalyzer.Hit> hits = analyzeFacts ? new ArrayList<>() : null;
+      List<Def> defs = findDefinitions(g, root, text, language, utf8, hits);
       List<ExtractedSpan> spans = toSpans(defs, language, utf8);
-      if (facts == null) {
+      if (hits == null) {
         return new Extraction(spans, root.hasError());
       }
       // toSpans sorted defs into span order, so the sites line up with the spans.
@@ -172,7 +173,7 @@ public final class SpanExtractor implements AutoCloseable {
             new FactsAnalyzer.Site(
                 d.node, d.range, d.scopeName, spans.get(i).signature(), d.kind == SpanKind.CLASS));
       }
-      FactsAnalyzer.FileFacts f = facts.analyze(language, root, utf8, text, sites);
+      FactsAnalyzer.FileFacts f = FactsAnalyzer.analyze(language, utf8, sites, hits);
       return new Extraction(spans, root.hasError(), f.imports(), f.facts());
     }
   }
@@ -190,14 +191,26 @@ public final class SpanExtractor implements AutoCloseable {
       } catch (IOException e) {
         throw new PermanentException("cannot read span query " + language.queryResource(), e);
       }
+      if (analyzeFacts) {
+        // One query, one walk of the tree for spans and facts (see FactsAnalyzer.querySource).
+        source = source + "\n" + FactsAnalyzer.querySource(language);
+      }
       g = new Grammar(lang, new TSQuery(lang, source));
       grammars.put(language, g);
     }
     return g;
   }
 
+  /**
+   * @param hits receives the matches of the facts patterns, or null when facts are not analysed
+   */
   private List<Def> findDefinitions(
-      Grammar g, TSNode root, byte[] utf8, String text, Language language) {
+      Grammar g,
+      TSNode root,
+      String text,
+      Language language,
+      byte[] utf8,
+      @Nullable List<FactsAnalyzer.Hit> hits) {
     List<Def> defs = new ArrayList<>();
     Set<Long> seen = new HashSet<>();
     try (TSQueryCursor cursor = new TSQueryCursor()) {
@@ -207,6 +220,9 @@ public final class SpanExtractor implements AutoCloseable {
         TSNode defNode = null;
         TSNode nameNode = null;
         String kind = null;
+        TSNode factNode = null;
+        String factKind = null;
+        Map<String, TSNode> factParts = null;
         for (TSQueryCapture c : match.getCaptures()) {
           String capture = g.query.getCaptureNameForId(c.getIndex());
           if (capture.startsWith("definition.")) {
@@ -214,7 +230,20 @@ public final class SpanExtractor implements AutoCloseable {
             kind = capture.substring("definition.".length());
           } else if (capture.equals("name")) {
             nameNode = c.getNode();
+          } else if (hits != null) {
+            if (factParts == null) {
+              factParts = new HashMap<>(4);
+            }
+            factParts.put(capture, c.getNode());
+            if (FactsAnalyzer.KINDS.contains(capture)) {
+              factNode = c.getNode();
+              factKind = capture;
+            }
           }
+        }
+        if (factNode != null) {
+          hits.add(new FactsAnalyzer.Hit(factKind, factNode, factParts));
+          continue;
         }
         if (defNode == null || nameNode == null || defNode.isError()) {
           continue;
@@ -668,9 +697,6 @@ public final class SpanExtractor implements AutoCloseable {
       g.query.close();
     }
     grammars.clear();
-    if (facts != null) {
-      facts.close();
-    }
     parser.close();
   }
 }

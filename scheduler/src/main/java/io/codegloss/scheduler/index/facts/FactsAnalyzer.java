@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -26,10 +25,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treesitter.TSNode;
-import org.treesitter.TSQuery;
-import org.treesitter.TSQueryCapture;
-import org.treesitter.TSQueryCursor;
-import org.treesitter.TSQueryMatch;
 
 /**
  * Reads the facts of every span of one parsed file from the tree the span extractor already built:
@@ -42,7 +37,7 @@ import org.treesitter.TSQueryMatch;
  * syntax error in one function leaves the other spans' facts as they are, since tree-sitter
  * confines the error to an ERROR node.
  */
-public final class FactsAnalyzer implements AutoCloseable {
+public final class FactsAnalyzer {
 
   /** Stored with the facts; bump it when analysis changes so stored facts can be recomputed. */
   public static final int VERSION = 1;
@@ -64,36 +59,49 @@ public final class FactsAnalyzer implements AutoCloseable {
   /** The facts of one file: its imports and one entry per span, aligned with the sites. */
   public record FileFacts(List<FileImport> imports, List<SpanFacts> facts) {}
 
-  private final Map<Language, TSQuery> queries = new EnumMap<>(Language.class);
+  /** The capture naming a hit's main node; every other capture of the pattern is a part. */
+  public static final Set<String> KINDS =
+      Set.of(
+          "call", "new", "return", "raise", "assign", "global", "import", "local", "field", "env");
 
-  /** Gives the facts query of {@code language}, compiled once per analyzer. */
-  private TSQuery query(Language language) {
-    TSQuery q = queries.get(language);
-    if (q == null) {
-      String resource = "/io/codegloss/scheduler/index/facts/" + language.id() + ".scm";
-      String source;
-      try (InputStream in = FactsAnalyzer.class.getResourceAsStream(resource)) {
-        if (in == null) {
-          throw new PermanentException("missing facts query " + resource);
-        }
-        source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new PermanentException("cannot read facts query " + resource, e);
+  /**
+   * One match of the facts patterns.
+   *
+   * @param kind the main capture's name: call, new, return, raise, assign, global, import, local,
+   *     field, env
+   * @param parts every capture of the match by name
+   */
+  public record Hit(String kind, TSNode main, Map<String, TSNode> parts) {}
+
+  private FactsAnalyzer() {}
+
+  /**
+   * The facts patterns of a language. The span extractor appends them to its span query, so that
+   * one walk of the tree finds both the spans and the nodes their facts come from: a query walk
+   * costs about as much as the parse, and a second one nearly doubled the extraction time.
+   */
+  public static String querySource(Language language) {
+    String resource = "/io/codegloss/scheduler/index/facts/" + language.id() + ".scm";
+    try (InputStream in = FactsAnalyzer.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new PermanentException("missing facts query " + resource);
       }
-      q = new TSQuery(language.grammar(), source);
-      queries.put(language, q);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new PermanentException("cannot read facts query " + resource, e);
     }
-    return q;
   }
 
   /**
+   * The facts of one file's spans from the hits of the facts patterns.
+   *
    * @param sites the spans in extraction order
-   * @param text the file decoded, for the query's predicates
+   * @param hits the matches of {@link #querySource} patterns, in the order the query gave them
    */
-  public FileFacts analyze(
-      Language language, TSNode root, byte[] utf8, String text, List<Site> sites) {
+  public static FileFacts analyze(
+      Language language, byte[] utf8, List<Site> sites, List<Hit> hits) {
     try {
-      return new Run(language, utf8, sites).run(query(language), root, text);
+      return new Run(language, utf8, sites).run(hits);
     } catch (RuntimeException e) {
       log.debug("facts analysis failed; keeping signatures only", e);
       List<SpanFacts> facts = new ArrayList<>(sites.size());
@@ -102,12 +110,6 @@ public final class FactsAnalyzer implements AutoCloseable {
       }
       return new FileFacts(List.of(), facts);
     }
-  }
-
-  @Override
-  public void close() {
-    queries.values().forEach(TSQuery::close);
-    queries.clear();
   }
 
   /** What analysis collects for one span before it becomes a {@link SpanFacts}. */
@@ -206,7 +208,7 @@ public final class FactsAnalyzer implements AutoCloseable {
       return owner < 0 ? module : acc[owner];
     }
 
-    FileFacts run(TSQuery query, TSNode root, String text) {
+    FileFacts run(List<Hit> hits) {
       for (int i = 0; i < sites.size(); i++) {
         try {
           headerFacts(i);
@@ -214,32 +216,14 @@ public final class FactsAnalyzer implements AutoCloseable {
           log.debug("header facts of span {} failed", i, e);
         }
       }
-      try (TSQueryCursor cursor = new TSQueryCursor()) {
-        cursor.exec(query, root, text);
-        TSQueryMatch match = new TSQueryMatch();
-        while (cursor.nextMatch(match)) {
-          TSNode main = null;
-          String mainName = null;
-          Map<String, TSNode> parts = new HashMap<>(4);
-          for (TSQueryCapture c : match.getCaptures()) {
-            String name = query.getCaptureNameForId(c.getIndex());
-            parts.put(name, c.getNode());
-            if (main == null
-                || c.getNode().getStartByte() < main.getStartByte()
-                || (c.getNode().getStartByte() == main.getStartByte()
-                    && c.getNode().getEndByte() > main.getEndByte())) {
-              main = c.getNode();
-              mainName = name;
-            }
-          }
-          if (main == null || main.isMissing()) {
-            continue;
-          }
-          try {
-            onMatch(mainName, main, parts);
-          } catch (RuntimeException e) {
-            log.debug("facts of a {} node failed", mainName, e);
-          }
+      for (Hit hit : hits) {
+        if (hit.main().isMissing()) {
+          continue;
+        }
+        try {
+          onMatch(hit.kind(), hit.main(), hit.parts());
+        } catch (RuntimeException e) {
+          log.debug("facts of a {} node failed", hit.kind(), e);
         }
       }
       List<SpanFacts> facts = new ArrayList<>(sites.size());
