@@ -76,9 +76,16 @@ public final class SpanExtractor implements AutoCloseable {
     final TSLanguage language;
     final TSQuery query;
 
+    /** Capture names by id: asking the query crosses JNI and makes a new string every time. */
+    final String[] captureNames;
+
     Grammar(TSLanguage language, TSQuery query) {
       this.language = language;
       this.query = query;
+      this.captureNames = new String[query.getCaptureCount()];
+      for (int i = 0; i < captureNames.length; i++) {
+        captureNames[i] = query.getCaptureNameForId(i);
+      }
     }
   }
 
@@ -224,7 +231,7 @@ public final class SpanExtractor implements AutoCloseable {
         String factKind = null;
         Map<String, TSNode> factParts = null;
         for (TSQueryCapture c : match.getCaptures()) {
-          String capture = g.query.getCaptureNameForId(c.getIndex());
+          String capture = g.captureNames[c.getIndex()];
           if (capture.startsWith("definition.")) {
             defNode = c.getNode();
             kind = capture.substring("definition.".length());

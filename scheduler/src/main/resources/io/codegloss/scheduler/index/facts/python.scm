@@ -1,9 +1,11 @@
 ; codegloss facts query for Python: the nodes whose facts belong to the innermost enclosing span.
-(call function: (_) @callee) @call
+; The callee's parts are captured so that no node of a call has to be asked for its children.
+(call function: (identifier) @fn) @call
+(call function: (attribute object: (_) @recv attribute: (identifier) @fn)) @call
 (return_statement) @return
 (yield) @return
 (raise_statement) @raise
-(assignment left: (_) @target) @assign
+(assignment left: (_) @target type: (_)? @atype right: (_)? @right) @assign
 (augmented_assignment left: (_) @target) @assign
 (global_statement) @global
 (import_statement) @import
