@@ -135,8 +135,14 @@ final class Commands {
           SpanStates.Counts states = SpanStates.counts(c, repoId);
           LlmCallTable.RepoTotals calls = LlmCallTable.totalsOfRepository(c, repoId);
           m.put("spans_total", states.spans());
+          m.put("spans_with_facts", states.withFacts());
           m.put("spans_enriched", states.enriched());
+          m.put("spans_model_prose", states.modelProse());
+          m.put("spans_facts_only", states.factsOnly());
+          m.put("spans_prose_failed", states.failed());
+          // the same number under its name from before facts existed, for scripts that read it
           m.put("spans_failed", states.failed());
+          m.put("spans_not_indexed", states.notIndexed());
           m.put("calls", calls.calls());
           m.put("prompt_tokens", calls.promptTokens());
           m.put("completion_tokens", calls.completionTokens());

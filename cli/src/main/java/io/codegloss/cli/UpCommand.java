@@ -176,10 +176,13 @@ final class UpCommand extends CliCommand {
         out.json(summary);
       } else {
         out.linef(
-            "enriched %s of %s spans (%s failed) with %s LLM calls, %s prompt + %s completion tokens, in %.1f s",
-            summary.get("spans_enriched"),
+            "%s spans: %s with facts, %s enriched (%s with model prose), %s prose failed;"
+                + " %s LLM calls, %s prompt + %s completion tokens, in %.1f s",
             summary.get("spans_total"),
-            summary.get("spans_failed"),
+            summary.get("spans_with_facts"),
+            summary.get("spans_enriched"),
+            summary.get("spans_model_prose"),
+            summary.get("spans_prose_failed"),
             summary.get("calls"),
             summary.get("prompt_tokens"),
             summary.get("completion_tokens"),
@@ -217,10 +220,10 @@ final class UpCommand extends CliCommand {
   static String progressLine(Database db, long repoId) {
     Map<String, Object> m = Commands.runSummary(db, repoId, 0);
     return String.format(
-        "progress: %s/%s spans enriched, %s failed, %d jobs queued or running, %s LLM calls",
+        "progress: %s/%s spans enriched, %s prose failed, %d jobs queued or running, %s LLM calls",
         m.get("spans_enriched"),
         m.get("spans_total"),
-        m.get("spans_failed"),
+        m.get("spans_prose_failed"),
         liveJobs(db, repoId),
         m.get("calls"));
   }

@@ -6,6 +6,7 @@ import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.store.CallOutcome;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobStatus;
+import io.codegloss.core.store.SummarySource;
 import io.codegloss.core.store.WorkerState;
 import io.codegloss.testing.TestDatabase;
 import java.sql.PreparedStatement;
@@ -50,6 +51,11 @@ class StateWordsTest {
   @Test
   void callOutcomesAreTheWordsTheLlmCallsTableAccepts() {
     assertThat(allowed("llm_calls", "outcome")).isEqualTo(words(CallOutcome.values()));
+  }
+
+  @Test
+  void summarySourcesAreTheWordsTheEnrichmentsTableAccepts() {
+    assertThat(allowed("enrichments", "summary_source")).isEqualTo(words(SummarySource.values()));
   }
 
   @Test

@@ -246,11 +246,12 @@ public final class Seed {
     update(
         "insert into enrichments (span_id, model, prompt_version, span_hash, schema_version,"
             + " generation, backend, mode, summary, payload, worker)"
-            + " select s.id, ?, ?, coalesce(?, s.content_hash), 1, r.generation, 'test', ?, ?,"
+            + " select s.id, ?, coalesce(?, codegloss_current_prompt_version()),"
+            + " coalesce(?, s.content_hash), 1, r.generation, 'test', ?, ?,"
             + " '{}'::jsonb, 'w1' from spans s join repositories r on r.id = s.repo_id"
             + " where s.id = ?",
         e.model,
-        e.promptVersion,
+        new OrNull(e.promptVersion, Types.INTEGER),
         new OrNull(e.hash, Types.VARCHAR),
         e.mode,
         e.summary,
@@ -450,7 +451,10 @@ public final class Seed {
 
   public static final class EnrichmentSpec {
     private String model = "test-model";
-    private int promptVersion = 1;
+
+    /** By default the oldest prompt version the database counts as current. */
+    private @Nullable Integer promptVersion;
+
     private @Nullable String hash;
     private String mode = "single";
     private String summary = "summary";

@@ -62,8 +62,18 @@ public record SpanFacts(
    * @param receiver what it was called on as written ({@code self}, {@code this}, {@code os.path},
    *     {@code json}), or null for a bare call
    * @param line absolute file line of the call
+   * @param receiverType the receiver's declared or constructed type when the span states it ({@code
+   *     repo} declared as {@code UserRepo repo} or bound by {@code repo = UserRepo()}), or null.
+   *     Added for the call resolver: without it a method call on a local, parameter or field can
+   *     only be resolved by guessing among same-named methods.
    */
-  public record Call(String name, @Nullable String receiver, int line) {}
+  public record Call(
+      String name, @Nullable String receiver, int line, @Nullable String receiverType) {
+
+    public Call(String name, @Nullable String receiver, int line) {
+      this(name, receiver, line, null);
+    }
+  }
 
   /**
    * A side-effect candidate.

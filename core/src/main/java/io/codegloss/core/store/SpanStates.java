@@ -10,10 +10,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Owner of the {@code span_state} view, the one place where a span's state is decided (enriched,
- * failed, pending; queued and plannable beside it). Status, plan, {@code up}, the sweeper, the
- * dashboard and the bench read states only through here; when the meaning of "enriched" changes, a
- * migration replaces the view and nothing else changes.
+ * Owner of the {@code span_state} view, the one place where a span's state is decided (not indexed,
+ * facts only, enriched, prose failed; queued and plannable beside it). Status, plan, {@code up},
+ * the sweeper, the dashboard and the bench read states only through here; when the meaning of
+ * "enriched" changes, a migration replaces the view and nothing else changes.
  */
 public final class SpanStates {
 
@@ -53,12 +53,28 @@ public final class SpanStates {
   /**
    * A repository's spans (or all repositories' when {@code repoId} is null) by state.
    *
-   * @param failed without a current note, with a failure recorded for their current code
+   * @param enriched facts and validated prose for the current code
+   * @param failed prose failed: no current note, a refusal recorded for the current code
    * @param failedForGood of those, the ones that will not be tried again until their code changes
-   * @param queued in an enqueued or processing job
+   * @param queued in an enqueued or processing job (any state)
+   * @param factsOnly facts, no prose yet
+   * @param notIndexed no facts for the current code
+   * @param modelProse enriched spans whose summary the model wrote (not the span's docstring)
    */
   public record Counts(
-      long spans, long enriched, long failed, long failedForGood, long queued, long pending) {
+      long spans,
+      long enriched,
+      long failed,
+      long failedForGood,
+      long queued,
+      long factsOnly,
+      long notIndexed,
+      long modelProse) {
+    /** Spans with facts: every state but not_indexed. */
+    public long withFacts() {
+      return spans - notIndexed;
+    }
+
     /** Spans that are neither enriched nor failed for good: work is still to be done. */
     public long unsettled() {
       return spans - enriched - failedForGood;
@@ -70,7 +86,9 @@ public final class SpanStates {
         c.prepareStatement(
             "select count(*), count(*) filter (where enriched), count(*) filter (where failed),"
                 + " count(*) filter (where failure_permanent), count(*) filter (where queued),"
-                + " count(*) filter (where state = 'pending')"
+                + " count(*) filter (where state = 'facts_only'),"
+                + " count(*) filter (where state = 'not_indexed'),"
+                + " count(*) filter (where enriched and model_prose)"
                 + " from span_state where (?::bigint is null or repo_id = ?::bigint)")) {
       ps.setObject(1, repoId);
       ps.setObject(2, repoId);
@@ -82,7 +100,9 @@ public final class SpanStates {
             rs.getLong(3),
             rs.getLong(4),
             rs.getLong(5),
-            rs.getLong(6));
+            rs.getLong(6),
+            rs.getLong(7),
+            rs.getLong(8));
       }
     }
   }

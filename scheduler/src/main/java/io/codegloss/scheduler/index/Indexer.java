@@ -10,6 +10,7 @@ import io.codegloss.scheduler.index.IndexStore.SpanCounts;
 import io.codegloss.scheduler.index.extract.Extraction;
 import io.codegloss.scheduler.index.extract.ParseTimeoutException;
 import io.codegloss.scheduler.index.extract.SpanExtractor;
+import io.codegloss.scheduler.index.facts.IndexFacts;
 import io.codegloss.scheduler.index.walk.RepoWalker;
 import io.codegloss.scheduler.index.walk.SourceFile;
 import io.codegloss.scheduler.index.walk.WalkResult;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -120,7 +122,11 @@ public final class Indexer {
             ? new SpanPool(db.withConnection(c -> SpanTable.ofFiles(c, toDelete.values())))
             : SpanPool.EMPTY;
 
-    List<FileResult> results = readAndWrite(repoId, toRead, stored, pool, runStartMs);
+    boolean facts = IndexFacts.enabled();
+    // Names defined before or after by the files this run rewrites or deletes (see IndexFacts).
+    Set<String> touchedNames = ConcurrentHashMap.newKeySet();
+    List<FileResult> results =
+        readAndWrite(repoId, toRead, stored, pool, runStartMs, facts, touchedNames);
 
     Map<String, SkippedFile> skippedNow = new TreeMap<>();
     for (SkippedFile s : walk.skipped()) {
@@ -158,8 +164,14 @@ public final class Indexer {
         db.inTransaction(
             c -> {
               FileTable.relaxDurability(c);
+              if (facts) {
+                touchedNames.addAll(IndexFacts.namesOfFiles(c, toDelete.values()));
+              }
               return IndexStore.deleteFiles(c, toDelete.values());
             });
+    if (facts) {
+      IndexFacts.relink(db, repoId, touchedNames, changed > 0 || !toDelete.isEmpty());
+    }
     long spansTotal =
         db.inTransaction(
             c -> {
@@ -218,7 +230,9 @@ public final class Indexer {
       List<SourceFile> files,
       Map<String, FileTable.Stored> stored,
       SpanPool pool,
-      long runStartMs) {
+      long runStartMs,
+      boolean facts,
+      Set<String> touchedNames) {
     if (files.isEmpty()) {
       return List.of();
     }
@@ -227,7 +241,7 @@ public final class Indexer {
     ThreadLocal<SpanExtractor> extractor =
         ThreadLocal.withInitial(
             () -> {
-              SpanExtractor e = new SpanExtractor(settings.parseTimeoutMillis());
+              SpanExtractor e = new SpanExtractor(settings.parseTimeoutMillis(), facts);
               extractors.add(e);
               return e;
             });
@@ -250,7 +264,14 @@ public final class Indexer {
         futures.add(
             pool0.submit(
                 () ->
-                    indexFile(repoId, f, stored.get(f.path()), extractor.get(), pool, runStartMs)));
+                    indexFile(
+                        repoId,
+                        f,
+                        stored.get(f.path()),
+                        extractor.get(),
+                        pool,
+                        runStartMs,
+                        facts ? touchedNames : null)));
       }
       for (Future<FileResult> future : futures) {
         results.add(future.get());
@@ -282,7 +303,8 @@ public final class Indexer {
       FileTable.@Nullable Stored old,
       SpanExtractor extractor,
       SpanPool pool,
-      long runStartMs) {
+      long runStartMs,
+      @Nullable Set<String> touchedNames) {
     SourceContent.Read read = SourceContent.read(f.absolute(), settings.maxFileBytes());
     if (read instanceof SourceContent.Gone) {
       return new Gone(f.path());
@@ -326,7 +348,15 @@ public final class Indexer {
             c -> {
               FileTable.relaxDurability(c);
               long fileId = FileTable.upsert(c, repoId, row);
-              return IndexStore.writeSpans(c, repoId, fileId, extraction.spans(), pool);
+              if (touchedNames != null) {
+                touchedNames.addAll(IndexFacts.namesOfFiles(c, List.of(fileId)));
+              }
+              SpanCounts written =
+                  IndexStore.writeSpans(c, repoId, fileId, extraction.spans(), pool);
+              if (touchedNames != null) {
+                touchedNames.addAll(IndexFacts.write(c, repoId, fileId, extraction));
+              }
+              return written;
             });
     return new Written(f.path(), counts, extraction.parseErrors());
   }

@@ -79,12 +79,12 @@ class RepoQueriesTest {
     // a prompt change that makes older notes stale is a new definition of the current version
     fx.execute(
         "create or replace function codegloss_current_prompt_version() returns integer"
-            + " language sql immutable as 'select 2'");
+            + " language sql immutable as 'select 3'");
     assertThat(queries.status().get(0).pending()).isEqualTo(4);
 
     fx.execute(
         "create or replace function codegloss_current_prompt_version() returns integer"
-            + " language sql immutable as 'select 1'");
+            + " language sql immutable as 'select 2'");
 
     fx.count(
         "with u as (update repositories set generation = 2 returning 1) select count(*) from u");

@@ -39,7 +39,8 @@ class SpanStateViewTest {
   void aNewSpanIsPendingAndPlannable() {
     SpanStates.Counts c = counts();
     assertThat(c.spans()).isEqualTo(2);
-    assertThat(c.pending()).isEqualTo(2);
+    assertThat(c.factsOnly()).isEqualTo(2);
+    assertThat(c.notIndexed()).isZero();
     assertThat(c.enriched()).isZero();
     assertThat(c.unsettled()).isEqualTo(2);
   }

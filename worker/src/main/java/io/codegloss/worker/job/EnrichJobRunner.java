@@ -19,9 +19,9 @@ import io.codegloss.core.store.SpanFactsTable;
 import io.codegloss.core.store.SpanStates;
 import io.codegloss.core.store.SpanTable;
 import io.codegloss.worker.llm.LlmBackend;
-import io.codegloss.worker.llm.PromptShape;
 import io.codegloss.worker.llm.LlmRequest;
 import io.codegloss.worker.llm.LlmResponse;
+import io.codegloss.worker.llm.PromptShape;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -128,8 +128,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     for (JobTable.JobSpan js : JobTable.spans(c, id)) {
       ids.add(js.span().id());
       // An edited span has a new hash and its own new job; never enrich what is already done.
-      if (js.stale()
-          || SpanStates.isEnriched(c, js.span().id())) {
+      if (js.stale() || SpanStates.isEnriched(c, js.span().id())) {
         continue;
       }
       todo.add(js.span());

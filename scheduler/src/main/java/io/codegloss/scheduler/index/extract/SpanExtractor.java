@@ -3,6 +3,7 @@ package io.codegloss.scheduler.index.extract;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.span.SpanKind;
 import io.codegloss.core.span.TokenEstimate;
+import io.codegloss.scheduler.index.facts.FactsAnalyzer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,9 +76,16 @@ public final class SpanExtractor implements AutoCloseable {
     final TSLanguage language;
     final TSQuery query;
 
+    /** Capture names by id: asking the query crosses JNI and makes a new string every time. */
+    final String[] captureNames;
+
     Grammar(TSLanguage language, TSQuery query) {
       this.language = language;
       this.query = query;
+      this.captureNames = new String[query.getCaptureCount()];
+      for (int i = 0; i < captureNames.length; i++) {
+        captureNames[i] = query.getCaptureNameForId(i);
+      }
     }
   }
 
@@ -102,11 +110,21 @@ public final class SpanExtractor implements AutoCloseable {
   private final long parseTimeoutNanos;
   private final MessageDigest sha256;
   private @Nullable Language current;
+  private final boolean analyzeFacts;
 
   /**
    * @param parseTimeoutMillis a file whose parse takes longer is given up on
    */
   public SpanExtractor(long parseTimeoutMillis) {
+    this(parseTimeoutMillis, true);
+  }
+
+  /**
+   * @param analyzeFacts also read each span's facts from the same parse (see {@link
+   *     FactsAnalyzer}); off only to measure what facts cost
+   */
+  public SpanExtractor(long parseTimeoutMillis, boolean analyzeFacts) {
+    this.analyzeFacts = analyzeFacts;
     this.parseTimeoutNanos = parseTimeoutMillis * 1_000_000L;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -148,8 +166,22 @@ public final class SpanExtractor implements AutoCloseable {
     }
     try (tree) {
       TSNode root = tree.getRootNode();
-      List<Def> defs = findDefinitions(g, root, utf8, text, language);
-      return new Extraction(toSpans(defs, language, utf8), root.hasError());
+      List<FactsAnalyzer.Hit> hits = analyzeFacts ? new ArrayList<>() : null;
+      List<Def> defs = findDefinitions(g, root, text, language, utf8, hits);
+      List<ExtractedSpan> spans = toSpans(defs, language, utf8);
+      if (hits == null) {
+        return new Extraction(spans, root.hasError());
+      }
+      // toSpans sorted defs into span order, so the sites line up with the spans.
+      List<FactsAnalyzer.Site> sites = new ArrayList<>(defs.size());
+      for (int i = 0; i < defs.size(); i++) {
+        Def d = defs.get(i);
+        sites.add(
+            new FactsAnalyzer.Site(
+                d.node, d.range, d.scopeName, spans.get(i).signature(), d.kind == SpanKind.CLASS));
+      }
+      FactsAnalyzer.FileFacts f = FactsAnalyzer.analyze(language, utf8, sites, hits);
+      return new Extraction(spans, root.hasError(), f.imports(), f.facts());
     }
   }
 
@@ -166,14 +198,26 @@ public final class SpanExtractor implements AutoCloseable {
       } catch (IOException e) {
         throw new PermanentException("cannot read span query " + language.queryResource(), e);
       }
+      if (analyzeFacts) {
+        // One query, one walk of the tree for spans and facts (see FactsAnalyzer.querySource).
+        source = source + "\n" + FactsAnalyzer.querySource(language);
+      }
       g = new Grammar(lang, new TSQuery(lang, source));
       grammars.put(language, g);
     }
     return g;
   }
 
+  /**
+   * @param hits receives the matches of the facts patterns, or null when facts are not analysed
+   */
   private List<Def> findDefinitions(
-      Grammar g, TSNode root, byte[] utf8, String text, Language language) {
+      Grammar g,
+      TSNode root,
+      String text,
+      Language language,
+      byte[] utf8,
+      @Nullable List<FactsAnalyzer.Hit> hits) {
     List<Def> defs = new ArrayList<>();
     Set<Long> seen = new HashSet<>();
     try (TSQueryCursor cursor = new TSQueryCursor()) {
@@ -183,14 +227,30 @@ public final class SpanExtractor implements AutoCloseable {
         TSNode defNode = null;
         TSNode nameNode = null;
         String kind = null;
+        TSNode factNode = null;
+        String factKind = null;
+        Map<String, TSNode> factParts = null;
         for (TSQueryCapture c : match.getCaptures()) {
-          String capture = g.query.getCaptureNameForId(c.getIndex());
+          String capture = g.captureNames[c.getIndex()];
           if (capture.startsWith("definition.")) {
             defNode = c.getNode();
             kind = capture.substring("definition.".length());
           } else if (capture.equals("name")) {
             nameNode = c.getNode();
+          } else if (hits != null) {
+            if (factParts == null) {
+              factParts = new HashMap<>(4);
+            }
+            factParts.put(capture, c.getNode());
+            if (FactsAnalyzer.KINDS.contains(capture)) {
+              factNode = c.getNode();
+              factKind = capture;
+            }
           }
+        }
+        if (factNode != null) {
+          hits.add(new FactsAnalyzer.Hit(factKind, factNode, factParts));
+          continue;
         }
         if (defNode == null || nameNode == null || defNode.isError()) {
           continue;

@@ -1,0 +1,233 @@
+package io.codegloss.core.store;
+
+import io.codegloss.core.facts.SpanFacts.Call;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Owner of span_calls: the calls each span makes, as written, and the span each resolves to. Calls
+ * are written with their file (unresolved); resolution runs after an index run over the calls that
+ * could have changed target, and writes back set-based.
+ */
+public final class SpanCallTable {
+
+  /** The calls of one span of a file, named by the span's place and symbol. */
+  public record SpanCalls(int startByte, int endByte, String symbol, List<Call> calls) {}
+
+  /**
+   * A call waiting for (re-)resolution, with what the resolver needs to know about its caller.
+   *
+   * @param ordinal the call's position among its span's calls
+   * @param currentTarget the span the call resolves to now, or null
+   */
+  public record Pending(
+      long fromSpanId,
+      int ordinal,
+      long callerFileId,
+      String callerPath,
+      String language,
+      String callerSymbol,
+      @Nullable String callerSignature,
+      Call call,
+      @Nullable Long currentTarget) {}
+
+  /** The outcome of resolving one call; {@code toSpanId} null when unresolved. */
+  public record Resolution(long fromSpanId, int ordinal, @Nullable Long toSpanId) {}
+
+  /**
+   * One call edge as readers see it.
+   *
+   * @param toSpanId the callee span, or null when the call stays a plain name
+   */
+  public record Edge(
+      long fromSpanId,
+      int line,
+      String calleeName,
+      @Nullable String receiver,
+      @Nullable Long toSpanId) {}
+
+  private static final int RESOLUTION_CHUNK = 20_000;
+
+  private SpanCallTable() {}
+
+  /**
+   * Replaces the calls of every span of one file. The new rows are unresolved until {@link
+   * #storeResolutions} runs (queue the file in {@link CallResolutionQueueTable}); a span's calls
+   * that have no span row are left out.
+   */
+  public static void replaceForFile(Connection c, long repoId, long fileId, List<SpanCalls> spans)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "delete from span_calls where from_span_id in"
+                + " (select id from spans where file_id = ?)")) {
+      ps.setLong(1, fileId);
+      ps.executeUpdate();
+    }
+    List<Integer> starts = new ArrayList<>();
+    List<Integer> ends = new ArrayList<>();
+    List<String> symbols = new ArrayList<>();
+    List<Integer> ordinals = new ArrayList<>();
+    List<Integer> lines = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<String> receivers = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (SpanCalls s : spans) {
+      if (s.calls().isEmpty() || !seen.add(s.startByte() + ":" + s.endByte() + ":" + s.symbol())) {
+        continue;
+      }
+      for (int i = 0; i < s.calls().size(); i++) {
+        Call call = s.calls().get(i);
+        starts.add(s.startByte());
+        ends.add(s.endByte());
+        symbols.add(s.symbol());
+        ordinals.add(i);
+        lines.add(call.line());
+        names.add(call.name());
+        receivers.add(call.receiver());
+        types.add(call.receiverType());
+      }
+    }
+    if (starts.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into span_calls (from_span_id, ordinal, repo_id, line, callee_name, receiver,"
+                + " receiver_type)"
+                + " select s.id, u.ord, ?, u.line, u.name, u.recv, u.rtype"
+                + " from unnest(?::int[], ?::int[], ?::text[], ?::int[], ?::int[], ?::text[],"
+                + " ?::text[], ?::text[]) as u(sb, eb, sym, ord, line, name, recv, rtype)"
+                + " join spans s on s.file_id = ? and s.start_byte = u.sb and s.end_byte = u.eb"
+                + " and s.symbol = u.sym")) {
+      int p = 1;
+      ps.setLong(p++, repoId);
+      ps.setArray(p++, c.createArrayOf("int4", starts.toArray()));
+      ps.setArray(p++, c.createArrayOf("int4", ends.toArray()));
+      ps.setArray(p++, c.createArrayOf("text", symbols.toArray()));
+      ps.setArray(p++, c.createArrayOf("int4", ordinals.toArray()));
+      ps.setArray(p++, c.createArrayOf("int4", lines.toArray()));
+      ps.setArray(p++, c.createArrayOf("text", names.toArray()));
+      ps.setArray(p++, c.createArrayOf("text", receivers.toArray()));
+      ps.setArray(p++, c.createArrayOf("text", types.toArray()));
+      ps.setLong(p, fileId);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * The calls of the repository that need resolving: those of the files in {@code fileIds}, and
+   * those calling one of {@code names} (names whose defining spans were added, removed or renamed).
+   */
+  public static List<Pending> loadToResolve(
+      Connection c, long repoId, Collection<Long> fileIds, Collection<String> names)
+      throws SQLException {
+    List<Pending> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select k.from_span_id, k.ordinal, f.id, f.path, s.language, s.symbol, s.signature,"
+                + " k.callee_name, k.receiver, k.line, k.receiver_type, k.to_span_id"
+                + " from span_calls k join spans s on s.id = k.from_span_id"
+                + " join files f on f.id = s.file_id"
+                + " where k.repo_id = ? and (s.file_id = any(?) or k.callee_name = any(?))")) {
+      ps.setLong(1, repoId);
+      ps.setArray(2, c.createArrayOf("bigint", fileIds.toArray()));
+      ps.setArray(3, c.createArrayOf("text", names.toArray()));
+      ps.setFetchSize(10_000);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long target = rs.getLong(12);
+          Long current = rs.wasNull() ? null : target;
+          out.add(
+              new Pending(
+                  rs.getLong(1),
+                  rs.getInt(2),
+                  rs.getLong(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  new Call(rs.getString(8), rs.getString(9), rs.getInt(10), rs.getString(11)),
+                  current));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Writes new targets back, set-based in chunks; pass only the calls whose target changed.
+   *
+   * @return the number of rows changed
+   */
+  public static int storeResolutions(Connection c, List<Resolution> resolutions)
+      throws SQLException {
+    int changed = 0;
+    for (int from = 0; from < resolutions.size(); from += RESOLUTION_CHUNK) {
+      List<Resolution> chunk =
+          resolutions.subList(from, Math.min(resolutions.size(), from + RESOLUTION_CHUNK));
+      Long[] fromIds = new Long[chunk.size()];
+      Integer[] ordinals = new Integer[chunk.size()];
+      Long[] toIds = new Long[chunk.size()];
+      for (int i = 0; i < chunk.size(); i++) {
+        fromIds[i] = chunk.get(i).fromSpanId();
+        ordinals[i] = chunk.get(i).ordinal();
+        toIds[i] = chunk.get(i).toSpanId();
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "update span_calls k set to_span_id = u.to_id"
+                  + " from unnest(?::bigint[], ?::int[], ?::bigint[]) as u(from_id, ord, to_id)"
+                  + " where k.from_span_id = u.from_id and k.ordinal = u.ord"
+                  + " and k.to_span_id is distinct from u.to_id")) {
+        ps.setArray(1, c.createArrayOf("bigint", fromIds));
+        ps.setArray(2, c.createArrayOf("int4", ordinals));
+        ps.setArray(3, c.createArrayOf("bigint", toIds));
+        changed += ps.executeUpdate();
+      }
+    }
+    return changed;
+  }
+
+  /** The calls a span makes, in source order, resolved or not. */
+  public static List<Edge> callees(Connection c, long spanId) throws SQLException {
+    return edges(
+        c,
+        "select from_span_id, line, callee_name, receiver, to_span_id from span_calls"
+            + " where from_span_id = ? order by ordinal",
+        spanId);
+  }
+
+  /** The resolved calls into a span (called-by), by caller and line. */
+  public static List<Edge> callers(Connection c, long spanId) throws SQLException {
+    return edges(
+        c,
+        "select from_span_id, line, callee_name, receiver, to_span_id from span_calls"
+            + " where to_span_id = ? order by from_span_id, ordinal",
+        spanId);
+  }
+
+  private static List<Edge> edges(Connection c, String sql, long spanId) throws SQLException {
+    List<Edge> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, spanId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long to = rs.getLong(5);
+          Long toId = rs.wasNull() ? null : to;
+          out.add(new Edge(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), toId));
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,3 @@
+; codegloss facts query for C++: calls only.
+(call_expression function: (_) @callee) @call
+(new_expression type: (_) @callee) @new

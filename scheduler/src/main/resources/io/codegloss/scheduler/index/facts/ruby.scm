@@ -1,0 +1,2 @@
+; codegloss facts query for Ruby: calls only.
+(call method: (_) @callee) @call
