@@ -61,12 +61,19 @@ final class Reports {
           "%s  (generation %d, indexed %s)",
           r.root(), r.generation(), r.lastIndexedAt() == null ? "never" : r.lastIndexedAt());
       out.linef(
-          "  %d files (%d skipped), %d spans, %d pending enrichment",
-          r.files(), r.skippedFiles(), r.spans(), r.pending());
+          "  %d files (%d skipped), %d spans: %d enriched, %d facts only, %d prose failed,"
+              + " %d not indexed",
+          r.files(),
+          r.skippedFiles(),
+          r.spans(),
+          r.enriched(),
+          r.factsOnly(),
+          r.proseFailed(),
+          r.notIndexed());
       for (RepoStatus.LanguageKindCount c : r.byLanguageAndKind()) {
         out.linef(
-            "    %-12s %-9s %6d spans  %6d pending",
-            c.language(), c.kind(), c.spans(), c.pending());
+            "    %-12s %-9s %6d spans  %6d enriched  %6d facts only  %6d prose failed",
+            c.language(), c.kind(), c.spans(), c.enriched(), c.factsOnly(), c.proseFailed());
       }
     }
     out.linef(

@@ -99,14 +99,15 @@ public final class EnrichmentTable {
       String createdAt,
       @Nullable String notes,
       int droppedRelated,
-      String payload) {}
+      String payload,
+      SummarySource summarySource) {}
 
   public static @Nullable Shown newest(Connection c, long spanId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "select e.model, e.backend, e.prompt_version, e.schema_version, e.mode,"
                 + " e.span_hash = s.content_hash as current, e.created_at, e.notes,"
-                + " e.dropped_related, e.payload::text as payload"
+                + " e.dropped_related, e.payload::text as payload, e.summary_source"
                 + " from enrichments e join spans s on s.id = e.span_id"
                 + " where e.span_id = ?"
                 + " order by (e.span_hash = s.content_hash) desc, e.created_at desc,"
@@ -126,7 +127,8 @@ public final class EnrichmentTable {
             rs.getTimestamp("created_at").toInstant().toString(),
             rs.getString("notes"),
             rs.getInt("dropped_related"),
-            rs.getString("payload"));
+            rs.getString("payload"),
+            SummarySource.fromDb(rs.getString("summary_source")));
       }
     }
   }

@@ -230,4 +230,87 @@ public final class SpanCallTable {
     }
     return out;
   }
+
+  /**
+   * A call as {@code show} lists it: from {@code caller} at {@code line}, to {@code callee} (null
+   * while unresolved, the call then known by {@code name} alone).
+   *
+   * @param lineText the caller's source line of the call, stripped: a real usage example
+   */
+  public record Shown(
+      SpanLinkTable.Linked caller,
+      int line,
+      String name,
+      @Nullable String receiver,
+      SpanLinkTable.@Nullable Linked callee,
+      String lineText) {}
+
+  private static final String SHOWN =
+      "select c.line, c.callee_name, c.receiver,"
+          + " a.id, af.path, a.kind, a.symbol, a.start_line, a.end_line,"
+          + " split_part(a.code, E'\\n', c.line - a.start_line + 1),"
+          + " b.id, bf.path, b.kind, b.symbol, b.start_line, b.end_line"
+          + " from span_calls c"
+          + " join spans a on a.id = c.from_span_id join files af on af.id = a.file_id"
+          + " left join spans b on b.id = c.to_span_id left join files bf on bf.id = b.file_id";
+
+  /** What {@code spanId} calls, in source order. */
+  public static List<Shown> calleesOf(Connection c, long spanId) throws SQLException {
+    return shown(c, SHOWN + " where c.from_span_id = ? order by c.ordinal", spanId);
+  }
+
+  /**
+   * The resolved calls into {@code spanId}: callers in test files first (their lines are the best
+   * usage examples), then by path and line; at most {@code limit}.
+   */
+  public static List<Shown> callersOf(Connection c, long spanId, int limit) throws SQLException {
+    return shown(
+        c,
+        SHOWN
+            + " where c.to_span_id = ?"
+            + " order by (af.path ~* '(^|/)(tests?|spec)(/|_)|_test\\.|\\.test\\.|test_') desc,"
+            + " af.path, c.line limit "
+            + Math.max(1, limit),
+        spanId);
+  }
+
+  private static List<Shown> shown(Connection c, String sql, long spanId) throws SQLException {
+    List<Shown> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, spanId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          SpanLinkTable.Linked caller =
+              new SpanLinkTable.Linked(
+                  rs.getLong(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  rs.getInt(8),
+                  rs.getInt(9));
+          long to = rs.getLong(11);
+          SpanLinkTable.Linked callee =
+              rs.wasNull()
+                  ? null
+                  : new SpanLinkTable.Linked(
+                      to,
+                      rs.getString(12),
+                      rs.getString(13),
+                      rs.getString(14),
+                      rs.getInt(15),
+                      rs.getInt(16));
+          String text = rs.getString(10);
+          out.add(
+              new Shown(
+                  caller,
+                  rs.getInt(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  callee,
+                  text == null ? "" : text.strip()));
+        }
+      }
+    }
+    return out;
+  }
 }

@@ -21,7 +21,14 @@ public final class SpanStates {
 
   /** The spans of one language and kind of a repository, by state. */
   public record LanguageKind(
-      long repoId, String language, String kind, long spans, long enriched, long failed) {
+      long repoId,
+      String language,
+      String kind,
+      long spans,
+      long enriched,
+      long failed,
+      long factsOnly,
+      long notIndexed) {
     /** Spans without a current note (failed ones included). */
     public long notEnriched() {
       return spans - enriched;
@@ -33,7 +40,9 @@ public final class SpanStates {
     try (PreparedStatement ps =
             c.prepareStatement(
                 "select repo_id, language, kind, count(*), count(*) filter (where enriched),"
-                    + " count(*) filter (where failed) from span_state"
+                    + " count(*) filter (where failed),"
+                    + " count(*) filter (where state = 'facts_only'),"
+                    + " count(*) filter (where state = 'not_indexed') from span_state"
                     + " group by repo_id, language, kind order by repo_id, language, kind");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -44,7 +53,9 @@ public final class SpanStates {
                 rs.getString(3),
                 rs.getLong(4),
                 rs.getLong(5),
-                rs.getLong(6)));
+                rs.getLong(6),
+                rs.getLong(7),
+                rs.getLong(8)));
       }
     }
     return out;
@@ -237,6 +248,17 @@ public final class SpanStates {
       ps.setLong(1, spanId);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** The span's state, or null when there is no such span. */
+  public static @Nullable SpanState state(Connection c, long spanId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("select state from span_state where span_id = ?")) {
+      ps.setLong(1, spanId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? SpanState.fromDb(rs.getString(1)) : null;
       }
     }
   }

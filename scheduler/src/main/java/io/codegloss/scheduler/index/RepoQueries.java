@@ -39,7 +39,16 @@ public final class RepoQueries {
           for (SpanStates.LanguageKind lk : SpanStates.byLanguageAndKind(c)) {
             counts
                 .computeIfAbsent(lk.repoId(), k -> new ArrayList<>())
-                .add(new LanguageKindCount(lk.language(), lk.kind(), lk.spans(), lk.notEnriched()));
+                .add(
+                    new LanguageKindCount(
+                        lk.language(),
+                        lk.kind(),
+                        lk.spans(),
+                        lk.notEnriched(),
+                        lk.enriched(),
+                        lk.factsOnly(),
+                        lk.failed(),
+                        lk.notIndexed()));
           }
           List<RepoStatus> result = new ArrayList<>();
           for (RepositoryTable.Row r : RepositoryTable.all(c)) {
@@ -56,6 +65,10 @@ public final class RepoQueries {
                     files.skipped(),
                     lk.stream().mapToLong(LanguageKindCount::spans).sum(),
                     lk.stream().mapToLong(LanguageKindCount::pending).sum(),
+                    lk.stream().mapToLong(LanguageKindCount::enriched).sum(),
+                    lk.stream().mapToLong(LanguageKindCount::factsOnly).sum(),
+                    lk.stream().mapToLong(LanguageKindCount::proseFailed).sum(),
+                    lk.stream().mapToLong(LanguageKindCount::notIndexed).sum(),
                     lk));
           }
           return result;

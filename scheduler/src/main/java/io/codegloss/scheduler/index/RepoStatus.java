@@ -20,6 +20,10 @@ public record RepoStatus(
     long skippedFiles,
     long spans,
     long pending,
+    long enriched,
+    long factsOnly,
+    long proseFailed,
+    long notIndexed,
     List<LanguageKindCount> byLanguageAndKind) {
 
   public RepoStatus {
@@ -27,5 +31,13 @@ public record RepoStatus(
   }
 
   /** Spans of one language and kind. */
-  public record LanguageKindCount(String language, String kind, long spans, long pending) {}
+  public record LanguageKindCount(
+      String language,
+      String kind,
+      long spans,
+      long pending,
+      long enriched,
+      long factsOnly,
+      long proseFailed,
+      long notIndexed) {}
 }

@@ -49,12 +49,14 @@ class RepoQueriesTest {
     assertThat(s.skippedFiles()).isEqualTo(1);
     assertThat(s.spans()).isEqualTo(4);
     assertThat(s.pending()).isEqualTo(4);
+    assertThat(s.factsOnly()).as("the index writes facts for every span").isEqualTo(4);
+    assertThat(s.enriched()).isZero();
     assertThat(s.lastIndexedAt()).isNotNull();
     assertThat(s.byLanguageAndKind())
         .containsExactly(
-            new LanguageKindCount("go", "function", 1, 1),
-            new LanguageKindCount("python", "class", 1, 1),
-            new LanguageKindCount("python", "method", 2, 2));
+            new LanguageKindCount("go", "function", 1, 1, 0, 1, 0, 0),
+            new LanguageKindCount("python", "class", 1, 1, 0, 1, 0, 0),
+            new LanguageKindCount("python", "method", 2, 2, 0, 2, 0, 0));
   }
 
   @Test

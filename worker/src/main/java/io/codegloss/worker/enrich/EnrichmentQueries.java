@@ -5,7 +5,11 @@ import io.codegloss.core.enrich.EnrichmentJson;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.store.EnrichmentTable;
 import io.codegloss.core.store.FileTable;
+import io.codegloss.core.store.SpanCallTable;
+import io.codegloss.core.store.SpanFactsTable;
 import io.codegloss.core.store.SpanLinkTable;
+import io.codegloss.core.store.SpanState;
+import io.codegloss.core.store.SpanStates;
 import io.codegloss.core.store.SpanTable;
 import io.codegloss.worker.enrich.ShowResult.ShownSpan;
 import io.codegloss.worker.enrich.ShowResult.StoredEnrichment;
@@ -20,6 +24,9 @@ public final class EnrichmentQueries {
 
   /** At most this many spans for a whole file. */
   public static final int MAX_SPANS = 500;
+
+  /** At most this many callers per span. */
+  static final int MAX_CALLERS = 20;
 
   private EnrichmentQueries() {}
 
@@ -70,14 +77,31 @@ public final class EnrichmentQueries {
     List<ShownSpan> out = new ArrayList<>();
     for (Span s : spans) {
       StoredEnrichment e = enrichment(c, s.id());
+      SpanState state = SpanStates.state(c, s.id());
+      List<SpanCallTable.Shown> callers = SpanCallTable.callersOf(c, s.id(), MAX_CALLERS);
       out.add(
           new ShownSpan(
               s,
+              state == null ? null : state.db(),
+              SpanFactsTable.read(c, s.id()).orElse(null),
               e,
+              SpanCallTable.calleesOf(c, s.id()),
+              callers,
+              usage(callers),
               SpanLinkTable.from(c, s.id(), e == null ? null : e.model()),
               SpanLinkTable.to(c, s.id())));
     }
     return new ShowResult(query, how, out);
+  }
+
+  /** The first caller's line that really calls (tests first): a usage example from the code. */
+  private static ShowResult.@Nullable Usage usage(List<SpanCallTable.Shown> callers) {
+    for (SpanCallTable.Shown c : callers) {
+      if (c.lineText().contains(c.name())) {
+        return new ShowResult.Usage(c.caller().path(), c.line(), c.lineText());
+      }
+    }
+    return null;
   }
 
   private static @Nullable StoredEnrichment enrichment(Connection c, long spanId)
@@ -96,6 +120,7 @@ public final class EnrichmentQueries {
         e.createdAt(),
         e.notes(),
         e.droppedRelated(),
+        e.summarySource().db(),
         EnrichmentJson.fromJson(e.payload()));
   }
 }

@@ -1,8 +1,9 @@
 package io.codegloss.worker.enrich;
 
 import io.codegloss.core.enrich.Enrichment;
-import io.codegloss.core.enrich.Evidence;
+import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.span.Span;
+import io.codegloss.core.store.SpanCallTable;
 import io.codegloss.core.store.SpanLinkTable;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -24,17 +25,31 @@ public record ShowResult(String query, String matchedBy, List<ShownSpan> spans) 
   }
 
   /**
+   * A span's note: facts (source: analysis) and prose (source: the model, or the docstring).
+   *
    * @param span the span
-   * @param enrichment its newest current enrichment (any model), else its newest stale one, else
-   *     null
-   * @param relatesTo spans it names in related_spans (links from it, for the shown model)
-   * @param relatedFrom spans whose related_spans name it (links to it, any model)
+   * @param state not_indexed, facts_only, enriched or prose_failed ({@code span_state})
+   * @param facts what analysis read from the code, or null when not computed
+   * @param enrichment its newest current prose (any model), else its newest stale one, else null
+   * @param calls what it calls, resolved to spans where analysis could tell
+   * @param calledBy resolved calls into it, callers in tests first
+   * @param usage a real call site, from {@code calledBy}, or null
+   * @param relatesTo spans a chat model's note named (links from it, for the shown model)
+   * @param relatedFrom spans whose notes name it (links to it, any model)
    */
   public record ShownSpan(
       Span span,
+      @Nullable String state,
+      @Nullable SpanFacts facts,
       @Nullable StoredEnrichment enrichment,
+      List<SpanCallTable.Shown> calls,
+      List<SpanCallTable.Shown> calledBy,
+      @Nullable Usage usage,
       List<SpanLinkTable.Linked> relatesTo,
       List<SpanLinkTable.Linked> relatedFrom) {}
+
+  /** A usage example taken from a real call site: the calling line and where it is. */
+  public record Usage(String path, int line, String code) {}
 
   /**
    * @param current false when the code changed after the note was written
@@ -50,6 +65,7 @@ public record ShowResult(String query, String matchedBy, List<ShownSpan> spans) 
       String createdAt,
       @Nullable String notes,
       int droppedRelated,
+      String summarySource,
       Enrichment enrichment) {}
 
   public boolean isEmpty() {
@@ -88,31 +104,72 @@ public record ShowResult(String query, String matchedBy, List<ShownSpan> spans) 
     if (span.signature() != null && !span.signature().isBlank()) {
       b.append("  ").append(span.signature().strip().replaceAll("\\s+", " ")).append('\n');
     }
+    b.append("  state: ").append(s.state() == null ? "unknown" : s.state()).append('\n');
     StoredEnrichment se = s.enrichment();
-    if (se == null) {
-      b.append("  (not enriched yet)\n");
-    } else {
+    if (se != null) {
       Enrichment e = se.enrichment();
       if (!se.current()) {
         b.append("  (stale: the code changed after this note was written)\n");
       }
       b.append('\n');
       wrap(b, e.summary120w(), "  ", 98);
-      b.append('\n');
-      field(b, "Inputs", e.inputs());
-      field(b, "Outputs", e.outputs());
-      field(b, "Side effects", e.sideEffects());
-      field(b, "Pitfalls", e.pitfalls());
-      if (e.usageSnippet() != null) {
-        field(b, "Usage", List.of(e.usageSnippet()));
+      b.append("  [")
+          .append(
+              se.summarySource().equals("docstring")
+                  ? "docstring"
+                  : "model " + se.model() + ", prompt v" + se.promptVersion())
+          .append("]\n\n");
+    }
+    SpanFacts f = s.facts();
+    if (f != null) {
+      if (f.docstring() != null
+          && (se == null || !f.docstring().equals(se.enrichment().summary120w()))) {
+        field(b, "Docstring", List.of(firstLine(f.docstring())));
       }
-      if (!e.evidence().isEmpty()) {
+      field(b, "Parameters", f.params().stream().map(ShowResult::param).toList());
+      if (f.returnType() != null || !f.returnLines().isEmpty()) {
         field(
             b,
-            "Evidence",
-            List.of(e.evidence().stream().map(EvidenceText::of).collect(Collectors.joining("; "))));
+            "Returns",
+            List.of(
+                (f.returnType() == null ? "a value" : f.returnType())
+                    + (f.returnLines().isEmpty() ? "" : " (lines " + join(f.returnLines()) + ")")));
       }
+      field(
+          b,
+          "Raises",
+          f.raises().stream().map(r -> r.name() + " (line " + r.line() + ")").toList());
+      field(
+          b,
+          "Side effects",
+          f.sideEffects().stream()
+              .map(
+                  x ->
+                      x.kind().name().toLowerCase(java.util.Locale.ROOT)
+                          + ": "
+                          + x.detail()
+                          + " (line "
+                          + x.line()
+                          + ")")
+              .toList());
     }
+    field(b, "Calls", s.calls().stream().map(ShowResult::callee).distinct().toList());
+    field(
+        b,
+        "Called by",
+        s.calledBy().stream().map(x -> x.caller().label() + " line " + x.line()).toList());
+    if (s.usage() != null) {
+      field(
+          b,
+          "Usage",
+          List.of(s.usage().code() + "   (" + s.usage().path() + ":" + s.usage().line() + ")"));
+    }
+    if (se != null) {
+      Enrichment e = se.enrichment();
+      field(b, "Pitfalls", e.pitfalls());
+      field(b, "Meanings", concat(e.inputs(), e.outputs(), e.sideEffects()));
+    }
+    b.append("  [facts: analysis]\n");
     field(b, "Relates to", s.relatesTo().stream().map(SpanLinkTable.Linked::label).toList());
     field(b, "Related from", s.relatedFrom().stream().map(SpanLinkTable.Linked::label).toList());
     if (se != null) {
@@ -133,12 +190,34 @@ public record ShowResult(String query, String matchedBy, List<ShownSpan> spans) 
     }
   }
 
-  private static final class EvidenceText {
-    static String of(Evidence x) {
-      return x.field()
-          + " "
-          + (x.startLine() == x.endLine() ? x.startLine() : x.startLine() + "-" + x.endLine());
+  private static String param(SpanFacts.Param p) {
+    return p.name()
+        + (p.type() == null ? "" : ": " + p.type())
+        + (p.defaultValue() == null ? "" : " = " + p.defaultValue());
+  }
+
+  private static String callee(SpanCallTable.Shown c) {
+    String written = (c.receiver() == null ? "" : c.receiver() + ".") + c.name();
+    return c.callee() == null ? written : c.callee().label();
+  }
+
+  private static String join(List<Integer> lines) {
+    return lines.stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... lists) {
+    List<String> all = new java.util.ArrayList<>();
+    for (List<String> l : lists) {
+      all.addAll(l);
     }
+    return all;
+  }
+
+  private static String firstLine(String text) {
+    String s = text.strip();
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl) + " ...";
   }
 
   private static void field(StringBuilder b, String label, List<String> values) {
