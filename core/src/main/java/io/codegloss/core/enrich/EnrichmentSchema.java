@@ -22,7 +22,7 @@ import java.util.List;
 public final class EnrichmentSchema {
 
   /** Bump when the prompt text changes in a way that changes what models write. */
-  public static final int PROMPT_VERSION = 1;
+  public static final int PROMPT_VERSION = 2;
 
   /** Bump when the stored payload's shape changes. */
   public static final int SCHEMA_VERSION = 1;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codegloss.core.db.Database;
+import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.span.SpanKind;
 import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.testing.Seed;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class PendingSpansTest {
 
   /** The oldest prompt version whose notes count, as the span_state view says. */
-  private static final int PROMPT = 1;
+  private static final int PROMPT = EnrichmentSchema.PROMPT_VERSION;
 
   private TestDatabase testDb;
   private Seed seed;

@@ -112,9 +112,8 @@ class EnrichmentQueriesTest {
     assertThat(text)
         .startsWith("app/user.py:13-16  method User.set_email  (python)\n")
         .contains("  Sets the user's email after validate_email accepts it.\n")
-        .contains("  Inputs:       email: str\n")
         .contains("  Pitfalls:     raises ValueError on a bad address\n")
-        .contains("  Evidence:     summary_120w 13-16; pitfalls 14-15\n")
+        .contains("  Meanings:     email: str\n")
         .contains("  Relates to:   User.validate_email (app/user.py:18-19)\n")
         .contains("  Related from: signup (app/signup.py:1-12)\n")
         .contains("-- gemma-3-1b via ollama, batch, prompt v1");
@@ -144,7 +143,10 @@ class EnrichmentQueriesTest {
     assertThat(r.spans())
         .extracting(s -> s.span().id())
         .containsExactly(userClass.id(), setEmail.id(), validateEmail.id());
-    assertThat(r.render()).contains("User.validate_email").contains("(not enriched yet)");
+    assertThat(r.render())
+        .contains("User.validate_email")
+        .as("a span seeded without facts has no note yet")
+        .contains("state: not_indexed");
   }
 
   @Test
