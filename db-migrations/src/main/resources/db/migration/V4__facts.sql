@@ -21,7 +21,9 @@ create table file_imports (
 create table span_calls (
     from_span_id  bigint  not null references spans (id) on delete cascade,
     ordinal       integer not null,           -- position among the span's calls, source order
-    repo_id       bigint  not null references repositories (id) on delete cascade,
+    -- no foreign key: the row goes with its span, and a full index writes hundreds of thousands
+    -- of calls, each of which would pay the check
+    repo_id       bigint  not null,
     line          integer not null,
     callee_name   text    not null,
     receiver      text,

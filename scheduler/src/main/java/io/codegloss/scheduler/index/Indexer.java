@@ -348,7 +348,7 @@ public final class Indexer {
             c -> {
               FileTable.relaxDurability(c);
               long fileId = FileTable.upsert(c, repoId, row);
-              if (touchedNames != null) {
+              if (touchedNames != null && old != null) {
                 touchedNames.addAll(IndexFacts.namesOfFiles(c, List.of(fileId)));
               }
               SpanCounts written =

@@ -240,9 +240,6 @@ public final class FactsAnalyzer {
         }
       }
       for (Hit hit : hits) {
-        if (hit.main().isMissing()) {
-          continue;
-        }
         try {
           onMatch(hit.kind(), hit.main(), hit.parts());
         } catch (RuntimeException e) {
@@ -271,7 +268,10 @@ public final class FactsAnalyzer {
           TSNode fn = parts.get("fn");
           if (fn != null) {
             TSNode recv = parts.get("recv");
-            a.calls.add(new RawCall(text(fn), recv == null ? null : text(recv), line, false));
+            String name = text(fn);
+            if (!name.isEmpty()) { // a MISSING node left by error recovery has no text
+              a.calls.add(new RawCall(name, recv == null ? null : text(recv), line, false));
+            }
           } else {
             onCall(a, node, parts.get("callee"), line, kind.equals("new"));
           }
