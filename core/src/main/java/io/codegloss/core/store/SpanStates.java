@@ -211,7 +211,14 @@ public final class SpanStates {
 
   /** A repository and its spans by state, for the dashboard's queue panel. */
   public record ByRepository(
-      long repoId, String name, String rootPath, long spans, long enriched, long failed) {}
+      long repoId,
+      String name,
+      String rootPath,
+      long spans,
+      long enriched,
+      long failed,
+      long factsOnly,
+      long notIndexed) {}
 
   /** Every repository (spans or not), by name. */
   public static List<ByRepository> byRepository(Connection c) throws SQLException {
@@ -220,10 +227,13 @@ public final class SpanStates {
             c.prepareStatement(
                 "with per_repo as (select repo_id, count(*) as spans,"
                     + " count(*) filter (where enriched) as enriched,"
-                    + " count(*) filter (where failed) as failed"
+                    + " count(*) filter (where failed) as failed,"
+                    + " count(*) filter (where state = 'facts_only') as facts_only,"
+                    + " count(*) filter (where state = 'not_indexed') as not_indexed"
                     + " from span_state group by repo_id)"
                     + " select r.id, r.name, r.root_path, coalesce(p.spans, 0),"
-                    + " coalesce(p.enriched, 0), coalesce(p.failed, 0)"
+                    + " coalesce(p.enriched, 0), coalesce(p.failed, 0),"
+                    + " coalesce(p.facts_only, 0), coalesce(p.not_indexed, 0)"
                     + " from repositories r left join per_repo p on p.repo_id = r.id"
                     + " order by r.name, r.id");
         ResultSet rs = ps.executeQuery()) {
@@ -235,7 +245,9 @@ public final class SpanStates {
                 rs.getString(3),
                 rs.getLong(4),
                 rs.getLong(5),
-                rs.getLong(6)));
+                rs.getLong(6),
+                rs.getLong(7),
+                rs.getLong(8)));
       }
     }
     return out;

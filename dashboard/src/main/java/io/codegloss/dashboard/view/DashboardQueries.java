@@ -173,6 +173,8 @@ public final class DashboardQueries {
               r.enriched(),
               ratio(r.enriched(), r.spans()),
               r.failed(),
+              r.factsOnly(),
+              r.notIndexed(),
               b,
               s,
               b.plus(s),

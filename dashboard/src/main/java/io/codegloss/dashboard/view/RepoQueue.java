@@ -14,6 +14,8 @@ public record RepoQueue(
     long enrichedSpans,
     double progress,
     long failedSpans,
+    long factsOnlySpans,
+    long notIndexedSpans,
     StateCounts batch,
     StateCounts single,
     StateCounts all,

@@ -155,7 +155,10 @@
     for (const r of q.repositories) {
       const progress = el('td', { class: 'text', rowspan: 2, 'data-testid': 'repo-progress', 'data-repo': r.name },
         el('span', { class: 'mini-bar' }, el('span', {})), pct(r.progress),
-        el('div', { class: 'muted small' }, fmt(r.enrichedSpans) + ' / ' + fmt(r.spans) + ' spans'));
+        el('div', { class: 'muted small' }, fmt(r.enrichedSpans) + ' / ' + fmt(r.spans) + ' spans'),
+        el('div', { class: 'muted small', 'data-testid': 'repo-states' },
+          fmt(r.factsOnlySpans) + ' facts only, ' + fmt(r.failedSpans) + ' prose failed, '
+            + fmt(r.notIndexedSpans) + ' not indexed'));
       progress.querySelector('.mini-bar > span').style.width = (r.progress * 100).toFixed(2) + '%';
       rows.push(el('tr', { 'data-repo': r.name },
         el('td', { class: 'text', rowspan: 2, title: r.rootPath }, r.name), progress,

@@ -197,8 +197,19 @@ public record ShowResult(String query, String matchedBy, List<ShownSpan> spans) 
   }
 
   private static String callee(SpanCallTable.Shown c) {
-    String written = (c.receiver() == null ? "" : c.receiver() + ".") + c.name();
-    return c.callee() == null ? written : c.callee().label();
+    if (c.callee() != null) {
+      return c.callee().label();
+    }
+    String receiver = c.receiver();
+    if (receiver == null) {
+      return c.name();
+    }
+    // a receiver can be a whole call with its arguments: keep its shape, not its text
+    receiver = receiver.replaceAll("\\s+", " ").replaceAll("\\(.*\\)", "(...)");
+    if (receiver.length() > 40) {
+      receiver = receiver.substring(0, 37) + "...";
+    }
+    return receiver + "." + c.name();
   }
 
   private static String join(List<Integer> lines) {
