@@ -96,22 +96,9 @@ class ArchitectureTest {
   static final ArchRule noModuleDependsOnAnotherInACycle =
       slices().matching("io.codegloss.(*)..").namingSlices("module $1").should().beFreeOfCycles();
 
-  /**
-   * Two cycles predate the rule and are let through edge by edge (a frozen cycle would break on any
-   * change to the classes along it): move DashboardSettings into dashboard.view, or what the view
-   * needs of it into a record there; move SkippedFile and SkipReason into scheduler.index.walk,
-   * which makes them. Then delete the two {@code ignoreDependency} lines.
-   */
   @ArchTest
   static final ArchRule noPackageDependsOnAnotherInACycle =
-      slices()
-          .matching("io.codegloss.(**)")
-          .namingSlices("package $1")
-          .should()
-          .beFreeOfCycles()
-          .ignoreDependency(
-              resideInAPackage("io.codegloss.scheduler.index.walk"),
-              nameMatching("io\\.codegloss\\.scheduler\\.index\\.(SkippedFile|SkipReason)"));
+      slices().matching("io.codegloss.(**)").namingSlices("package $1").should().beFreeOfCycles();
 
   // ------------------------------------------------------------------ (b) SQL only in its owner
 

@@ -1,5 +1,6 @@
 package io.codegloss.scheduler.index;
 
+import io.codegloss.scheduler.index.walk.SkippedFile;
 import java.util.List;
 
 /**

@@ -6,6 +6,7 @@ import io.codegloss.core.store.SpanTable;
 import io.codegloss.scheduler.index.SpanDiff.Action;
 import io.codegloss.scheduler.index.SpanDiff.Match;
 import io.codegloss.scheduler.index.extract.ExtractedSpan;
+import io.codegloss.scheduler.index.walk.SkippedFile;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -12,6 +12,8 @@ import io.codegloss.scheduler.index.extract.ParseTimeoutException;
 import io.codegloss.scheduler.index.extract.SpanExtractor;
 import io.codegloss.scheduler.index.facts.IndexFacts;
 import io.codegloss.scheduler.index.walk.RepoWalker;
+import io.codegloss.scheduler.index.walk.SkipReason;
+import io.codegloss.scheduler.index.walk.SkippedFile;
 import io.codegloss.scheduler.index.walk.SourceFile;
 import io.codegloss.scheduler.index.walk.WalkResult;
 import java.io.IOException;

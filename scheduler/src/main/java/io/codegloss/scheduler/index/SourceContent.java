@@ -1,6 +1,7 @@
 package io.codegloss.scheduler.index;
 
 import io.codegloss.scheduler.index.walk.SecretFiles;
+import io.codegloss.scheduler.index.walk.SkipReason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

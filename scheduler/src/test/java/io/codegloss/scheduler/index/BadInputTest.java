@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.scheduler.index.walk.SkipReason;
+import io.codegloss.scheduler.index.walk.SkippedFile;
 import io.codegloss.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

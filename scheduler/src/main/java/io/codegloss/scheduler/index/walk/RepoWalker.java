@@ -1,7 +1,5 @@
 package io.codegloss.scheduler.index.walk;
 
-import io.codegloss.scheduler.index.SkipReason;
-import io.codegloss.scheduler.index.SkippedFile;
 import io.codegloss.scheduler.index.extract.Language;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;

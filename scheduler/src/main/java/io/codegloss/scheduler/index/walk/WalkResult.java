@@ -1,6 +1,5 @@
 package io.codegloss.scheduler.index.walk;
 
-import io.codegloss.scheduler.index.SkippedFile;
 import java.util.List;
 
 /**

@@ -2,7 +2,6 @@ package io.codegloss.scheduler.index.walk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codegloss.scheduler.index.SkippedFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

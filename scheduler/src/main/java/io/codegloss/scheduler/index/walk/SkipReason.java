@@ -1,4 +1,4 @@
-package io.codegloss.scheduler.index;
+package io.codegloss.scheduler.index.walk;
 
 import java.util.Locale;
 
