@@ -93,12 +93,13 @@ final class Reports {
   static void spans(Printer out, List<SpanInfo> spans) {
     for (SpanInfo s : spans) {
       out.linef(
-          "%s:%d-%d  %-8s %s  %s",
+          "%s:%d-%d  %-8s %s  %s  %s",
           s.file(),
           s.startLine(),
           s.endLine(),
           s.kind(),
           s.symbol(),
+          s.state(),
           s.hash().substring(0, Math.min(12, s.hash().length())));
     }
   }

@@ -3,6 +3,8 @@ package io.codegloss.cli;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.core.report.StatsQuery;
+import io.codegloss.core.store.SpanStates;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -12,7 +14,8 @@ import picocli.CommandLine.Option;
     name = "stats",
     description =
         "By mode (batch/single), model and worker: jobs, calls, spans per call, tokens and seconds"
-            + " per span, first-try valid rate, spans salvaged, spans re-enqueued as single.")
+            + " per span, first-try valid rate, spans salvaged, spans re-enqueued as single; and"
+            + " every span by state.")
 final class StatsCommand extends CliCommand {
 
   @Option(names = "--json", description = "print as JSON")
@@ -23,10 +26,24 @@ final class StatsCommand extends CliCommand {
     Settings s = settings(ctx);
     try (OpenDatabase db = Commands.openDatabase(s, ctx.home(), "stats", 2)) {
       List<StatsQuery.Row> rows = new StatsQuery(db.database()).byModeModelWorker();
+      SpanStates.Counts states = db.database().withConnection(c -> SpanStates.counts(c, null));
       if (json) {
-        ctx.out().json(Map.of("rows", rows));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", rows);
+        m.put("spans", states);
+        ctx.out().json(m);
       } else {
         Reports.stats(ctx.out(), rows);
+        ctx.out()
+            .linef(
+                "spans: %d, %d enriched (%d with model prose), %d facts only, %d prose failed,"
+                    + " %d not indexed",
+                states.spans(),
+                states.enriched(),
+                states.modelProse(),
+                states.factsOnly(),
+                states.failed(),
+                states.notIndexed());
       }
     }
     return 0;

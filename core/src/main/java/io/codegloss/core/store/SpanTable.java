@@ -205,7 +205,8 @@ public final class SpanTable {
       int startLine,
       int endLine,
       int tokenEstimate,
-      String hash) {}
+      String hash,
+      String state) {}
 
   /** The spans of the repository, or of one of its files, in file and line order. */
   public static List<Listed> list(Connection c, long repoId, @Nullable String path)
@@ -214,8 +215,9 @@ public final class SpanTable {
     try (PreparedStatement ps =
         c.prepareStatement(
             "select s.id, f.path, s.language, s.symbol, s.kind, s.start_line, s.end_line,"
-                + " s.token_estimate, s.content_hash from spans s"
-                + " join files f on f.id = s.file_id where s.repo_id = ?"
+                + " s.token_estimate, s.content_hash, st.state from spans s"
+                + " join files f on f.id = s.file_id join span_state st on st.span_id = s.id"
+                + " where s.repo_id = ?"
                 + (path == null ? "" : " and f.path = ?")
                 + " order by f.path, s.start_line, s.end_line desc, s.id")) {
       ps.setLong(1, repoId);
@@ -234,7 +236,8 @@ public final class SpanTable {
                   rs.getInt(6),
                   rs.getInt(7),
                   rs.getInt(8),
-                  rs.getString(9)));
+                  rs.getString(9),
+                  rs.getString(10)));
         }
       }
     }

@@ -105,7 +105,8 @@ public final class RepoQueries {
                     s.startLine(),
                     s.endLine(),
                     s.tokenEstimate(),
-                    s.hash()))
+                    s.hash(),
+                    s.state()))
         .toList();
   }
 

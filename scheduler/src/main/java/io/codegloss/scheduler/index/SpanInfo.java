@@ -5,6 +5,7 @@ package io.codegloss.scheduler.index;
  *
  * @param file relative to the repository root, '/' separated
  * @param hash the span's content hash
+ * @param state not_indexed, facts_only, enriched or prose_failed (the span_state view)
  */
 public record SpanInfo(
     long id,
@@ -15,4 +16,5 @@ public record SpanInfo(
     int startLine,
     int endLine,
     int tokenEstimate,
-    String hash) {}
+    String hash,
+    String state) {}
