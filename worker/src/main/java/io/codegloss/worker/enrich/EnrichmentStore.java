@@ -62,7 +62,7 @@ public final class EnrichmentStore {
   public StoreResult store(Connection c, SpanOutcome.Valid valid, StoreMeta meta)
       throws SQLException {
     return write(
-        c, valid.span(), valid.enrichment(), meta.withNotes(valid.notes()), valid.droppedRelated());
+        c, valid.span(), valid.enrichment(), meta.withNotes(valid.notes()), valid.droppedNames());
   }
 
   /**

@@ -157,7 +157,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       return;
     }
     EnrichmentPipeline.Prepared prepared =
-        enrichment.prepareBatch(spans, work.context(), work.members());
+        enrichment.prepareBatch(
+            spans, work.context(), work.members(), Map.of()); // facts: wired by the integrator
     int budget = Math.min(worker.maxTokens(), backend.contextWindow());
     if (prepared.promptTokens() + prepared.outputCap() > budget) {
       // Safety net behind the capacity fetch: the exact count says it does not fit here.
@@ -206,7 +207,9 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     int[] validCount = new int[1];
     db.inTransaction(
         c -> {
-          EnrichmentPipeline.Outcome outcome = enrichment.parseBatch(c, response.text(), spans);
+          EnrichmentPipeline.Outcome outcome =
+              enrichment.parseBatch(
+                  response.text(), spans, Map.of()); // facts: wired by the integrator
           List<Span> failed = outcome.failed();
           int valid = spans.size() - failed.size();
           validCount[0] = valid;
@@ -253,7 +256,13 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     EnrichmentPipeline.Prepared prepared;
     int budget = Math.min(worker.maxTokens(), backend.contextWindow());
     try {
-      prepared = enrichment.prepareSingle(span, work.context(), work.members(), budget);
+      prepared =
+          enrichment.prepareSingle(
+              span,
+              work.context(),
+              work.members(),
+              Map.of(),
+              budget); // facts: wired by the integrator
     } catch (PermanentException e) {
       failSpan(work, span, e.oneLine(), true, null);
       throw e;
@@ -286,7 +295,11 @@ public final class EnrichJobRunner implements EnrichJobHandler {
             (Database.TxWork<Boolean>)
                 c -> {
                   EnrichmentPipeline.Outcome outcome =
-                      enrichment.parseSingle(c, response.text(), span, prepared.notes());
+                      enrichment.parseSingle(
+                          response.text(),
+                          span,
+                          Map.of(), // facts: wired by the integrator
+                          prepared.notes());
                   boolean valid = outcome.failed().isEmpty();
                   problem[0] = outcome.errorSummary();
                   outcome.storeValid(c, meta(work, JobKind.SINGLE));
