@@ -76,17 +76,17 @@ public final class EnrichmentExample {
    * or placeholders, ignoring case, spacing and end punctuation.
    */
   public static boolean copiesInstructions(String text) {
-    String t = squash(text).replaceAll("[.!?,;:]+$", "").strip();
+    String t = loose(text).replaceAll("[.!?,;:]+$", "").strip();
     if (t.isEmpty()) {
       return false;
     }
     for (String s : INSTRUCTIONS) {
-      if (squash(s).contains(t)) {
+      if (loose(s).contains(t)) {
         return true;
       }
     }
     for (String s : PLACEHOLDERS.values()) {
-      if (squash(s).contains(t)) {
+      if (loose(s).contains(t)) {
         return true;
       }
     }
@@ -102,16 +102,24 @@ public final class EnrichmentExample {
     if (p == null) {
       return false;
     }
-    String v = squash(value);
-    if (squash(p).equals(v)) {
+    String v = loose(value);
+    if (loose(p).equals(v)) {
       return true;
     }
     int colon = v.indexOf(':');
-    return colon >= 0 && squash(v.substring(colon + 1)).replaceAll("[.]+$", "").equals(squash(p));
+    return colon >= 0 && squash(v.substring(colon + 1)).replaceAll("[.]+$", "").equals(loose(p));
   }
 
   static String squash(String s) {
     return s.trim().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Squashed, with every number written as {@code #}: Gemma 3 270M copied the example summary with
+   * "1 to 5" for "1 to 4" through the real server, which must still count as a copy.
+   */
+  static String loose(String s) {
+    return squash(s).replaceAll("[0-9]+", "#");
   }
 
   /**

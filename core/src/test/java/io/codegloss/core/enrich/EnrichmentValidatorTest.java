@@ -191,6 +191,13 @@ class EnrichmentValidatorTest {
   void rejectsTheExampleSummaryCopiedFromThePrompt() throws Exception {
     assertThat(invalid(i -> i.put("summary_120w", EnrichmentExample.SUMMARY)))
         .isEqualTo("summary_120w copies the prompt's example");
+    // Gemma 3 270M through llama-cpp-python, prompt version 2: the example with one digit changed.
+    assertThat(
+            invalid(
+                i ->
+                    i.put(
+                        "summary_120w", "What the code does and why, in 1 to 5 plain sentences.")))
+        .isEqualTo("summary_120w copies the prompt's example");
   }
 
   @Test

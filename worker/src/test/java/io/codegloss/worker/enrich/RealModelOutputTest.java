@@ -66,4 +66,19 @@ class RealModelOutputTest {
     assertThat(r.outcomes()).allMatch(SpanOutcome.Missing.class::isInstance);
     assertThat(r.failure()).startsWith("truncated JSON");
   }
+
+  @Test
+  void rejectsEveryItemOfAProseBatchThatCopiesTheExampleEvenWithADigitChanged() throws IOException {
+    // Prompt version 2 through llama-cpp-python: span 3's summary says "1 to 5" for "1 to 4".
+    BatchParseResult r =
+        BatchParser.parse(output("gemma270m-v2-batch-copies-example.txt"), USER_SPANS, USER_FACTS);
+    assertThat(r.items()).isEqualTo(3);
+    assertThat(r.outcomes())
+        .allSatisfy(
+            o ->
+                assertThat(o)
+                    .isEqualTo(
+                        new SpanOutcome.Invalid(
+                            o.span(), "summary_120w copies the prompt's example")));
+  }
 }
