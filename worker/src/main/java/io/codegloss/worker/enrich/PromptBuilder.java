@@ -79,7 +79,7 @@ public final class PromptBuilder {
     u.append('\n');
     u.append("File: ").append(span.path()).append(" (").append(span.language()).append(")\n");
     u.append("Span: ").append(span.kind().dbName()).append(' ').append(span.symbol()).append('\n');
-    appendFacts(u, facts);
+    appendFacts(u, facts, code.text());
     u.append('\n').append(code.text()).append("\n\n");
     appendContext(u, context);
     u.append("Reply with one JSON object like this example (its values say what to write):\n");
@@ -141,7 +141,7 @@ public final class PromptBuilder {
           .append(' ')
           .append(s.symbol())
           .append(") ===\n");
-      appendFacts(u, facts.get(s.id()));
+      appendFacts(u, facts.get(s.id()), codes.get(i).text());
       u.append(codes.get(i).text()).append("\n\n");
     }
     u.append("Reply with one JSON object {\"items\":[...]} holding exactly ")
@@ -173,7 +173,7 @@ public final class PromptBuilder {
    * written out (when there are params or calls to show) because it tells the model to leave
    * outputs empty.
    */
-  static void appendFacts(StringBuilder u, @Nullable SpanFacts f) {
+  static void appendFacts(StringBuilder u, @Nullable SpanFacts f, String code) {
     if (f == null) {
       return;
     }
@@ -204,8 +204,12 @@ public final class PromptBuilder {
       u.append("raises: ").append(String.join(", ", raises)).append('\n');
     }
     Set<String> calls = new LinkedHashSet<>();
-    f.calls()
-        .forEach(c -> calls.add(c.receiver() == null ? c.name() : c.receiver() + "." + c.name()));
+    for (SpanFacts.Call c : f.calls()) {
+      // "raise ValueError(...)" is also a call of ValueError; the raises line already says it.
+      if (c.receiver() != null || !raises.contains(c.name())) {
+        calls.add(c.receiver() == null ? c.name() : c.receiver() + "." + c.name());
+      }
+    }
     if (!calls.isEmpty()) {
       u.append("calls: ").append(String.join(", ", calls.stream().limit(MAX_CALLS).toList()));
       if (calls.size() > MAX_CALLS) {
@@ -229,13 +233,23 @@ public final class PromptBuilder {
       }
       u.append('\n');
     }
-    if (f.docstring() != null && !f.docstring().isBlank()) {
-      String d = f.docstring().strip().replaceAll("\\s+", " ");
+    if (f.docstring() != null && !f.docstring().isBlank() && !shownInCode(f.docstring(), code)) {
+      String d = oneLine(f.docstring());
       u.append("docstring: ")
           .append(
               d.length() <= MAX_DOCSTRING_CHARS ? d : d.substring(0, MAX_DOCSTRING_CHARS) + "...")
           .append('\n');
     }
+  }
+
+  /**
+   * True when the code shown already holds the whole docstring (whitespace folded): it is then not
+   * repeated as a fact, which would only cost tokens. A docstring cut away by a class outline or a
+   * token-budget cut is still shown.
+   */
+  private static boolean shownInCode(String docstring, String code) {
+    String d = docstring.strip().replaceAll("\\s+", " ");
+    return code.replaceAll("\\s+", " ").contains(d);
   }
 
   private static void appendContext(StringBuilder u, List<ContextSpan> context) {

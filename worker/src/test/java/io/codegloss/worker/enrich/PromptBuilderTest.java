@@ -50,7 +50,7 @@ class PromptBuilderTest {
             "params: email\n"
                 + "returns: nothing\n"
                 + "raises: ValueError\n"
-                + "calls: self.validate_email, ValueError\n"
+                + "calls: self.validate_email\n"
                 + "side effects: self._email (field_write)\n\n"
                 + "def set_email(self, email):\n")
         .contains("        self._email = email\n")
@@ -89,7 +89,7 @@ class PromptBuilderTest {
                 new SpanFacts.SideEffect(SideEffectKind.FILE, "open", 3),
                 new SpanFacts.SideEffect(SideEffectKind.FILE, "open", 4)));
     StringBuilder u = new StringBuilder();
-    PromptBuilder.appendFacts(u, f);
+    PromptBuilder.appendFacts(u, f, "def load(path: str, strict: bool = False) -> dict:\n  ...");
     assertThat(u.toString())
         .isEqualTo(
             "params: path: str, strict: bool = False\n"
@@ -97,6 +97,27 @@ class PromptBuilderTest {
                 + "calls: json.loads\n"
                 + "side effects: open (file)\n"
                 + "docstring: Load the config.\n");
+  }
+
+  @Test
+  void aDocstringTheCodeShowsWholeIsNotRepeatedAsAFact() {
+    SpanFacts f =
+        new SpanFacts(
+            null,
+            List.of(),
+            null,
+            List.of(),
+            List.of(),
+            "Load the\n    config.",
+            null,
+            List.of(),
+            List.of());
+    StringBuilder shown = new StringBuilder();
+    PromptBuilder.appendFacts(shown, f, "def load():\n    \"\"\"Load the\n    config.\"\"\"\n");
+    assertThat(shown.toString()).isEqualTo("returns: nothing\n");
+    StringBuilder cut = new StringBuilder();
+    PromptBuilder.appendFacts(cut, f, "def load():\n    ... (body cut)");
+    assertThat(cut.toString()).isEqualTo("returns: nothing\ndocstring: Load the config.\n");
   }
 
   @Test
