@@ -46,7 +46,7 @@ public final class EnrichmentExample {
 
   public static final String OUTPUT_MEANING = "what the returned value means";
 
-  public static final String EFFECT_MEANING = "why it happens and what it changes";
+  public static final String EFFECT_MEANING = "why it happens";
 
   /**
    * Every fixed sentence of the prompts. A summary found inside one of them was copied from the

@@ -96,7 +96,7 @@ class EnrichmentSchemaTest {
                 + EnrichmentExample.SUMMARY
                 + "\",\"pitfalls\":[\"what can go"
                 + " wrong\"],\"inputs\":[\"email: what it means\"],\"outputs\":[],"
-                + "\"side_effects\":[\"self._email: why it happens and what it changes\"]}");
+                + "\"side_effects\":[\"self._email: why it happens\"]}");
     assertThat(EnrichmentExample.item(EnrichFixtures.VALIDATE_EMAIL_FACTS).get("outputs").size())
         .isEqualTo(1);
   }

@@ -203,11 +203,14 @@ public final class PromptBuilder {
     if (!raises.isEmpty()) {
       u.append("raises: ").append(String.join(", ", raises)).append('\n');
     }
+    Set<String> effectDetails = new LinkedHashSet<>(FactNames.sideEffects(f));
     Set<String> calls = new LinkedHashSet<>();
     for (SpanFacts.Call c : f.calls()) {
-      // "raise ValueError(...)" is also a call of ValueError; the raises line already says it.
-      if (c.receiver() != null || !raises.contains(c.name())) {
-        calls.add(c.receiver() == null ? c.name() : c.receiver() + "." + c.name());
+      // "raise ValueError(...)" is also a call of ValueError, open(...) also a side effect: the
+      // raises and side effects lines already say them.
+      String name = c.receiver() == null ? c.name() : c.receiver() + "." + c.name();
+      if (!(c.receiver() == null && raises.contains(c.name())) && !effectDetails.contains(name)) {
+        calls.add(name);
       }
     }
     if (!calls.isEmpty()) {

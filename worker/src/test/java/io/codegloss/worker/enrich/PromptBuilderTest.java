@@ -67,7 +67,7 @@ class PromptBuilderTest {
     assertThat(u)
         .contains(
             "\"inputs\":[\"email: what it means\"],\"outputs\":[],"
-                + "\"side_effects\":[\"self._email: why it happens and what it changes\"]}");
+                + "\"side_effects\":[\"self._email: why it happens\"]}");
     assertThat(u).contains("Rules:\n- summary_120w: at most 120 words");
   }
 
@@ -84,13 +84,17 @@ class PromptBuilderTest {
             List.of(),
             "Load   the\n config.",
             new SpanFacts.LineRange(2, 2),
-            List.of(new SpanFacts.Call("loads", "json", 4), new SpanFacts.Call("loads", "json", 5)),
+            List.of(
+                new SpanFacts.Call("open", null, 3),
+                new SpanFacts.Call("loads", "json", 4),
+                new SpanFacts.Call("loads", "json", 5)),
             List.of(
                 new SpanFacts.SideEffect(SideEffectKind.FILE, "open", 3),
                 new SpanFacts.SideEffect(SideEffectKind.FILE, "open", 4)));
     StringBuilder u = new StringBuilder();
     PromptBuilder.appendFacts(u, f, "def load(path: str, strict: bool = False) -> dict:\n  ...");
     assertThat(u.toString())
+        .as("open is a side effect, not listed again as a call; json.loads once")
         .isEqualTo(
             "params: path: str, strict: bool = False\n"
                 + "returns: dict\n"
