@@ -78,7 +78,15 @@ public final class PromptBuilder {
     }
     u.append('\n');
     u.append("File: ").append(span.path()).append(" (").append(span.language()).append(")\n");
-    u.append("Span: ").append(span.kind().dbName()).append(' ').append(span.symbol()).append('\n');
+    u.append("Span: ")
+        .append(span.kind().dbName())
+        .append(' ')
+        .append(span.symbol())
+        .append(", lines ")
+        .append(span.startLine())
+        .append('-')
+        .append(span.endLine())
+        .append('\n');
     appendFacts(u, facts, code.text());
     u.append('\n').append(code.text()).append("\n\n");
     appendContext(u, context);

@@ -45,7 +45,7 @@ class PromptBuilderTest {
     assertThat(p.system()).contains("JSON only");
     assertThat(p.user())
         .contains("File: app/user.py (python)")
-        .contains("Span: method User.set_email\n")
+        .contains("Span: method User.set_email, lines 13-16\n")
         .contains(
             "params: email\n"
                 + "returns: nothing\n"
