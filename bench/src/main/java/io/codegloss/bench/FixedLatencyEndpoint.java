@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  *
  * <p>The spans are read from the prompt itself ({@code === SPAN i: path:start-end (kind symbol)
  * ===} for batches, {@code Span: kind symbol, lines start-end} for single spans), so the answer has
- * exactly the items the schema asks for, with evidence inside each span.
+ * exactly the items the schema asks for.
  */
 public final class FixedLatencyEndpoint implements AutoCloseable {
 
@@ -214,15 +214,11 @@ public final class FixedLatencyEndpoint implements AutoCloseable {
         "Placeholder note for "
             + a.symbol()
             + " from the benchmark's fixed-latency endpoint. No model wrote this text.");
+    // The prose item of prompt version 2: evidence, usage and related names come from analysis.
+    n.putArray("pitfalls");
     n.putArray("inputs");
     n.putArray("outputs");
     n.putArray("side_effects");
-    n.putArray("pitfalls");
-    n.putNull("usage_snippet");
-    ObjectNode ev = n.putArray("evidence").addObject();
-    ev.put("field", "summary_120w");
-    ev.putArray("lines").add(a.startLine()).add(a.startLine());
-    n.putArray("related_spans");
     return n;
   }
 

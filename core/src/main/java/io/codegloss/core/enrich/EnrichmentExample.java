@@ -1,9 +1,12 @@
 package io.codegloss.core.enrich;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.codegloss.core.facts.SpanFacts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tiny example item shown in every prompt. Its values describe what each field should hold
@@ -25,21 +28,33 @@ public final class EnrichmentExample {
       "For each span say what it does and how it relates to the other spans:"
           + " who calls whom, what data they share, the pattern they form.";
 
+  /** What a prompt says about the facts shown above each span's code. */
+  public static final String FACTS_INTRO =
+      "Analysis already listed each span's facts above its code; explain them, do not repeat them.";
+
   public static final String RULE_SUMMARY =
       "at most " + EnrichmentSchema.MAX_SUMMARY_WORDS + " words of plain sentences, not code.";
 
-  public static final String RULE_RELATED =
-      "names of other functions or classes it calls, is called by, or works with.";
+  public static final String RULE_MEANINGS =
+      "inputs, outputs, side_effects: only for the params, return value and side effects listed"
+          + " in the facts, written like the example; nothing that is not listed.";
 
-  public static final String RULE_EMPTY =
-      "Use [] when a list has nothing and null when there is no usage_snippet.";
+  public static final String RULE_EMPTY = "Use [] when a list has nothing.";
+
+  /** The meaning placeholders of the example: {@code name: what it means}. */
+  public static final String INPUT_MEANING = "what it means";
+
+  public static final String OUTPUT_MEANING = "what the returned value means";
+
+  public static final String EFFECT_MEANING = "why it happens";
 
   /**
    * Every fixed sentence of the prompts. A summary found inside one of them was copied from the
    * prompt, not written about the code.
    */
   public static final List<String> INSTRUCTIONS =
-      List.of(SUMMARY, SYSTEM, BATCH_RELATION, RULE_SUMMARY, RULE_RELATED, RULE_EMPTY);
+      List.of(
+          SUMMARY, SYSTEM, BATCH_RELATION, FACTS_INTRO, RULE_SUMMARY, RULE_MEANINGS, RULE_EMPTY);
 
   /** Placeholder text per field; list fields have one placeholder entry each. */
   public static final Map<String, String> PLACEHOLDERS = placeholders();
@@ -49,12 +64,10 @@ public final class EnrichmentExample {
   private static Map<String, String> placeholders() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(EnrichmentSchema.SUMMARY, SUMMARY);
-    m.put(EnrichmentSchema.INPUTS, "parameter: what it is");
-    m.put(EnrichmentSchema.OUTPUTS, "what it returns");
-    m.put(EnrichmentSchema.SIDE_EFFECTS, "what it changes outside itself");
     m.put(EnrichmentSchema.PITFALLS, "what can go wrong");
-    m.put(EnrichmentSchema.USAGE_SNIPPET, "one line of code that calls it");
-    m.put(EnrichmentSchema.RELATED_SPANS, "name of a function it calls");
+    m.put(EnrichmentSchema.INPUTS, INPUT_MEANING);
+    m.put(EnrichmentSchema.OUTPUTS, OUTPUT_MEANING);
+    m.put(EnrichmentSchema.SIDE_EFFECTS, EFFECT_MEANING);
     return Map.copyOf(m);
   }
 
@@ -63,27 +76,38 @@ public final class EnrichmentExample {
    * or placeholders, ignoring case, spacing and end punctuation.
    */
   public static boolean copiesInstructions(String text) {
-    String t = squash(text).replaceAll("[.!?,;:]+$", "").strip();
+    String t = loose(text).replaceAll("[.!?,;:]+$", "").strip();
     if (t.isEmpty()) {
       return false;
     }
     for (String s : INSTRUCTIONS) {
-      if (squash(s).contains(t)) {
+      if (loose(s).contains(t)) {
         return true;
       }
     }
     for (String s : PLACEHOLDERS.values()) {
-      if (squash(s).contains(t)) {
+      if (loose(s).contains(t)) {
         return true;
       }
     }
     return false;
   }
 
-  /** True when {@code value} is the placeholder of {@code field} (ignoring case and spacing). */
+  /**
+   * True when {@code value} is the placeholder of {@code field} (ignoring case and spacing), or,
+   * for a meaning written as {@code name: meaning}, when the meaning is the placeholder's.
+   */
   public static boolean isPlaceholder(String field, String value) {
     String p = PLACEHOLDERS.get(field);
-    return p != null && squash(p).equals(squash(value));
+    if (p == null) {
+      return false;
+    }
+    String v = loose(value);
+    if (loose(p).equals(v)) {
+      return true;
+    }
+    int colon = v.indexOf(':');
+    return colon >= 0 && squash(v.substring(colon + 1)).replaceAll("[.]+$", "").equals(loose(p));
   }
 
   static String squash(String s) {
@@ -91,30 +115,44 @@ public final class EnrichmentExample {
   }
 
   /**
-   * The example item as compact JSON, with evidence pointing at {@code startLine..endLine} so that
-   * the example teaches absolute line numbers.
+   * Squashed, with every number written as {@code #}: Gemma 3 270M copied the example summary with
+   * "1 to 5" for "1 to 4" through the real server, which must still count as a copy.
    */
-  public static ObjectNode item(int startLine, int endLine) {
+  static String loose(String s) {
+    return squash(s).replaceAll("[0-9]+", "#");
+  }
+
+  /**
+   * The example item for a span with these facts, as compact JSON: the placeholders, with one
+   * {@code name: what it means} per parameter and side effect the facts list, an output only when
+   * they show a return value. Without facts the meaning lists are empty.
+   */
+  public static ObjectNode item(@Nullable SpanFacts facts) {
     ObjectNode n = EnrichmentSchema.MAPPER.createObjectNode();
     n.put(EnrichmentSchema.SUMMARY, SUMMARY);
-    n.putArray(EnrichmentSchema.INPUTS).add(PLACEHOLDERS.get(EnrichmentSchema.INPUTS));
-    n.putArray(EnrichmentSchema.OUTPUTS).add(PLACEHOLDERS.get(EnrichmentSchema.OUTPUTS));
-    n.putArray(EnrichmentSchema.SIDE_EFFECTS);
     n.putArray(EnrichmentSchema.PITFALLS).add(PLACEHOLDERS.get(EnrichmentSchema.PITFALLS));
-    n.put(EnrichmentSchema.USAGE_SNIPPET, PLACEHOLDERS.get(EnrichmentSchema.USAGE_SNIPPET));
-    ObjectNode ev = n.putArray(EnrichmentSchema.EVIDENCE).addObject();
-    ev.put("field", EnrichmentSchema.SUMMARY);
-    ev.putArray("lines").add(startLine).add(endLine);
-    n.putArray(EnrichmentSchema.RELATED_SPANS)
-        .add(PLACEHOLDERS.get(EnrichmentSchema.RELATED_SPANS));
+    ArrayNode inputs = n.putArray(EnrichmentSchema.INPUTS);
+    ArrayNode outputs = n.putArray(EnrichmentSchema.OUTPUTS);
+    ArrayNode effects = n.putArray(EnrichmentSchema.SIDE_EFFECTS);
+    if (facts != null) {
+      FactNames.params(facts).stream()
+          .limit(EnrichmentSchema.maxItems(EnrichmentSchema.INPUTS))
+          .forEach(p -> inputs.add(p + ": " + INPUT_MEANING));
+      if (FactNames.returnsValue(facts)) {
+        outputs.add(OUTPUT_MEANING);
+      }
+      FactNames.sideEffects(facts).stream()
+          .limit(EnrichmentSchema.maxItems(EnrichmentSchema.SIDE_EFFECTS))
+          .forEach(d -> effects.add(d + ": " + EFFECT_MEANING));
+    }
     return n;
   }
 
   /** The example item with {@code span_index} first, for batch prompts. */
-  public static ObjectNode batchItem(int spanIndex, int startLine, int endLine) {
+  public static ObjectNode batchItem(int spanIndex, @Nullable SpanFacts facts) {
     ObjectNode n = EnrichmentSchema.MAPPER.createObjectNode();
     n.put(EnrichmentSchema.SPAN_INDEX, spanIndex);
-    n.setAll(item(startLine, endLine));
+    n.setAll(item(facts));
     return n;
   }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.codegloss.core.error.PermanentException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,11 +20,17 @@ import java.util.List;
  */
 public final class EnrichmentSchema {
 
-  /** Bump when the prompt text changes in a way that changes what models write. */
+  /**
+   * Bump when the prompt text changes in a way that changes what models write. 2: the chat prompt
+   * carries the span's facts (found by analysis) and asks for prose only.
+   */
   public static final int PROMPT_VERSION = 2;
 
-  /** Bump when the stored payload's shape changes. */
-  public static final int SCHEMA_VERSION = 1;
+  /**
+   * Bump when the stored payload's shape changes. 2: the model writes prose only; usage_snippet,
+   * evidence and related_spans are stored empty (analysis supplies them elsewhere).
+   */
+  public static final int SCHEMA_VERSION = 2;
 
   /** The seed's word cap on {@code summary_120w}. */
   public static final int MAX_SUMMARY_WORDS = 120;
@@ -45,14 +50,17 @@ public final class EnrichmentSchema {
   public static final String EVIDENCE = "evidence";
   public static final String RELATED_SPANS = "related_spans";
 
-  /** The fields of one item, in schema order. */
+  /**
+   * The fields a model writes for one item, in schema order: the summary first, then the free
+   * pitfalls, then the meanings of the facts. The stored payload ({@link EnrichmentJson}) keeps all
+   * eight fields of {@link Enrichment}; usage_snippet, evidence and related_spans are no longer the
+   * model's to write.
+   */
   public static final List<String> FIELDS =
-      List.of(
-          SUMMARY, INPUTS, OUTPUTS, SIDE_EFFECTS, PITFALLS, USAGE_SNIPPET, EVIDENCE, RELATED_SPANS);
+      List.of(SUMMARY, PITFALLS, INPUTS, OUTPUTS, SIDE_EFFECTS);
 
-  /** The string-list fields (everything that is a plain list of strings). */
-  public static final List<String> STRING_LISTS =
-      List.of(INPUTS, OUTPUTS, SIDE_EFFECTS, PITFALLS, RELATED_SPANS);
+  /** The string-list fields of an item. */
+  public static final List<String> STRING_LISTS = List.of(PITFALLS, INPUTS, OUTPUTS, SIDE_EFFECTS);
 
   static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -130,18 +138,5 @@ public final class EnrichmentSchema {
     JsonNode f = ITEM.get("properties").get(field);
     JsonNode target = f.has("items") ? f.get("items") : f;
     return target.get("maxLength").asInt();
-  }
-
-  /** The names an evidence item's {@code field} may take. */
-  public static List<String> evidenceFields() {
-    List<String> out = new ArrayList<>();
-    ITEM.get("properties")
-        .get(EVIDENCE)
-        .get("items")
-        .get("properties")
-        .get("field")
-        .get("enum")
-        .forEach(v -> out.add(v.asText()));
-    return List.copyOf(out);
   }
 }

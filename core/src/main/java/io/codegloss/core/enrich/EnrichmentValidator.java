@@ -8,22 +8,23 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.span.Span;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Validates one model-written item against the enrichment schema and against the span it describes.
- * Every path (single, batch, every backend) goes through here before anything is stored.
+ * Validates one model-written item against the prose schema and against the span it describes and
+ * its facts. Every chat path (single, batch, every backend) goes through here before anything is
+ * stored.
  *
  * <p>Decisions, so that a small model's near-misses are kept where that is safe and rejected where
  * storing them would mislead:
@@ -32,20 +33,22 @@ import java.util.stream.Collectors;
  *   <li>Invalid: not an object; no summary; a summary that is not a string, is empty, has fewer
  *       than {@value #MIN_SUMMARY_WORDS} words, copies the prompt's example, echoes the prompt or
  *       the code; a list field of the wrong type or with entries that are not strings or too long;
- *       any other schema violation.
+ *       the same entries in three or more lists (a loop); any other schema violation.
  *   <li>Trimmed, with a note: a summary over {@value EnrichmentSchema#MAX_SUMMARY_WORDS} words (or
  *       over the schema's character cap) is cut back to its last full sentence within the cap; if
  *       it has no sentence end within the cap the item is invalid. Lists longer than their maxItems
  *       keep their first entries.
- *   <li>Dropped and counted in a note, item still valid: evidence entries outside [start_line,
- *       end_line] of the span or malformed (evidence is advisory, one bad range should not throw
- *       away a good summary); list entries that copy the prompt's placeholders; blank entries and
- *       "none"/"n/a" entries.
- *   <li>Dropped and counted in {@code droppedRelated}: related names the resolver does not know (or
- *       finds ambiguous) and names that resolve to the span itself. They are never stored.
- *   <li>Filled, with a note: missing list fields become empty lists, a missing usage_snippet
- *       becomes null (models without constrained decoding leave out what they have nothing for).
- *       Unknown keys are ignored with a note.
+ *   <li>Dropped with a note, item still valid: list entries that copy the prompt's placeholders;
+ *       blank, repeated and "none"/"n/a" entries.
+ *   <li>Dropped and counted in {@code droppedNames} (when facts are known): an {@code inputs} entry
+ *       whose name is not a parameter in the facts, a {@code side_effects} entry whose detail is
+ *       not one of the facts' candidates, an {@code outputs} entry when the facts show no return
+ *       value. The model writes meanings, never the facts themselves, so a name it invents is never
+ *       stored. Without facts (not computed) the meanings are kept unchecked.
+ *   <li>Flagged: a summary equal to the span's own docstring (whitespace folded, case ignored) is
+ *       valid but {@code summaryIsDocstring}, so the store records it as the docstring's words.
+ *   <li>Filled, with a note: missing list fields become empty lists. Unknown keys (usage_snippet,
+ *       evidence, related_spans of the old prompt too) are ignored with a note.
  * </ul>
  */
 public final class EnrichmentValidator {
@@ -62,15 +65,19 @@ public final class EnrichmentValidator {
           "=== span",
           "summary_120w",
           "span_index",
-          "related_spans",
-          "usage_snippet",
           "side_effects",
+          "pitfalls:",
+          "params:",
+          "raises:",
+          "calls:",
+          "side effects:",
+          "docstring:",
           "reply with json",
           "reply with one json",
           "its values say what to write",
           "describe this code span",
           "describe each of these",
-          "line-numbered",
+          "analysis already listed",
           "do not describe",
           "120 words",
           "in your own words");
@@ -85,9 +92,9 @@ public final class EnrichmentValidator {
   /**
    * @param item one item as the model wrote it ({@code span_index}, if present, is ignored)
    * @param span the span the item describes
-   * @param resolver resolves related names to span ids
+   * @param facts the span's facts, or null when they were not computed (meanings then unchecked)
    */
-  public static ValidationOutcome validate(JsonNode item, Span span, RelatedResolver resolver) {
+  public static ValidationOutcome validate(JsonNode item, Span span, @Nullable SpanFacts facts) {
     if (item == null || !item.isObject()) {
       return invalid("item is " + kind(item) + ", not a JSON object");
     }
@@ -117,13 +124,9 @@ public final class EnrichmentValidator {
     List<String> filled = new ArrayList<>();
     for (String f : EnrichmentSchema.FIELDS) {
       JsonNode v = n.get(f);
-      if (v == null || (v.isNull() && !f.equals(EnrichmentSchema.USAGE_SNIPPET))) {
+      if (v == null || v.isNull()) {
         filled.add(f);
-        if (f.equals(EnrichmentSchema.USAGE_SNIPPET)) {
-          n.putNull(f);
-        } else {
-          n.putArray(f);
-        }
+        n.putArray(f);
       }
     }
     if (!filled.isEmpty()) {
@@ -152,8 +155,6 @@ public final class EnrichmentValidator {
     if (copies != null) {
       return invalid(copies);
     }
-    cleanUsage(n);
-    cleanEvidence(n, span, notes);
 
     Set<ValidationMessage> errors = SCHEMA.validate(n);
     if (!errors.isEmpty()) {
@@ -166,44 +167,103 @@ public final class EnrichmentValidator {
                   .collect(Collectors.joining("; ")));
     }
 
-    Enrichment parsed = EnrichmentJson.fromNode(n);
-    List<String> kept = new ArrayList<>();
-    List<String> unknownNames = new ArrayList<>();
-    int self = 0;
-    Set<Long> seen = new HashSet<>();
-    for (String raw : parsed.relatedSpans()) {
-      String name = cleanName(raw);
-      Resolved r = resolve(name, resolver);
-      if (r == null) {
-        unknownNames.add(name);
-      } else if (r.id() == span.id()) {
-        self++;
-      } else if (seen.add(r.id())) {
-        // Keep the spelling that resolved, so that the store resolves it the same way.
-        kept.add(r.name());
+    List<String> inputs = strings(n.get(EnrichmentSchema.INPUTS));
+    List<String> outputs = strings(n.get(EnrichmentSchema.OUTPUTS));
+    List<String> effects = strings(n.get(EnrichmentSchema.SIDE_EFFECTS));
+    int dropped = 0;
+    if (facts != null) {
+      Named in = keepNamed(inputs, FactNames.params(facts));
+      Named fx = keepNamed(effects, FactNames.sideEffects(facts));
+      if (!in.unknown().isEmpty()) {
+        notes.add(
+            "dropped "
+                + in.unknown().size()
+                + " inputs entry(ies) naming no parameter: "
+                + String.join(", ", in.unknown().stream().limit(8).toList()));
       }
+      if (!fx.unknown().isEmpty()) {
+        notes.add(
+            "dropped "
+                + fx.unknown().size()
+                + " side_effects entry(ies) naming no side-effect candidate: "
+                + String.join(", ", fx.unknown().stream().limit(8).toList()));
+      }
+      int outs = 0;
+      if (!FactNames.returnsValue(facts) && !outputs.isEmpty()) {
+        outs = outputs.size();
+        outputs = List.of();
+        notes.add("dropped " + outs + " outputs entry(ies): the facts show no return value");
+      }
+      inputs = in.kept();
+      effects = fx.kept();
+      dropped = in.unknown().size() + fx.unknown().size() + outs;
     }
-    if (!unknownNames.isEmpty()) {
-      notes.add(
-          "dropped "
-              + unknownNames.size()
-              + " related name(s) not in the index: "
-              + String.join(", ", unknownNames.stream().limit(8).toList()));
-    }
-    if (self > 0) {
-      notes.add("dropped a related name that is the span itself");
-    }
+    String text = summary.text();
+    boolean fromDocstring =
+        facts != null
+            && facts.docstring() != null
+            && squash(facts.docstring()).equals(squash(text));
     Enrichment result =
         new Enrichment(
-            parsed.summary120w(),
-            parsed.inputs(),
-            parsed.outputs(),
-            parsed.sideEffects(),
-            parsed.pitfalls(),
-            parsed.usageSnippet(),
-            parsed.evidence(),
-            kept);
-    return new ValidationOutcome.Valid(result, unknownNames.size() + self, notes);
+            text,
+            inputs,
+            outputs,
+            effects,
+            strings(n.get(EnrichmentSchema.PITFALLS)),
+            null,
+            List.of(),
+            List.of());
+    return new ValidationOutcome.Valid(result, dropped, fromDocstring, notes);
+  }
+
+  // ---------------------------------------------------------------- meanings
+
+  /** Entries whose name is known, and the names of those that are not. */
+  private record Named(List<String> kept, List<String> unknown) {}
+
+  /**
+   * Keeps the entries written as {@code name: meaning} whose name is one of {@code names}; the
+   * longest known name wins (a detail such as {@code os.environ} may contain another). A name
+   * wrapped in backticks or quotes, or with a receiver ({@code self.}), still counts.
+   */
+  private static Named keepNamed(List<String> entries, List<String> names) {
+    List<String> kept = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    for (String e : entries) {
+      int colon = e.indexOf(':');
+      String written = colon < 0 ? e : e.substring(0, colon);
+      String name = cleanName(written);
+      String match = null;
+      for (String known : names) {
+        if ((known.equals(name) || known.equals(stripWrapping(written.strip())))
+            && (match == null || known.length() > match.length())) {
+          match = known;
+        }
+      }
+      if (match == null) {
+        // A detail may hold a colon itself (C++ std::cout): try the longest known prefix.
+        for (String known : names) {
+          String rest = stripWrapping(e.strip());
+          if (rest.startsWith(known)
+              && rest.substring(known.length()).stripLeading().startsWith(":")
+              && (match == null || known.length() > match.length())) {
+            match = known;
+          }
+        }
+      }
+      if (match == null || colon < 0) {
+        unknown.add(abbreviate(written.strip(), 40));
+      } else {
+        kept.add(e);
+      }
+    }
+    return new Named(List.copyOf(kept), List.copyOf(unknown));
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(e -> out.add(e.asText()));
+    return out;
   }
 
   // ---------------------------------------------------------------- summary
@@ -353,7 +413,7 @@ public final class EnrichmentValidator {
     return t.isEmpty() ? 0 : t.split("\\s+").length;
   }
 
-  // ---------------------------------------------------------------- lists, usage, evidence
+  // ---------------------------------------------------------------- lists
 
   private static void cleanList(ObjectNode n, String field, List<String> notes) {
     JsonNode v = n.get(field);
@@ -428,80 +488,7 @@ public final class EnrichmentValidator {
     return null;
   }
 
-  private static void cleanUsage(ObjectNode n) {
-    JsonNode v = n.get(EnrichmentSchema.USAGE_SNIPPET);
-    if (v.isTextual()) {
-      String s = v.asText().strip();
-      if (EMPTY_WORDS.contains(s.toLowerCase(Locale.ROOT))
-          || EnrichmentExample.isPlaceholder(EnrichmentSchema.USAGE_SNIPPET, s)) {
-        n.putNull(EnrichmentSchema.USAGE_SNIPPET);
-      } else {
-        n.put(EnrichmentSchema.USAGE_SNIPPET, s);
-      }
-    }
-  }
-
-  private static void cleanEvidence(ObjectNode n, Span span, List<String> notes) {
-    JsonNode v = n.get(EnrichmentSchema.EVIDENCE);
-    if (!v.isArray()) {
-      return; // the schema reports the wrong type
-    }
-    List<String> fields = EnrichmentSchema.evidenceFields();
-    ArrayNode out = n.arrayNode();
-    int malformed = 0;
-    int outside = 0;
-    for (JsonNode e : v) {
-      JsonNode field = e.path("field");
-      JsonNode lines = e.path("lines");
-      if (!e.isObject()
-          || !field.isTextual()
-          || !fields.contains(field.asText())
-          || !lines.isArray()
-          || lines.size() != 2
-          || !lines.get(0).canConvertToInt()
-          || !lines.get(1).canConvertToInt()
-          || !lines.get(0).isIntegralNumber()
-          || !lines.get(1).isIntegralNumber()) {
-        malformed++;
-        continue;
-      }
-      int start = lines.get(0).asInt();
-      int end = lines.get(1).asInt();
-      if (start > end) {
-        malformed++;
-        continue;
-      }
-      if (start < span.startLine() || end > span.endLine()) {
-        outside++;
-        continue;
-      }
-      ObjectNode kept = out.addObject();
-      kept.put("field", field.asText());
-      kept.putArray("lines").add(start).add(end);
-    }
-    if (outside > 0) {
-      notes.add(
-          "dropped "
-              + outside
-              + " evidence item(s) outside lines "
-              + span.startLine()
-              + "-"
-              + span.endLine());
-    }
-    if (malformed > 0) {
-      notes.add("dropped " + malformed + " malformed evidence item(s)");
-    }
-    int max = EnrichmentSchema.maxItems(EnrichmentSchema.EVIDENCE);
-    if (out.size() > max) {
-      notes.add("evidence cut from " + out.size() + " to " + max + " entries");
-      while (out.size() > max) {
-        out.remove(out.size() - 1);
-      }
-    }
-    n.set(EnrichmentSchema.EVIDENCE, out);
-  }
-
-  // ---------------------------------------------------------------- related names
+  // ---------------------------------------------------------------- names
 
   /**
    * Cleans what models write around a name: quotes, backticks, call parentheses, a receiver such as
@@ -536,24 +523,6 @@ public final class EnrichmentValidator {
       }
     }
     return s;
-  }
-
-  private record Resolved(String name, long id) {}
-
-  private static Resolved resolve(String name, RelatedResolver resolver) {
-    if (name.isEmpty()) {
-      return null;
-    }
-    Set<String> tries = new LinkedHashSet<>();
-    tries.add(name);
-    tries.add(name.replace("::", ".").replace('#', '.').replace("->", "."));
-    for (String t : tries) {
-      OptionalLong id = resolver.resolve(t);
-      if (id.isPresent()) {
-        return new Resolved(t, id.getAsLong());
-      }
-    }
-    return null;
   }
 
   // ---------------------------------------------------------------- helpers

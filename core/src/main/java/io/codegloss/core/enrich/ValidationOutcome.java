@@ -7,10 +7,14 @@ public sealed interface ValidationOutcome {
 
   /**
    * @param enrichment the cleaned enrichment, ready to store
-   * @param droppedRelated related names not stored as links (unknown, ambiguous or the span itself)
+   * @param droppedNames meanings not stored because they name no parameter, side-effect candidate
+   *     or return value of the span's facts (the store records the count as dropped_related)
+   * @param summaryIsDocstring the summary is the span's own docstring (whitespace folded, case
+   *     ignored): store it as source=docstring, not as model prose
    * @param notes what was trimmed, dropped or filled in, one short sentence each
    */
-  record Valid(Enrichment enrichment, int droppedRelated, List<String> notes)
+  record Valid(
+      Enrichment enrichment, int droppedNames, boolean summaryIsDocstring, List<String> notes)
       implements ValidationOutcome {
     public Valid {
       notes = List.copyOf(notes);

@@ -32,11 +32,14 @@ public final class JobSizing {
   public static final int SPAN_MARKER_TOKENS = 24;
 
   /**
-   * Output budget per span. A 270M Gemma writes 250-400 tokens for one enrichment object (summary
-   * of up to 120 words, lists, usage snippet, evidence); 448 leaves some headroom above that,
-   * because a reply cut by the cap is a failed item (finish_reason=length), not a shorter one.
+   * Output budget per span. Since prompt version 2 the model writes prose only (summary, pitfalls,
+   * one meaning per listed parameter, return value and side effect); usage snippet, evidence and
+   * related names come from analysis. A generous item (a 120-word summary, 3 pitfalls, 4 inputs, an
+   * output, 2 side effects, keys and span_index) is 316 tokens in Gemma 3's tokenizer; 352 leaves
+   * headroom above that, because a reply cut by the cap is a failed item (finish_reason=length),
+   * not a shorter one. (Version 1, eight fields: 448.)
    */
-  public static final int OUTPUT_TOKENS_PER_SPAN = 448;
+  public static final int OUTPUT_TOKENS_PER_SPAN = 352;
 
   /** {"items": [ ... ]} around the objects and the span_index keys. */
   public static final int OUTPUT_WRAPPER_TOKENS = 16;

@@ -22,6 +22,18 @@ class EnrichmentSchemaTest {
   }
 
   @Test
+  void theModelWritesProseOnly() throws Exception {
+    JsonNode s = mapper.readTree(EnrichmentSchema.single());
+    assertThat(texts(s.get("required")))
+        .containsExactly("summary_120w", "pitfalls", "inputs", "outputs", "side_effects");
+    assertThat(s.get("properties").has("evidence")).isFalse();
+    assertThat(s.get("properties").has("usage_snippet")).isFalse();
+    assertThat(s.get("properties").has("related_spans")).isFalse();
+    assertThat(EnrichmentSchema.PROMPT_VERSION).isEqualTo(2);
+    assertThat(EnrichmentSchema.SCHEMA_VERSION).isEqualTo(2);
+  }
+
+  @Test
   void singleSchemaRequiresEveryFieldWithTheSummaryFirst() throws Exception {
     JsonNode s = mapper.readTree(EnrichmentSchema.single());
     assertThat(texts(s.get("required"))).containsExactlyElementsOf(EnrichmentSchema.FIELDS);
@@ -36,9 +48,8 @@ class EnrichmentSchemaTest {
       assertThat(props.get(list).get("maxItems").asInt()).as(list).isBetween(1, 8);
       assertThat(props.get(list).get("items").get("maxLength").asInt()).as(list).isPositive();
     }
-    assertThat(props.get("evidence").get("maxItems").asInt()).isEqualTo(6);
     assertThat(props.get("summary_120w").get("maxLength").asInt()).isEqualTo(900);
-    assertThat(props.get("usage_snippet").get("maxLength").asInt()).isEqualTo(300);
+    assertThat(props.get("outputs").get("maxItems").asInt()).as("one return value").isEqualTo(1);
   }
 
   @Test
@@ -69,15 +80,31 @@ class EnrichmentSchemaTest {
   @Test
   void thePromptExampleFollowsTheSchemaItTeaches() {
     var factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    assertThat(factory.getSchema(EnrichmentSchema.single()).validate(EnrichmentExample.item(5, 9)))
-        .isEmpty();
-    var batch = mapper.createObjectNode();
-    batch.putArray("items").add(EnrichmentExample.batchItem(1, 5, 9));
-    assertThat(factory.getSchema(EnrichmentSchema.batch(1)).validate(batch)).isEmpty();
+    for (var facts :
+        java.util.Arrays.asList(
+            EnrichFixtures.SET_EMAIL_FACTS, EnrichFixtures.VALIDATE_EMAIL_FACTS, null)) {
+      assertThat(
+              factory.getSchema(EnrichmentSchema.single()).validate(EnrichmentExample.item(facts)))
+          .isEmpty();
+      var batch = mapper.createObjectNode();
+      batch.putArray("items").add(EnrichmentExample.batchItem(1, facts));
+      assertThat(factory.getSchema(EnrichmentSchema.batch(1)).validate(batch)).isEmpty();
+    }
+    assertThat(EnrichmentExample.item(EnrichFixtures.SET_EMAIL_FACTS).toString())
+        .isEqualTo(
+            "{\"summary_120w\":\""
+                + EnrichmentExample.SUMMARY
+                + "\",\"pitfalls\":[\"what can go"
+                + " wrong\"],\"inputs\":[\"email: what it means\"],\"outputs\":[],"
+                + "\"side_effects\":[\"self._email: why it happens\"]}");
+    assertThat(EnrichmentExample.item(EnrichFixtures.VALIDATE_EMAIL_FACTS).get("outputs").size())
+        .isEqualTo(1);
   }
 
   @Test
   void aStoredPayloadReadsBackToTheSameEnrichment() {
+    // The stored payload keeps all eight fields (readers rely on them); only the model's part
+    // shrank.
     Enrichment e =
         new Enrichment(
             "Sets the email after validation.",
@@ -89,8 +116,6 @@ class EnrichmentSchemaTest {
             List.of(new Evidence("summary_120w", 13, 16)),
             List.of("validate_email"));
     assertThat(EnrichmentJson.fromJson(EnrichmentJson.toJson(e))).isEqualTo(e);
-    var factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    assertThat(factory.getSchema(EnrichmentSchema.single()).validate(EnrichmentJson.toNode(e)))
-        .isEmpty();
+    assertThat(EnrichmentJson.toNode(e).has("related_spans")).isTrue();
   }
 }

@@ -10,15 +10,15 @@ class JobSizingTest {
 
   @Test
   void aSingleSpanJobIsItsCodePlusInstructionsMarkerAndOneOutputBudget() {
-    assertThat(JobSizing.outputCap(1)).isEqualTo(448 + 16);
+    assertThat(JobSizing.outputCap(1)).isEqualTo(352 + 16);
     assertThat(JobSizing.promptOverhead(1)).isEqualTo(600 + 24);
-    assertThat(JobSizing.jobTokens(300, 1)).isEqualTo(600 + 24 + 300 + 448 + 16);
+    assertThat(JobSizing.jobTokens(300, 1)).isEqualTo(600 + 24 + 300 + 352 + 16);
   }
 
   @Test
   void theOutputCapGrowsWithEverySpanOfABatch() {
-    assertThat(JobSizing.outputCap(5)).isEqualTo(5 * 448 + 16);
-    assertThat(JobSizing.jobTokens(1750, 5)).isEqualTo(600 + 5 * 24 + 1750 + 5 * 448 + 16);
+    assertThat(JobSizing.outputCap(5)).isEqualTo(5 * 352 + 16);
+    assertThat(JobSizing.jobTokens(1750, 5)).isEqualTo(600 + 5 * 24 + 1750 + 5 * 352 + 16);
   }
 
   @Test

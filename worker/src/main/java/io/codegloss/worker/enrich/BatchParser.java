@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.enrich.EnrichmentValidator;
-import io.codegloss.core.enrich.RelatedResolver;
 import io.codegloss.core.enrich.ValidationOutcome;
+import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.span.Span;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,8 +38,12 @@ public final class BatchParser {
 
   private BatchParser() {}
 
+  /**
+   * @param facts the spans' facts by span id; a span without an entry has no facts and its meanings
+   *     are not checked against names
+   */
   public static BatchParseResult parse(
-      String completionText, List<Span> spans, RelatedResolver resolver) {
+      String completionText, List<Span> spans, Map<Long, SpanFacts> facts) {
     JsonExtractor.Extraction x =
         JsonExtractor.extractObject(completionText, EnrichmentSchema.ITEMS, ANSWER_KEYS);
     if (x instanceof JsonExtractor.Failed f) {
@@ -86,19 +90,20 @@ public final class BatchParser {
         outcomes.add(new SpanOutcome.Missing(span, "no item with span_index " + i));
         continue;
       }
-      outcomes.add(firstValid(span, candidates, resolver));
+      outcomes.add(firstValid(span, candidates, facts.get(span.id())));
     }
     return new BatchParseResult(
         outcomes, items.size(), duplicates, outOfRange, unindexed, null, found.note());
   }
 
   /** Validates candidates in order and keeps the first valid one. */
-  static SpanOutcome firstValid(Span span, List<JsonNode> candidates, RelatedResolver resolver) {
+  static SpanOutcome firstValid(Span span, List<JsonNode> candidates, @Nullable SpanFacts facts) {
     String firstReason = null;
     for (JsonNode c : candidates) {
-      ValidationOutcome v = EnrichmentValidator.validate(c, span, resolver);
+      ValidationOutcome v = EnrichmentValidator.validate(c, span, facts);
       if (v instanceof ValidationOutcome.Valid ok) {
-        return new SpanOutcome.Valid(span, ok.enrichment(), ok.droppedRelated(), ok.notes());
+        return new SpanOutcome.Valid(
+            span, ok.enrichment(), ok.droppedNames(), ok.summaryIsDocstring(), ok.notes());
       }
       if (firstReason == null) {
         firstReason = ((ValidationOutcome.Invalid) v).reason();

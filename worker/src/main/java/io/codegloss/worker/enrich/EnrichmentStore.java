@@ -67,8 +67,8 @@ public final class EnrichmentStore {
         valid.span(),
         valid.enrichment(),
         meta.withNotes(valid.notes()),
-        valid.droppedRelated(),
-        SummarySource.MODEL);
+        valid.droppedNames(),
+        valid.summaryIsDocstring() ? SummarySource.DOCSTRING : SummarySource.MODEL);
   }
 
   /**

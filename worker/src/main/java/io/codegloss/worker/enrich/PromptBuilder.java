@@ -2,29 +2,41 @@ package io.codegloss.worker.enrich;
 
 import io.codegloss.core.enrich.EnrichmentExample;
 import io.codegloss.core.enrich.EnrichmentSchema;
+import io.codegloss.core.enrich.FactNames;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.span.SpanKind;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the prompts of {@link EnrichmentSchema#PROMPT_VERSION} 1. They are short and concrete so
- * that a 270M model can follow them: what to describe, the line-numbered code (absolute file line
- * numbers, which evidence must use), a tiny example of the JSON shape whose values say what to
- * write, and four rules. Any change to the wording that changes what models write must bump
- * PROMPT_VERSION, since enrichments are keyed by it.
+ * Builds the chat prompts of {@link EnrichmentSchema#PROMPT_VERSION} 2: facts by analysis, prose by
+ * model. Each span's code comes with its facts (parameters with types and defaults, return type,
+ * raises, calls out, side-effect candidates, existing docstring) in a few compact lines, and the
+ * model is asked only for prose: a summary, pitfalls and one short meaning per listed parameter,
+ * return value and side effect. The example item is built from the span's own facts, so a small
+ * model sees exactly which names it may write meanings for.
+ *
+ * <p>The code is shown without line numbers: they were there for evidence, which analysis now
+ * supplies, and cost two to three tokens per line. The signature is not repeated as a fact: the
+ * code shown always starts with it (a cut keeps the head). Any change to the wording that changes
+ * what models write must bump PROMPT_VERSION, since enrichments are keyed by it.
  */
 public final class PromptBuilder {
 
   public static final String SYSTEM = EnrichmentExample.SYSTEM;
 
   /**
-   * A span's code as it goes into a prompt: line-numbered, possibly cut.
+   * A span's code as it goes into a prompt, possibly cut.
    *
-   * @param text the line-numbered code ({@code 12| code}), ending with a marker line when cut
+   * @param text the code, ending with a marker line when cut
    * @param keptLines lines of code shown
    * @param cutLines lines of code left out at the end (0 when nothing was cut)
    * @param note one sentence for the enrichment's notes when something was cut, else null
@@ -53,13 +65,18 @@ public final class PromptBuilder {
 
   // ---------------------------------------------------------------- single
 
-  public static Prompt single(Span span, List<ContextSpan> context) {
-    return single(span, numbered(span), context);
+  public static Prompt single(Span span, @Nullable SpanFacts facts, List<ContextSpan> context) {
+    return single(span, plain(span), facts, context);
   }
 
-  public static Prompt single(Span span, FittedCode code, List<ContextSpan> context) {
+  public static Prompt single(
+      Span span, FittedCode code, @Nullable SpanFacts facts, List<ContextSpan> context) {
     StringBuilder u = new StringBuilder();
-    u.append("Describe this code span.\n");
+    u.append("Describe this code span.");
+    if (facts != null) {
+      u.append(' ').append(EnrichmentExample.FACTS_INTRO);
+    }
+    u.append('\n');
     u.append("File: ").append(span.path()).append(" (").append(span.language()).append(")\n");
     u.append("Span: ")
         .append(span.kind().dbName())
@@ -69,28 +86,36 @@ public final class PromptBuilder {
         .append(span.startLine())
         .append('-')
         .append(span.endLine())
-        .append("\n\n");
-    u.append(code.text()).append("\n\n");
+        .append('\n');
+    appendFacts(u, facts, code.text());
+    u.append('\n').append(code.text()).append("\n\n");
     appendContext(u, context);
     u.append("Reply with one JSON object like this example (its values say what to write):\n");
-    u.append(EnrichmentExample.item(span.startLine(), span.endLine()).toString()).append("\n\n");
-    appendRules(
-        u, "the line numbers shown above (" + span.startLine() + "-" + span.endLine() + ")");
+    u.append(EnrichmentExample.item(facts).toString()).append("\n\n");
+    appendRules(u);
     return new Prompt(SYSTEM, u.toString());
   }
 
   // ---------------------------------------------------------------- batch
 
-  public static Prompt batch(List<Span> spans, List<ContextSpan> context) {
-    return batch(spans, spans.stream().map(PromptBuilder::numbered).toList(), context);
+  public static Prompt batch(
+      List<Span> spans, Map<Long, SpanFacts> facts, List<ContextSpan> context) {
+    return batch(spans, spans.stream().map(PromptBuilder::plain).toList(), facts, context);
   }
 
   /**
    * The seed's batch prompt: instructions once, each span under {@code === SPAN i: path:start-end
-   * (kind symbol) ===}, a request to describe each span in the light of the others, and an {@code
-   * {"items":[...]}} answer with {@code span_index}.
+   * (kind symbol) ===} with its facts and code, a request to describe each span in the light of the
+   * others, and an {@code {"items":[...]}} answer with {@code span_index}. The example shows span
+   * 1's item (built from its facts); the others follow the same pattern with their own facts.
+   *
+   * @param facts facts by span id; a span without an entry is shown with its code only
    */
-  public static Prompt batch(List<Span> spans, List<FittedCode> codes, List<ContextSpan> context) {
+  public static Prompt batch(
+      List<Span> spans,
+      List<FittedCode> codes,
+      Map<Long, SpanFacts> facts,
+      List<ContextSpan> context) {
     if (spans.isEmpty() || spans.size() != codes.size()) {
       throw new IllegalArgumentException(
           "a batch needs one code per span, got " + spans.size() + " spans and " + codes.size());
@@ -103,7 +128,11 @@ public final class PromptBuilder {
     if (oneFile) {
       u.append(" from ").append(first.path()).append(" (").append(first.language()).append(')');
     }
-    u.append(".\n").append(EnrichmentExample.BATCH_RELATION).append("\n\n");
+    u.append(".\n").append(EnrichmentExample.BATCH_RELATION).append('\n');
+    if (spans.stream().anyMatch(s -> facts.containsKey(s.id()))) {
+      u.append(EnrichmentExample.FACTS_INTRO).append('\n');
+    }
+    u.append('\n');
     appendContext(u, context);
     for (int i = 0; i < n; i++) {
       Span s = spans.get(i);
@@ -120,6 +149,7 @@ public final class PromptBuilder {
           .append(' ')
           .append(s.symbol())
           .append(") ===\n");
+      appendFacts(u, facts.get(s.id()), codes.get(i).text());
       u.append(codes.get(i).text()).append("\n\n");
     }
     u.append("Reply with one JSON object {\"items\":[...]} holding exactly ")
@@ -129,13 +159,108 @@ public final class PromptBuilder {
         .append(n)
         .append(") and the fields of this example (its values say what to write):\n");
     u.append("{\"items\":[")
-        .append(EnrichmentExample.batchItem(1, first.startLine(), first.endLine()).toString());
+        .append(EnrichmentExample.batchItem(1, facts.get(first.id())).toString());
     if (n > 1) {
       u.append(",{\"span_index\":2,...}");
     }
     u.append("]}\n\n");
-    appendRules(u, "the line numbers shown for that span");
+    appendRules(u);
     return new Prompt(SYSTEM, u.toString());
+  }
+
+  // ---------------------------------------------------------------- facts
+
+  /** Most calls a span lists; a long tail of calls costs tokens and tells a summary little. */
+  static final int MAX_CALLS = 12;
+
+  /** Longest docstring shown as a fact; the code shown has it whole anyway. */
+  static final int MAX_DOCSTRING_CHARS = 200;
+
+  /**
+   * The facts as compact lines, one per kind, leaving out what is empty. "returns: nothing" is
+   * written out (when there are params or calls to show) because it tells the model to leave
+   * outputs empty.
+   */
+  static void appendFacts(StringBuilder u, @Nullable SpanFacts f, String code) {
+    if (f == null) {
+      return;
+    }
+    if (!f.params().isEmpty()) {
+      u.append("params: ");
+      for (int i = 0; i < f.params().size(); i++) {
+        SpanFacts.Param p = f.params().get(i);
+        u.append(i == 0 ? "" : ", ").append(p.name());
+        if (p.type() != null && !p.type().isBlank()) {
+          u.append(": ").append(oneLine(p.type()));
+        }
+        if (p.defaultValue() != null) {
+          u.append(" = ").append(oneLine(p.defaultValue()));
+        }
+      }
+      u.append('\n');
+    }
+    if (FactNames.returnsValue(f)) {
+      u.append("returns: ")
+          .append(f.returnType() == null ? "a value" : oneLine(f.returnType()))
+          .append('\n');
+    } else {
+      u.append("returns: nothing\n");
+    }
+    Set<String> raises = new LinkedHashSet<>();
+    f.raises().forEach(r -> raises.add(r.name()));
+    if (!raises.isEmpty()) {
+      u.append("raises: ").append(String.join(", ", raises)).append('\n');
+    }
+    Set<String> effectDetails = new LinkedHashSet<>(FactNames.sideEffects(f));
+    Set<String> calls = new LinkedHashSet<>();
+    for (SpanFacts.Call c : f.calls()) {
+      // "raise ValueError(...)" is also a call of ValueError, open(...) also a side effect: the
+      // raises and side effects lines already say them.
+      String name = c.receiver() == null ? c.name() : c.receiver() + "." + c.name();
+      if (!(c.receiver() == null && raises.contains(c.name())) && !effectDetails.contains(name)) {
+        calls.add(name);
+      }
+    }
+    if (!calls.isEmpty()) {
+      u.append("calls: ").append(String.join(", ", calls.stream().limit(MAX_CALLS).toList()));
+      if (calls.size() > MAX_CALLS) {
+        u.append(", ...");
+      }
+      u.append('\n');
+    }
+    Map<String, String> effects = new LinkedHashMap<>();
+    f.sideEffects()
+        .forEach(e -> effects.putIfAbsent(e.detail(), e.kind().name().toLowerCase(Locale.ROOT)));
+    if (!effects.isEmpty()) {
+      u.append("side effects: ");
+      boolean firstEffect = true;
+      for (Map.Entry<String, String> e : effects.entrySet()) {
+        u.append(firstEffect ? "" : ", ")
+            .append(e.getKey())
+            .append(" (")
+            .append(e.getValue())
+            .append(')');
+        firstEffect = false;
+      }
+      u.append('\n');
+    }
+    if (f.docstring() != null && !f.docstring().isBlank() && !shownInCode(f.docstring(), code)) {
+      String d = oneLine(f.docstring());
+      u.append("docstring: ")
+          .append(
+              d.length() <= MAX_DOCSTRING_CHARS ? d : d.substring(0, MAX_DOCSTRING_CHARS) + "...")
+          .append('\n');
+    }
+  }
+
+  /**
+   * True when the code shown already holds the whole docstring (whitespace folded): it is then not
+   * repeated as a fact, which would only cost tokens. A docstring cut away by a class outline or a
+   * token-budget cut is still shown.
+   */
+  private static boolean shownInCode(String docstring, String code) {
+    String d = docstring.strip().replaceAll("\\s+", " ");
+    return code.replaceAll("\\s+", " ").contains(d);
   }
 
   private static void appendContext(StringBuilder u, List<ContextSpan> context) {
@@ -163,11 +288,10 @@ public final class PromptBuilder {
     u.append('\n');
   }
 
-  private static void appendRules(StringBuilder u, String lines) {
+  private static void appendRules(StringBuilder u) {
     u.append("Rules:\n");
     u.append("- summary_120w: ").append(EnrichmentExample.RULE_SUMMARY).append('\n');
-    u.append("- evidence lines: ").append(lines).append(".\n");
-    u.append("- related_spans: ").append(EnrichmentExample.RULE_RELATED).append('\n');
+    u.append("- ").append(EnrichmentExample.RULE_MEANINGS).append('\n');
     u.append("- ").append(EnrichmentExample.RULE_EMPTY).append('\n');
   }
 
@@ -178,9 +302,9 @@ public final class PromptBuilder {
 
   // ---------------------------------------------------------------- code
 
-  /** The whole code of {@code span}, line-numbered with absolute file line numbers. */
-  public static FittedCode numbered(Span span) {
-    List<String> lines = numberedLines(span.code(), span.startLine());
+  /** The whole code of {@code span}, as written (no line numbers). */
+  public static FittedCode plain(Span span) {
+    List<String> lines = lines(span.code());
     return new FittedCode(String.join("\n", lines), lines.size(), 0, null);
   }
 
@@ -189,17 +313,16 @@ public final class PromptBuilder {
   }
 
   /**
-   * Fits line-numbered code into {@code budget} tokens as counted by {@code tokens}: the whole code
-   * when it fits, otherwise as many whole lines from the head as fit together with a marker line
-   * that says which lines were cut. Never cuts inside a line, never cuts silently (the result
-   * carries a note).
+   * Fits code into {@code budget} tokens as counted by {@code tokens}: the whole code when it fits,
+   * otherwise as many whole lines from the head as fit together with a marker line that says which
+   * lines were cut. Never cuts inside a line, never cuts silently (the result carries a note).
    *
    * @throws PermanentException when not even the first line fits: such a span can never be enriched
    *     with this budget
    */
   public static FittedCode fitCode(
       String code, int startLine, ToIntFunction<String> tokens, int budget) {
-    List<String> lines = numberedLines(code, startLine);
+    List<String> lines = lines(code);
     String full = String.join("\n", lines);
     if (tokens.applyAsInt(full) <= budget) {
       return new FittedCode(full, lines.size(), 0, null);
@@ -260,16 +383,12 @@ public final class PromptBuilder {
         + ", cut to fit the token budget]";
   }
 
-  static List<String> numberedLines(String code, int startLine) {
+  static List<String> lines(String code) {
     String[] raw = code.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
     int count = raw.length;
     if (count > 1 && raw[count - 1].isEmpty()) {
       count--; // a trailing newline does not start another line
     }
-    List<String> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      out.add((startLine + i) + "| " + raw[i]);
-    }
-    return out;
+    return List.of(raw).subList(0, count);
   }
 }

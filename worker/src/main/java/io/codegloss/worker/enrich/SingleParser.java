@@ -3,10 +3,11 @@ package io.codegloss.worker.enrich;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.codegloss.core.enrich.EnrichmentSchema;
-import io.codegloss.core.enrich.RelatedResolver;
+import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.span.Span;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a single-span completion into an outcome. Accepts the bare item (the asked-for shape), an
@@ -17,7 +18,10 @@ public final class SingleParser {
 
   private SingleParser() {}
 
-  public static SpanOutcome parse(String completionText, Span span, RelatedResolver resolver) {
+  /**
+   * @param facts the span's facts, or null when not computed (meanings then unchecked)
+   */
+  public static SpanOutcome parse(String completionText, Span span, @Nullable SpanFacts facts) {
     JsonExtractor.Extraction x =
         JsonExtractor.extractObject(completionText, null, BatchParser.ANSWER_KEYS);
     if (x instanceof JsonExtractor.Failed f) {
@@ -26,7 +30,7 @@ public final class SingleParser {
     ObjectNode root = ((JsonExtractor.Found) x).object();
     JsonNode items = root.get(EnrichmentSchema.ITEMS);
     if (items == null || root.has(EnrichmentSchema.SUMMARY)) {
-      return BatchParser.firstValid(span, List.of(root), resolver);
+      return BatchParser.firstValid(span, List.of(root), facts);
     }
     if (!items.isArray() || items.isEmpty()) {
       return new SpanOutcome.Missing(span, "the answer's items array is empty or not an array");
@@ -42,6 +46,6 @@ public final class SingleParser {
       return new SpanOutcome.Missing(
           span, "expected one item, got " + items.size() + " items and none for span_index 1");
     }
-    return BatchParser.firstValid(span, candidates, resolver);
+    return BatchParser.firstValid(span, candidates, facts);
   }
 }

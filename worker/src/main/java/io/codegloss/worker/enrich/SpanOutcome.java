@@ -12,7 +12,17 @@ public sealed interface SpanOutcome {
   /**
    * Validated and ready for {@link EnrichmentStore#store(java.sql.Connection, Valid, StoreMeta)}.
    */
-  record Valid(Span span, Enrichment enrichment, int droppedRelated, List<String> notes)
+  /**
+   * @param droppedNames meanings dropped because they name nothing in the span's facts
+   * @param summaryIsDocstring the summary is the span's own docstring, not model prose: the store
+   *     records it as source=docstring
+   */
+  record Valid(
+      Span span,
+      Enrichment enrichment,
+      int droppedNames,
+      boolean summaryIsDocstring,
+      List<String> notes)
       implements SpanOutcome {
     public Valid {
       notes = List.copyOf(notes);

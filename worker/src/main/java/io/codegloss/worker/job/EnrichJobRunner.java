@@ -4,6 +4,7 @@ import io.codegloss.core.db.Database;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.error.RetryableException;
+import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.job.EnrichJobHandler;
 import io.codegloss.core.job.EnrichJobRequest;
 import io.codegloss.core.queue.JobEnqueuer;
@@ -82,7 +83,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     }
     Work work = claimed.get();
     if (backend.promptShape() == PromptShape.COMPLETION) {
-      completion.run(work, db.withConnection(c -> SpanFactsTable.read(c, ids(work.spans()))));
+      completion.run(work, work.facts());
       return;
     }
     try {
@@ -109,6 +110,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       List<Span> spans,
       List<SpanTable.Neighbour> context,
       Map<Long, List<SpanTable.Member>> members,
+      Map<Long, SpanFacts> facts,
       boolean firstTry) {}
 
   private Optional<Work> claim(Connection c, UUID id) throws SQLException {
@@ -152,7 +154,9 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         }
       }
     }
-    return Optional.of(new Work(job, todo, context, members, job.attempts() == 0));
+    // facts by analysis go into every prompt; the validator checks the prose against them
+    Map<Long, SpanFacts> facts = SpanFactsTable.read(c, ids(todo));
+    return Optional.of(new Work(job, todo, context, members, facts, job.attempts() == 0));
   }
 
   private void runBatch(Work work) {
@@ -163,7 +167,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       return;
     }
     EnrichmentPipeline.Prepared prepared =
-        enrichment.prepareBatch(spans, work.context(), work.members());
+        enrichment.prepareBatch(spans, work.context(), work.members(), work.facts());
     int budget = Math.min(worker.maxTokens(), backend.contextWindow());
     if (prepared.promptTokens() + prepared.outputCap() > budget) {
       // Safety net behind the capacity fetch: the exact count says it does not fit here.
@@ -212,7 +216,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     int[] validCount = new int[1];
     db.inTransaction(
         c -> {
-          EnrichmentPipeline.Outcome outcome = enrichment.parseBatch(c, response.text(), spans);
+          EnrichmentPipeline.Outcome outcome =
+              enrichment.parseBatch(response.text(), spans, work.facts());
           List<Span> failed = outcome.failed();
           int valid = spans.size() - failed.size();
           validCount[0] = valid;
@@ -259,7 +264,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     EnrichmentPipeline.Prepared prepared;
     int budget = Math.min(worker.maxTokens(), backend.contextWindow());
     try {
-      prepared = enrichment.prepareSingle(span, work.context(), work.members(), budget);
+      prepared =
+          enrichment.prepareSingle(span, work.context(), work.members(), work.facts(), budget);
     } catch (PermanentException e) {
       failSpan(work, span, e.oneLine(), true, null);
       throw e;
@@ -292,7 +298,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
             (Database.TxWork<Boolean>)
                 c -> {
                   EnrichmentPipeline.Outcome outcome =
-                      enrichment.parseSingle(c, response.text(), span, prepared.notes());
+                      enrichment.parseSingle(response.text(), span, work.facts(), prepared.notes());
                   boolean valid = outcome.failed().isEmpty();
                   problem[0] = outcome.errorSummary();
                   outcome.storeValid(c, meta(work, JobKind.SINGLE));

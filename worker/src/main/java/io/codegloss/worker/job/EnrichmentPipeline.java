@@ -2,7 +2,7 @@ package io.codegloss.worker.job;
 
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.enrich.EnrichmentSchema;
-import io.codegloss.core.enrich.RelatedResolver;
+import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.store.JobKind;
@@ -149,13 +149,17 @@ public final class EnrichmentPipeline {
     return JobSizing.jobTokens(code, spans.size());
   }
 
+  /**
+   * @param facts the spans' facts by span id; a span without an entry is prompted without facts
+   */
   Prepared prepareBatch(
       List<Span> spans,
       List<SpanTable.Neighbour> neighbours,
-      Map<Long, List<SpanTable.Member>> members) {
+      Map<Long, List<SpanTable.Member>> members,
+      Map<Long, SpanFacts> facts) {
     List<FittedCode> codes =
         spans.stream().map(s -> code(s, members.getOrDefault(s.id(), List.of()))).toList();
-    Prompt p = PromptBuilder.batch(spans, codes, context(neighbours));
+    Prompt p = PromptBuilder.batch(spans, codes, facts, context(neighbours));
     int outputCap = JobSizing.outputCap(spans.size());
     return new Prepared(
         p.system(), p.user(), EnrichmentSchema.batch(spans.size()), count(p), outputCap, List.of());
@@ -164,25 +168,29 @@ public final class EnrichmentPipeline {
   /**
    * A single-span prompt that fits {@code budget}: when the whole code does not, it is cut by whole
    * lines with a note stored beside the enrichment (never silently).
+   *
+   * @param facts the span's facts by span id; no entry means the prompt carries none
    */
   Prepared prepareSingle(
       Span span,
       List<SpanTable.Neighbour> neighbours,
       Map<Long, List<SpanTable.Member>> members,
+      Map<Long, SpanFacts> facts,
       int budget) {
+    SpanFacts own = facts.get(span.id());
     int outputCap = JobSizing.outputCap(1);
     List<ContextSpan> context = context(neighbours);
     FittedCode code = code(span, members.getOrDefault(span.id(), List.of()));
-    Prompt whole = PromptBuilder.single(span, code, context);
+    Prompt whole = PromptBuilder.single(span, code, own, context);
     int tokens = count(whole);
     List<String> notes = new ArrayList<>();
     if (tokens + outputCap > budget) {
       // Drop the optional context first, then cut the code to what is left.
-      Prompt bare = PromptBuilder.single(span, List.of());
-      int overhead = count(bare) - backend.countTokens(PromptBuilder.numbered(span).text());
+      Prompt bare = PromptBuilder.single(span, own, List.of());
+      int overhead = count(bare) - backend.countTokens(PromptBuilder.plain(span).text());
       int codeBudget = budget - outputCap - overhead;
       FittedCode fitted = PromptBuilder.fitCode(span, backend::countTokens, codeBudget);
-      whole = PromptBuilder.single(span, fitted, List.of());
+      whole = PromptBuilder.single(span, fitted, own, List.of());
       tokens = count(whole);
       if (fitted.note() != null) {
         notes.add(fitted.note());
@@ -192,10 +200,11 @@ public final class EnrichmentPipeline {
         whole.system(), whole.user(), EnrichmentSchema.single(), tokens, outputCap, notes);
   }
 
-  Outcome parseBatch(Connection c, String text, List<Span> spans) {
-    Span first = spans.get(0);
-    BatchParseResult r =
-        BatchParser.parse(text, spans, RelatedResolver.forRepo(c, first.repoId(), first.fileId()));
+  /**
+   * @param facts the facts the prompt carried, so that meanings are checked against them
+   */
+  Outcome parseBatch(String text, List<Span> spans, Map<Long, SpanFacts> facts) {
+    BatchParseResult r = BatchParser.parse(text, spans, facts);
     List<String> notes = new ArrayList<>();
     if (r.note() != null) {
       notes.add(r.note());
@@ -203,9 +212,11 @@ public final class EnrichmentPipeline {
     return new Outcome(r.outcomes(), summarize(r.outcomes(), r.failure()), notes, store);
   }
 
-  Outcome parseSingle(Connection c, String text, Span span, List<String> notes) {
-    SpanOutcome o =
-        SingleParser.parse(text, span, RelatedResolver.forRepo(c, span.repoId(), span.fileId()));
+  /**
+   * @param facts the facts the prompt carried, so that meanings are checked against them
+   */
+  Outcome parseSingle(String text, Span span, Map<Long, SpanFacts> facts, List<String> notes) {
+    SpanOutcome o = SingleParser.parse(text, span, facts.get(span.id()));
     return new Outcome(List.of(o), summarize(List.of(o), null), notes, store);
   }
 
@@ -261,12 +272,12 @@ public final class EnrichmentPipeline {
   }
 
   /**
-   * The code as the model sees it: line-numbered; for a class whose members are spans of their own,
-   * an outline that keeps each member's first line and names the lines left out.
+   * The code as the model sees it: as written; for a class whose members are spans of their own, an
+   * outline that keeps each member's first line and marks its body as left out.
    */
   static FittedCode code(Span span, List<SpanTable.Member> members) {
     if (members.isEmpty()) {
-      return PromptBuilder.numbered(span);
+      return PromptBuilder.plain(span);
     }
     String[] lines = span.code().split("\n", -1);
     List<String> out = new ArrayList<>();
@@ -276,26 +287,27 @@ public final class EnrichmentPipeline {
       int line = span.startLine() + i;
       SpanTable.Member m = memberStartingAt(members, line);
       if (m != null && m.endLine() > line) {
-        out.add(line + "| " + lines[i]);
+        out.add(lines[i]);
         int last = Math.min(m.endLine(), span.endLine());
-        out.add(
-            "   | ... lines "
-                + (line + 1)
-                + "-"
-                + last
-                + ": body of "
-                + m.symbol()
-                + ", described separately");
+        out.add(indent(lines[i]) + "    ... (body of " + m.symbol() + ", described separately)");
         cut += last - line;
         i += last - line + 1;
       } else {
         if (!(i == lines.length - 1 && lines[i].isEmpty())) {
-          out.add(line + "| " + lines[i]);
+          out.add(lines[i]);
         }
         i++;
       }
     }
     return new FittedCode(String.join("\n", out), out.size(), cut, null);
+  }
+
+  private static String indent(String line) {
+    int i = 0;
+    while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
+      i++;
+    }
+    return line.substring(0, i);
   }
 
   private static SpanTable.Member memberStartingAt(List<SpanTable.Member> members, int line) {

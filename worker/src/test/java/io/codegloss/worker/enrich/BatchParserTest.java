@@ -2,14 +2,15 @@ package io.codegloss.worker.enrich;
 
 import static io.codegloss.core.enrich.EnrichFixtures.GET_EMAIL;
 import static io.codegloss.core.enrich.EnrichFixtures.SET_EMAIL;
-import static io.codegloss.core.enrich.EnrichFixtures.USER_RESOLVER;
+import static io.codegloss.core.enrich.EnrichFixtures.USER_FACTS;
 import static io.codegloss.core.enrich.EnrichFixtures.USER_SPANS;
 import static io.codegloss.core.enrich.EnrichFixtures.VALIDATE_EMAIL;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codegloss.core.enrich.Evidence;
+import io.codegloss.core.enrich.EnrichFixtures;
 import io.codegloss.core.span.Span;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,23 +20,17 @@ import org.junit.jupiter.api.Test;
 class BatchParserTest {
 
   static final String GET =
-      "\"summary_120w\": \"Returns the stored email. Pairs with set_email.\", \"inputs\": [],"
-          + " \"outputs\": [\"str: the email\"], \"side_effects\": [], \"pitfalls\": [],"
-          + " \"usage_snippet\": \"user.get_email()\","
-          + " \"evidence\": [{\"field\": \"outputs\", \"lines\": [11, 11]}],"
-          + " \"related_spans\": [\"set_email\"]";
+      "\"summary_120w\": \"Returns the stored email. Pairs with set_email.\", \"pitfalls\": [],"
+          + " \"inputs\": [], \"outputs\": [\"the current email address\"],"
+          + " \"side_effects\": []";
   static final String SET =
       "\"summary_120w\": \"Sets the email after validate_email accepts it.\","
-          + " \"inputs\": [\"email: str\"], \"outputs\": [], \"side_effects\": [\"sets"
-          + " self._email\"], \"pitfalls\": [\"raises ValueError\"], \"usage_snippet\": null,"
-          + " \"evidence\": [{\"field\": \"pitfalls\", \"lines\": [14, 15]}],"
-          + " \"related_spans\": [\"validate_email\", \"get_email\"]";
+          + " \"pitfalls\": [\"raises ValueError\"], \"inputs\": [\"email: the new address\"],"
+          + " \"outputs\": [], \"side_effects\": [\"self._email: overwritten\"]";
   static final String VALIDATE =
       "\"summary_120w\": \"Checks that an email contains an @ sign. Used by set_email.\","
-          + " \"inputs\": [\"email: str\"], \"outputs\": [\"bool\"], \"side_effects\": [],"
-          + " \"pitfalls\": [\"very weak check\"], \"usage_snippet\": null,"
-          + " \"evidence\": [{\"field\": \"summary_120w\", \"lines\": [19, 19]}],"
-          + " \"related_spans\": [\"set_email\"]";
+          + " \"pitfalls\": [\"very weak check\"], \"inputs\": [\"email: the address to check\"],"
+          + " \"outputs\": [\"True when it has an @\"], \"side_effects\": []";
 
   static String item(int index, String body) {
     return "{\"span_index\": " + index + ", " + body + "}";
@@ -46,7 +41,7 @@ class BatchParserTest {
   }
 
   private static BatchParseResult parse(String text) {
-    return BatchParser.parse(text, USER_SPANS, USER_RESOLVER);
+    return BatchParser.parse(text, USER_SPANS, USER_FACTS);
   }
 
   private static SpanOutcome.Valid valid(BatchParseResult r, int i) {
@@ -65,8 +60,9 @@ class BatchParserTest {
     assertThat(summary(r, 0)).startsWith("Returns the stored email");
     assertThat(summary(r, 1)).startsWith("Sets the email");
     assertThat(summary(r, 2)).startsWith("Checks that an email");
-    assertThat(valid(r, 1).enrichment().relatedSpans())
-        .containsExactly("validate_email", "get_email");
+    assertThat(valid(r, 1).enrichment().inputs()).containsExactly("email: the new address");
+    assertThat(valid(r, 1).enrichment().sideEffects()).containsExactly("self._email: overwritten");
+    assertThat(valid(r, 2).enrichment().outputs()).containsExactly("True when it has an @");
     assertThat(r.items()).isEqualTo(3);
     assertThat(r.countMismatch()).isFalse();
     assertThat(r.callOutcome()).isEqualTo("ok");
@@ -138,7 +134,7 @@ class BatchParserTest {
   @Test
   void keepsTheValidItemsWhenOneItemIsInvalid() {
     String wrongTypes =
-        item(2, SET.replace("\"inputs\": [\"email: str\"]", "\"inputs\": \"email: str\""));
+        item(2, SET.replace("\"inputs\": [\"email: the new address\"]", "\"inputs\": \"email\""));
     BatchParseResult r = parse(items(item(1, GET), wrongTypes, item(3, VALIDATE)));
     valid(r, 0);
     valid(r, 2);
@@ -211,28 +207,43 @@ class BatchParserTest {
   }
 
   @Test
-  void dropsEvidenceThatPointsIntoANeighbouringSpan() {
-    // A common batch mistake: span 1's evidence cites span 2's lines.
+  void checksEachItemsMeaningsAgainstItsOwnSpansFacts() {
+    // A common batch mistake: span 1 (get_email, no parameters, no side effects) gets span 2's
+    // meanings. They are dropped from span 1 and counted there, and kept for span 2.
     String get =
-        GET.replace(
-            "[{\"field\": \"outputs\", \"lines\": [11, 11]}]",
-            "[{\"field\": \"outputs\", \"lines\": [11, 11]}, {\"field\": \"related_spans\","
-                + " \"lines\": [13, 16]}]");
+        GET.replace("\"inputs\": []", "\"inputs\": [\"email: the new address\"]")
+            .replace("\"side_effects\": []", "\"side_effects\": [\"self._email: overwritten\"]");
     BatchParseResult r = parse(items(item(1, get), item(2, SET), item(3, VALIDATE)));
-    assertThat(valid(r, 0).enrichment().evidence())
-        .containsExactly(new Evidence("outputs", 11, 11));
-    assertThat(valid(r, 0).notes())
-        .containsExactly("dropped 1 evidence item(s) outside lines 10-11");
+    assertThat(valid(r, 0).enrichment().inputs()).isEmpty();
+    assertThat(valid(r, 0).enrichment().sideEffects()).isEmpty();
+    assertThat(valid(r, 0).droppedNames()).isEqualTo(2);
+    assertThat(valid(r, 1).enrichment().inputs()).containsExactly("email: the new address");
+    assertThat(valid(r, 1).droppedNames()).isZero();
   }
 
   @Test
-  void dropsRelatedNamesOutsideTheIndexPerItem() {
+  void aSpanWithoutFactsKeepsItsMeaningsUnchecked() {
+    String get = GET.replace("\"inputs\": []", "\"inputs\": [\"email: the new address\"]");
+    BatchParseResult r =
+        BatchParser.parse(
+            items(item(1, get), item(2, SET), item(3, VALIDATE)),
+            USER_SPANS,
+            Map.of(102L, EnrichFixtures.SET_EMAIL_FACTS));
+    assertThat(valid(r, 0).enrichment().inputs()).containsExactly("email: the new address");
+    assertThat(valid(r, 0).droppedNames()).isZero();
+    assertThat(valid(r, 1).enrichment().sideEffects()).containsExactly("self._email: overwritten");
+  }
+
+  @Test
+  void flagsOnlyTheItemWhoseSummaryIsItsDocstring() {
     String validate =
-        VALIDATE.replace("[\"set_email\"]", "[\"set_email\", \"re.match\", \"is_valid\"]");
+        VALIDATE.replace(
+            "Checks that an email contains an @ sign. Used by set_email.",
+            "True when the address has an @ sign.");
     BatchParseResult r = parse(items(item(1, GET), item(2, SET), item(3, validate)));
-    assertThat(valid(r, 2).enrichment().relatedSpans()).containsExactly("set_email");
-    assertThat(valid(r, 2).droppedRelated()).isEqualTo(2);
-    assertThat(valid(r, 0).droppedRelated()).isZero();
+    assertThat(valid(r, 2).summaryIsDocstring()).isTrue();
+    assertThat(valid(r, 0).summaryIsDocstring()).isFalse();
+    assertThat(valid(r, 1).summaryIsDocstring()).isFalse();
   }
 
   @Test
@@ -247,7 +258,7 @@ class BatchParserTest {
 
   @Test
   void acceptsALoneItemForASingleSpanBatchWithoutSpanIndex() {
-    BatchParseResult r = BatchParser.parse("{" + SET + "}", List.of(SET_EMAIL), USER_RESOLVER);
+    BatchParseResult r = BatchParser.parse("{" + SET + "}", List.of(SET_EMAIL), USER_FACTS);
     assertThat(r.valid()).hasSize(1);
     assertThat(r.unindexed()).isZero();
   }
@@ -262,8 +273,7 @@ class BatchParserTest {
   @Test
   void countsNonObjectItemsAsUnindexed() {
     List<Span> two = List.of(GET_EMAIL, SET_EMAIL);
-    BatchParseResult r =
-        BatchParser.parse(items(item(1, GET), "\"oops\"", "42"), two, USER_RESOLVER);
+    BatchParseResult r = BatchParser.parse(items(item(1, GET), "\"oops\"", "42"), two, USER_FACTS);
     assertThat(r.unindexed()).isEqualTo(2);
     assertThat(r.outcomes().get(1)).isInstanceOf(SpanOutcome.Missing.class);
   }

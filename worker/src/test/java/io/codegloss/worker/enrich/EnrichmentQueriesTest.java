@@ -116,7 +116,7 @@ class EnrichmentQueriesTest {
         .contains("  Meanings:     email: str\n")
         .contains("  Relates to:   User.validate_email (app/user.py:18-19)\n")
         .contains("  Related from: signup (app/signup.py:1-12)\n")
-        .contains("-- gemma-3-1b via ollama, batch, prompt v1");
+        .contains("-- gemma-3-1b via ollama, batch, prompt v2");
   }
 
   @Test

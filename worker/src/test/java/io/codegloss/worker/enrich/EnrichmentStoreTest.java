@@ -171,8 +171,8 @@ class EnrichmentStoreTest {
     assertThat(row.get("backend")).isEqualTo("embedded");
     assertThat(row.get("worker")).isEqualTo("worker-a");
     assertThat(row.get("job_id")).isEqualTo(meta.jobId());
-    assertThat(row.get("prompt_version")).isEqualTo(1);
-    assertThat(row.get("schema_version")).isEqualTo(1);
+    assertThat(row.get("prompt_version")).isEqualTo(2);
+    assertThat(row.get("schema_version")).isEqualTo(2);
     assertThat(row.get("generation")).isEqualTo(1);
     assertThat(row.get("notes")).isNull();
     assertThat(linksFrom(setEmail.id(), "gemma-3-1b")).containsExactly(validateEmail.id());
@@ -185,6 +185,7 @@ class EnrichmentStoreTest {
             setEmail,
             enrichment("Sets the email after validation."),
             2,
+            false,
             List.of("dropped 2 related name(s) not in the index: a, b"));
     StoreMeta meta =
         meta("gemma-3-1b").withNotes(List.of("code cut to lines 13-14 of 13-16 to fit 40 tokens"));

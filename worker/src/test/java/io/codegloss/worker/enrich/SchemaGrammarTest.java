@@ -15,7 +15,8 @@ class SchemaGrammarTest {
   @Test
   void llamaCppTurnsTheSingleSchemaIntoAGrammar() {
     String grammar = LlamaModel.jsonSchemaToGrammar(EnrichmentSchema.single());
-    assertThat(grammar).contains("root ::=").contains("summary_120w").contains("related_spans");
+    assertThat(grammar).contains("root ::=").contains("summary_120w").contains("side_effects");
+    assertThat(grammar).doesNotContain("related_spans").doesNotContain("evidence");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.codegloss.worker.enrich;
 
 import static io.codegloss.core.enrich.EnrichFixtures.SET_EMAIL;
-import static io.codegloss.core.enrich.EnrichFixtures.USER_RESOLVER;
+import static io.codegloss.core.enrich.EnrichFixtures.SET_EMAIL_FACTS;
 import static io.codegloss.worker.enrich.BatchParserTest.SET;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,14 +10,15 @@ import org.junit.jupiter.api.Test;
 class SingleParserTest {
 
   private static SpanOutcome parse(String text) {
-    return SingleParser.parse(text, SET_EMAIL, USER_RESOLVER);
+    return SingleParser.parse(text, SET_EMAIL, SET_EMAIL_FACTS);
   }
 
   @Test
   void acceptsTheBareObjectItAskedFor() {
     SpanOutcome o = parse("{" + SET + "}");
     assertThat(o).isInstanceOf(SpanOutcome.Valid.class);
-    assertThat(((SpanOutcome.Valid) o).enrichment().inputs()).containsExactly("email: str");
+    assertThat(((SpanOutcome.Valid) o).enrichment().inputs())
+        .containsExactly("email: the new address");
   }
 
   @Test

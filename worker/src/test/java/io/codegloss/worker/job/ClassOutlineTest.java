@@ -42,7 +42,7 @@ class ClassOutlineTest {
           30);
 
   @Test
-  void aClassWhoseMethodsAreSpansOfTheirOwnIsSentAsAnOutlineWithAbsoluteLineNumbers() {
+  void aClassWhoseMethodsAreSpansOfTheirOwnIsSentAsAnOutline() {
     FittedCode outline =
         EnrichmentPipeline.code(
             USER,
@@ -52,19 +52,19 @@ class ClassOutlineTest {
 
     assertThat(outline.text())
         .isEqualTo(
-            "4| class User:\n"
-                + "5|     def __init__(self, name):\n"
-                + "   | ... lines 6-7: body of User.__init__, described separately\n"
-                + "8| \n"
-                + "9|     def get_email(self):\n"
-                + "   | ... lines 10-10: body of User.get_email, described separately");
+            "class User:\n"
+                + "    def __init__(self, name):\n"
+                + "        ... (body of User.__init__, described separately)\n"
+                + "\n"
+                + "    def get_email(self):\n"
+                + "        ... (body of User.get_email, described separately)");
     assertThat(outline.cutLines()).isEqualTo(3);
   }
 
   @Test
   void aClassWithoutMemberSpansIsSentWhole() {
     assertThat(EnrichmentPipeline.code(USER, List.of()).text())
-        .contains("6|         self.name = name")
-        .contains("10|         return self._email");
+        .contains("\n        self.name = name\n")
+        .endsWith("\n        return self._email");
   }
 }

@@ -97,9 +97,9 @@ class EnrichJobRunnerFaultsTest {
   void aBatchWithOneInvalidItemStoresTheOthersAndReEnqueuesOnlyThatSpanAsASingleJob() {
     UUID batch = enqueueBatch();
     ArrayNode items = JSON.createArrayNode();
-    items.add(item(1, "Returns the stored email address of the user without any checks.", 11, 12));
-    items.add(item(2, "", 14, 17)); // an empty summary never validates
-    items.add(item(3, "Checks that an email address has an at sign and a dotted domain.", 19, 20));
+    items.add(item(1, "Returns the stored email address of the user without any checks."));
+    items.add(item(2, "")); // an empty summary never validates
+    items.add(item(3, "Checks that an email address has an at sign and a dotted domain."));
     answers.add(completion(JSON.createObjectNode().set("items", items).toString(), "stop"));
 
     runner().run(new EnrichJobRequest(batch));
@@ -127,7 +127,7 @@ class EnrichJobRunnerFaultsTest {
     UUID batch = enqueueBatch();
     ArrayNode items = JSON.createArrayNode();
     for (int i = 1; i <= 3; i++) {
-      items.add(item(i, "", 11, 12));
+      items.add(item(i, ""));
     }
     answers.add(completion(JSON.createObjectNode().set("items", items).toString(), "stop"));
 
@@ -198,7 +198,7 @@ class EnrichJobRunnerFaultsTest {
         spans.get(0), f -> f.dueInSeconds(0).promptSha("a-prompt-with-other-neighbour-notes"));
     answers.add(
         completion(
-            item(1, "Returns the stored email address of the user without any checks.", 11, 12)
+            item(1, "Returns the stored email address of the user without any checks.")
                 .without("span_index")
                 .toString(),
             "stop"));
@@ -286,9 +286,9 @@ class EnrichJobRunnerFaultsTest {
 
   private static String allValidItems() {
     ArrayNode items = JSON.createArrayNode();
-    items.add(item(1, "Returns the stored email address of the user without any checks.", 11, 12));
-    items.add(item(2, "Sets the email after validate_email accepts it, lower-cased.", 14, 17));
-    items.add(item(3, "Checks that an email address has an at sign and a dotted domain.", 19, 20));
+    items.add(item(1, "Returns the stored email address of the user without any checks."));
+    items.add(item(2, "Sets the email after validate_email accepts it, lower-cased."));
+    items.add(item(3, "Checks that an email address has an at sign and a dotted domain."));
     return JSON.createObjectNode().set("items", items).toString();
   }
 
@@ -302,19 +302,15 @@ class EnrichJobRunnerFaultsTest {
         EnrichmentPipeline.create(backend, Settings.of(Map.of())));
   }
 
-  private static ObjectNode item(int index, String summary, int start, int end) {
+  /** A prose item as the version 2 prompt asks for it (no evidence, usage or related names). */
+  private static ObjectNode item(int index, String summary) {
     ObjectNode n = JSON.createObjectNode();
     n.put("span_index", index);
     n.put("summary_120w", summary);
+    n.putArray("pitfalls");
     n.putArray("inputs");
     n.putArray("outputs");
     n.putArray("side_effects");
-    n.putArray("pitfalls");
-    n.putNull("usage_snippet");
-    ObjectNode ev = n.putArray("evidence").addObject();
-    ev.put("field", "summary_120w");
-    ev.putArray("lines").add(start).add(end);
-    n.putArray("related_spans");
     return n;
   }
 

@@ -3,14 +3,25 @@ package io.codegloss.worker.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.codegloss.core.config.Settings;
+import io.codegloss.core.enrich.EnrichFixtures;
+import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.error.RetryableException;
+import io.codegloss.core.queue.JobSizing;
+import io.codegloss.core.span.Span;
+import io.codegloss.worker.enrich.BatchParseResult;
+import io.codegloss.worker.enrich.BatchParser;
+import io.codegloss.worker.enrich.Prompt;
+import io.codegloss.worker.enrich.PromptBuilder;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -55,6 +66,12 @@ abstract class HttpBackendFaultsTest {
   /** A 200 answer carrying {@code text} that ended normally. */
   abstract MockResponse ok(String text);
 
+  /** The JSON schema a chat request carries for constrained decoding. */
+  abstract JsonNode postedSchema(JsonNode body);
+
+  /** The output cap a chat request carries. */
+  abstract int postedOutputCap(JsonNode body);
+
   /** A 200 answer cut at the output cap after {@code tokens} tokens. */
   abstract MockResponse stoppedAtCap(String text, int tokens);
 
@@ -84,6 +101,57 @@ abstract class HttpBackendFaultsTest {
 
   static LlmRequest request(Duration timeout) {
     return new LlmRequest("Describe the code.", "def f(): pass", SCHEMA, 200, timeout);
+  }
+
+  @Test
+  void sendsTheProseBatchPromptWithItsSchemaAndTheAnswerLandsOnEachSpan() throws Exception {
+    List<Span> spans = List.of(EnrichFixtures.SET_EMAIL, EnrichFixtures.VALIDATE_EMAIL);
+    Prompt p = PromptBuilder.batch(spans, EnrichFixtures.USER_FACTS, List.of());
+    // Items out of order: they are matched by span_index.
+    String answer =
+        "{\"items\":[{\"span_index\":2,\"summary_120w\":\"Checks that the address has an @"
+            + " sign.\",\"pitfalls\":[],\"inputs\":[\"email: the address to check\"],"
+            + "\"outputs\":[\"True when it looks like an address\"],\"side_effects\":[]},"
+            + "{\"span_index\":1,\"summary_120w\":\"Stores the address once validate_email"
+            + " accepts it.\",\"pitfalls\":[\"only an @ check\"],\"inputs\":[\"email: the new"
+            + " address\"],\"outputs\":[],\"side_effects\":[\"self._email: replaced\"]}]}";
+    routes.chat.add(ok(answer));
+
+    LlmResponse r =
+        backend()
+            .complete(
+                new LlmRequest(
+                    p.system(),
+                    p.user(),
+                    EnrichmentSchema.batch(2),
+                    JobSizing.outputCap(2),
+                    Duration.ofSeconds(20)));
+
+    JsonNode body = routes.chatBody(0);
+    JsonNode schema = postedSchema(body);
+    assertThat(schema).isEqualTo(EnrichmentSchema.batchNode(2));
+    JsonNode items = schema.path("properties").path("items");
+    assertThat(items.path("minItems").asInt()).isEqualTo(2);
+    assertThat(items.path("maxItems").asInt()).isEqualTo(2);
+    JsonNode item = items.path("items");
+    assertThat(item.path("properties").path("span_index").path("enum").toString())
+        .isEqualTo("[1,2]");
+    List<String> fields = new ArrayList<>();
+    item.path("properties").fieldNames().forEachRemaining(fields::add);
+    assertThat(fields)
+        .containsExactly(
+            "span_index", "summary_120w", "pitfalls", "inputs", "outputs", "side_effects");
+    assertThat(postedOutputCap(body)).isEqualTo(JobSizing.outputCap(2));
+    assertThat(body.toString())
+        .contains("=== SPAN 2: app/user.py:18-19 (method User.validate_email) ===")
+        .contains("params: email: str");
+
+    BatchParseResult parsed = BatchParser.parse(r.text(), spans, EnrichFixtures.USER_FACTS);
+    assertThat(parsed.valid()).hasSize(2);
+    assertThat(parsed.valid().get(0).enrichment().sideEffects())
+        .containsExactly("self._email: replaced");
+    assertThat(parsed.valid().get(1).enrichment().outputs())
+        .containsExactly("True when it looks like an address");
   }
 
   @Test

@@ -15,6 +15,16 @@ import org.junit.jupiter.api.Test;
 class OllamaBackendTest extends HttpBackendFaultsTest {
 
   @Override
+  JsonNode postedSchema(JsonNode body) {
+    return body.path("format");
+  }
+
+  @Override
+  int postedOutputCap(JsonNode body) {
+    return body.path("options").path("num_predict").asInt();
+  }
+
+  @Override
   String chatPath() {
     return "/api/chat";
   }

@@ -5,11 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.codegloss.core.config.Settings;
+import io.codegloss.core.enrich.EnrichFixtures;
+import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.queue.JobSizing;
+import io.codegloss.core.span.Span;
+import io.codegloss.worker.enrich.BatchParseResult;
+import io.codegloss.worker.enrich.BatchParser;
+import io.codegloss.worker.enrich.Prompt;
+import io.codegloss.worker.enrich.PromptBuilder;
+import io.codegloss.worker.enrich.SpanOutcome;
 import io.codegloss.worker.testing.LlamaServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +78,43 @@ class OpenAiBackendE2eTest {
     assertThat(r.finishReason()).isEqualTo("stop");
     assertThat(r.promptTokens()).isPositive();
     assertThat(r.completionTokens()).isPositive();
+  }
+
+  @Test
+  void theChatProsePromptGetsAnOutcomeForEverySpanWithinTheOutputCap() throws Exception {
+    LlmBackend b = backend(Map.of());
+    List<Span> spans = EnrichFixtures.USER_SPANS;
+    Prompt p = PromptBuilder.batch(spans, EnrichFixtures.USER_FACTS, List.of());
+    int cap = JobSizing.outputCap(spans.size());
+    String schema = EnrichmentSchema.batch(spans.size());
+
+    LlmResponse r;
+    try {
+      r = b.complete(new LlmRequest(p.system(), p.user(), schema, cap, Duration.ofMinutes(5)));
+    } catch (PermanentException e) {
+      // A 270M model may loop until the cap: the runner records that as a failure of each span.
+      assertThat(e).hasMessageContaining("truncated");
+      log.info("prose batch of {} truncated at the cap of {} tokens", spans.size(), cap);
+      return;
+    }
+    BatchParseResult parsed = BatchParser.parse(r.text(), spans, EnrichFixtures.USER_FACTS);
+    log.info(
+        "prose batch: {} + {} tokens (cap {}), outcomes {}: {}",
+        b.countTokens(p.system()) + b.countTokens(p.user()),
+        r.completionTokens(),
+        cap,
+        parsed.outcomes().stream().map(o -> o.getClass().getSimpleName()).toList(),
+        r.text());
+    assertThat(r.finishReason()).isEqualTo("stop");
+    assertThat(r.completionTokens()).isLessThanOrEqualTo(cap);
+    // Constrained decoding: the answer is the prose batch shape, and every span has an outcome.
+    SchemaCheck.parsesAndMatches(r.text(), schema);
+    assertThat(parsed.outcomes()).extracting(SpanOutcome::span).containsExactlyElementsOf(spans);
+    assertThat(parsed.items()).isEqualTo(spans.size());
+    for (SpanOutcome.Valid v : parsed.valid()) {
+      assertThat(v.enrichment().evidence()).isEmpty();
+      assertThat(v.enrichment().relatedSpans()).isEmpty();
+    }
   }
 
   @Test

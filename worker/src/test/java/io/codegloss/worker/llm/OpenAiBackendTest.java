@@ -17,6 +17,16 @@ import org.junit.jupiter.api.Test;
 class OpenAiBackendTest extends HttpBackendFaultsTest {
 
   @Override
+  JsonNode postedSchema(JsonNode body) {
+    return body.path("response_format").path("json_schema").path("schema");
+  }
+
+  @Override
+  int postedOutputCap(JsonNode body) {
+    return body.path("max_tokens").asInt();
+  }
+
+  @Override
   String chatPath() {
     return "/v1/chat/completions";
   }
