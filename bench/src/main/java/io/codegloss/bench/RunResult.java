@@ -89,6 +89,15 @@ record RunResult(
         volume.firstPassSpans());
   }
 
+  /**
+   * Every call's LLM time per span. The doc-completion shape continues each span of a batch with
+   * its own call, and only a job's first call is first pass, so the first-pass figure of a batch
+   * leaves most of its calls out; the whole bill compares the modes.
+   */
+  double llmSecondsPerSpan() {
+    return Measure.ratio(volume.llmMillis() / 1000.0, volume.spans());
+  }
+
   double completionTokensPerSpan() {
     return Measure.ratio(volume.completionTokens(), volume.spans());
   }
