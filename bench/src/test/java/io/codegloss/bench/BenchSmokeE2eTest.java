@@ -85,7 +85,9 @@ class BenchSmokeE2eTest {
           .isEqualTo(6);
       assertThat(batch.path("backend").asText()).contains("gemma-3-270m");
       assertThat(batch.path("cost").path("tokenizer").asText()).isEqualTo("model");
-      assertThat(batch.path("cost").path("times_floor").asDouble()).isGreaterThan(1.0);
+      // not above 1: completion prompts stop at 384 tokens (daffe26), so a large span's code is
+      // not all processed and a run can cost less than the floor of reading every span once
+      assertThat(batch.path("cost").path("times_floor").asDouble()).isPositive();
       // bisect.py's functions are documented: the prose is scored against their docstrings
       JsonNode docstrings = batch.path("quality").path("docstrings");
       assertThat(docstrings.path("spans").asInt()).as(docstrings.toString()).isPositive();
