@@ -151,7 +151,10 @@ public final class Bench {
             boolean batching = !mode.equals(BenchOptions.SINGLE);
             int concurrency = mode.equals(BenchOptions.BATCH_X2) ? 2 : 1;
             modes.add(
-                Runner.run(new Runner.Spec(mode, batching, 1, concurrency, false, spans), ctx));
+                Runner.run(
+                    new Runner.Spec(
+                        mode, batching, 1, concurrency, false, spans, options.docstringQuality()),
+                    ctx));
             checkpoints.write(modelLabel);
           }
         }
@@ -179,7 +182,8 @@ public final class Bench {
                       w,
                       1,
                       true,
-                      spans.limit(options.scalingLimit())),
+                      spans.limit(options.scalingLimit()),
+                      false),
                   fixedCtx));
           checkpoints.write(modelLabel);
         }
@@ -218,7 +222,8 @@ public final class Bench {
                         w,
                         1,
                         true,
-                        spans.limit(options.realScalingLimit())),
+                        spans.limit(options.realScalingLimit()),
+                        false),
                     modelCtx));
             checkpoints.write(modelLabel);
           }
@@ -450,6 +455,9 @@ public final class Bench {
     }
     if (options.fixedLatency()) {
       parts.add("--fixed-latency");
+    }
+    if (options.docstringQuality()) {
+      parts.add("--quality docstrings");
     }
     return parts;
   }

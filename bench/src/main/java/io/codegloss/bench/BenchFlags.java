@@ -94,6 +94,14 @@ public final class BenchFlags {
       description = "stop a run after N minutes (default: 240)")
   int timeoutMinutes = 240;
 
+  @Option(
+      names = "--quality",
+      paramLabel = "docstrings",
+      description =
+          "score each mode's prose against the first sentence of the spans' own docstrings"
+              + " (ROUGE-L, BLEU-4, name-words baseline)")
+  @Nullable String quality;
+
   @Variable(LlmSettings.BACKEND)
   @Option(
       names = "--backend",
@@ -162,6 +170,7 @@ public final class BenchFlags {
             ? java.util.List.of(1, 2)
             : BenchOptions.counts("real-scaling-workers", realScalingWorkers),
         BenchOptions.range("timeout-minutes", timeoutMinutes, 1, 100_000),
+        BenchOptions.docstringQuality(quality),
         settingFlags);
   }
 }

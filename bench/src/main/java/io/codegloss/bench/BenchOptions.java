@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param realScalingLimit spans of the real-model scaling runs (0: skip them)
  * @param realScalingWorkers worker-process counts of the real-model scaling runs
  * @param timeoutMinutes a run that has not finished by then is stopped and reported as it is
+ * @param docstringQuality score each mode's prose against the first sentence of the spans' own
+ *     docstrings ({@code --quality docstrings})
  * @param flags settings given as flags (--db-url, --backend, --model, --max-tokens...)
  */
 public record BenchOptions(
@@ -43,6 +45,7 @@ public record BenchOptions(
     int realScalingLimit,
     List<Integer> realScalingWorkers,
     int timeoutMinutes,
+    boolean docstringQuality,
     Map<String, String> flags) {
 
   public static final String SINGLE = "single";
@@ -74,6 +77,20 @@ public record BenchOptions(
       throw new ConfigException("bench: --modes names no mode");
     }
     return new ArrayList<>(out);
+  }
+
+  /** {@code --quality}: only {@code docstrings} so far; a list leaves room for more measures. */
+  static boolean docstringQuality(@Nullable String value) {
+    if (value == null) {
+      return false;
+    }
+    for (String q : value.split(",")) {
+      if (!q.strip().equals("docstrings")) {
+        throw new ConfigException(
+            "bench: unknown measure '" + q.strip() + "' in --quality (expected docstrings)");
+      }
+    }
+    return true;
   }
 
   static List<Integer> counts(String name, String value) {

@@ -2,15 +2,19 @@ package io.codegloss.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.codegloss.bench.quality.DocstringQuality;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.PgStats;
+import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.queue.CapacityStorageProvider;
 import io.codegloss.core.store.EnrichmentTable;
 import io.codegloss.core.store.JobTable;
 import io.codegloss.core.store.LlmCallTable;
+import io.codegloss.core.store.SpanFactsTable;
 import io.codegloss.core.store.SpanLinkTable;
 import io.codegloss.core.store.SpanStates;
 import io.codegloss.core.store.SpanTable;
+import io.codegloss.core.store.SummarySource;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -437,6 +441,33 @@ final class Measure {
       int withSideEffects,
       int sideEffectsListed,
       double sideEffectsCompleteness) {}
+
+  /**
+   * {@code --quality docstrings}: every span whose facts hold a docstring, with its model prose (a
+   * summary the docstring supplied is not the model's and counts as missing).
+   */
+  static DocstringQuality.Scores docstrings(Database db) {
+    return db.withConnection(
+        c -> {
+          List<SpanTable.Code> spans = SpanTable.allCode(c);
+          Map<Long, SpanFacts> facts =
+              SpanFactsTable.read(c, spans.stream().map(SpanTable.Code::id).toList());
+          Map<Long, String> prose = new HashMap<>();
+          for (EnrichmentTable.CurrentSummary s : EnrichmentTable.currentSummaries(c)) {
+            if (s.source() == SummarySource.MODEL) {
+              prose.put(s.spanId(), s.summary());
+            }
+          }
+          List<DocstringQuality.Case> cases = new ArrayList<>();
+          for (SpanTable.Code s : spans) {
+            SpanFacts f = facts.get(s.id());
+            if (f != null && f.docstring() != null && !f.docstring().isBlank()) {
+              cases.add(new DocstringQuality.Case(s.name(), f.docstring(), prose.get(s.id())));
+            }
+          }
+          return DocstringQuality.score(cases);
+        });
+  }
 
   static Quality quality(Database db) {
     return db.withConnection(

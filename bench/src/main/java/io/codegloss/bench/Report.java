@@ -2,6 +2,7 @@ package io.codegloss.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.codegloss.bench.quality.DocstringQuality;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -135,6 +136,10 @@ record Report(
     r.put(
         "relationship_precision",
         ratio(a.quality().relationshipPrecision(), b.quality().relationshipPrecision()));
+    if (a.docstrings() != null && b.docstrings() != null) {
+      r.put("rouge_l", ratio(a.docstrings().rougeL(), b.docstrings().rougeL()));
+      r.put("llm_seconds_per_span", ratio(a.llmSecondsPerSpan(), b.llmSecondsPerSpan()));
+    }
     return r;
   }
 
@@ -274,6 +279,7 @@ record Report(
               measured + suffix,
               sr == 0 ? br > 0 : br / sr >= 2));
     }
+    out.addAll(docstringTargets(single, batch, suffix));
     long lost = modes.stream().mapToLong(r -> r.volume().lost()).sum();
     out.add(new Target("spans lost (all modes)", "0", Long.toString(lost), lost == 0));
     List<RunResult> real = new ArrayList<>();
@@ -302,6 +308,57 @@ record Report(
               most.workers() >= 4 ? ">= 3x" : "(target is for 4 workers)",
               fmt(sp) + "x",
               most.workers() >= 4 ? sp >= 3 : null));
+    }
+    return out;
+  }
+
+  /** The targets of {@code --quality docstrings}; none when it was not asked for. */
+  private List<Target> docstringTargets(
+      Optional<RunResult> single, Optional<RunResult> batch, String suffix) {
+    List<Target> out = new ArrayList<>();
+    for (RunResult r : modes) {
+      DocstringQuality.Scores d = r.docstrings();
+      if (d == null || d.spans() == 0) {
+        continue;
+      }
+      double times = Measure.ratio(d.rougeL(), d.baselineRougeL());
+      out.add(
+          new Target(
+              r.name() + ": ROUGE-L / name-words baseline",
+              ">= 2x",
+              String.format(
+                      Locale.ROOT, "%.3f vs %.3f (%sx)", d.rougeL(), d.baselineRougeL(), fmt(times))
+                  + suffix,
+              d.baselineRougeL() == 0 ? d.rougeL() > 0 : times >= 2));
+      out.add(
+          target(
+              r.name() + ": completion tokens per span",
+              "<= 80",
+              r.completionTokensPerSpan(),
+              v -> v <= 80,
+              suffix));
+    }
+    if (single.isPresent()
+        && batch.isPresent()
+        && single.get().docstrings() != null
+        && batch.get().docstrings() != null) {
+      RunResult s = single.get();
+      RunResult b = batch.get();
+      out.add(
+          new Target(
+              "ROUGE-L batched vs single",
+              ">= single",
+              String.format(
+                      Locale.ROOT, "%.3f vs %.3f", b.docstrings().rougeL(), s.docstrings().rougeL())
+                  + suffix,
+              b.docstrings().rougeL() >= s.docstrings().rougeL()));
+      out.add(
+          target(
+              "LLM seconds per span batched / single",
+              "<= 0.60",
+              Measure.ratio(b.llmSecondsPerSpan(), s.llmSecondsPerSpan()),
+              v -> v <= 0.6,
+              suffix));
     }
     return out;
   }
@@ -337,6 +394,10 @@ record Report(
       md.append(costTable());
       md.append("\n## Quality (no judge model)\n\n");
       md.append(qualityTable());
+      if (modes.stream().anyMatch(r -> r.docstrings() != null)) {
+        md.append("\n## Prose against the docstrings (--quality docstrings)\n\n");
+        md.append(docstringTable());
+      }
       md.append("\n## Where the time goes\n\n");
       md.append(timeTable());
       md.append("\n## Why calls did not deliver (most frequent)\n\n");
@@ -471,6 +532,57 @@ record Report(
           .append(" | ")
           .append(c.exact() ? "model" : "estimate")
           .append(" |\n");
+    }
+    return md.toString();
+  }
+
+  /**
+   * Per mode: spans with a docstring, the averages of the model's prose and of the name-words
+   * baseline against the docstring's first sentence, and what the prose cost per span.
+   */
+  String docstringTable() {
+    StringBuilder md =
+        new StringBuilder(
+            "| mode | spans with a docstring | ROUGE-L | BLEU-4 | baseline ROUGE-L |"
+                + " baseline BLEU-4 | no model prose | LLM s/span (all calls) | completion tokens/span |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
+    for (RunResult r : modes) {
+      DocstringQuality.Scores d = r.docstrings();
+      if (d == null) {
+        continue;
+      }
+      md.append("| ")
+          .append(r.name())
+          .append(" | ")
+          .append(d.spans())
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.3f", d.rougeL()))
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.3f", d.bleu4()))
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.3f", d.baselineRougeL()))
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.3f", d.baselineBleu4()))
+          .append(" | ")
+          .append(d.missing())
+          .append(" | ")
+          .append(fmt(r.llmSecondsPerSpan()))
+          .append(" | ")
+          .append(fmt(r.completionTokensPerSpan()))
+          .append(" |\n");
+    }
+    Optional<RunResult> single = mode(BenchOptions.SINGLE);
+    Optional<RunResult> batch = mode(BenchOptions.BATCH);
+    if (single.isPresent()
+        && batch.isPresent()
+        && single.get().docstrings() != null
+        && batch.get().docstrings() != null) {
+      Map<String, Object> r = ratios(batch.get(), single.get());
+      md.append("\nbatch / single: ROUGE-L ")
+          .append(r.get("rouge_l"))
+          .append(", LLM seconds per span ")
+          .append(r.get("llm_seconds_per_span"))
+          .append('\n');
     }
     return md.toString();
   }

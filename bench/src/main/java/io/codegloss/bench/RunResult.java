@@ -1,7 +1,9 @@
 package io.codegloss.bench;
 
+import io.codegloss.bench.quality.DocstringQuality;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything measured in one run: one mode of the comparison, or one point of a scaling curve.
@@ -15,6 +17,7 @@ import java.util.Map;
  * @param dbActiveMillis time PostgreSQL spent executing statements of this run (all processes), or
  *     -1 when the server cannot tell
  * @param timedOut true when the run was stopped at the timeout
+ * @param docstrings prose against the spans' docstrings ({@code --quality docstrings}), or null
  */
 record RunResult(
     String name,
@@ -30,7 +33,8 @@ record RunResult(
     double dbActiveMillis,
     boolean timedOut,
     java.util.List<Measure.CallRow> calls,
-    Map<String, Integer> failureReasons) {
+    Map<String, Integer> failureReasons,
+    DocstringQuality.@Nullable Scores docstrings) {
 
   RunResult {
     calls = java.util.List.copyOf(calls);
@@ -83,6 +87,19 @@ record RunResult(
     return Measure.ratio(
         calls.stream().filter(c -> !c.rework()).mapToLong(Measure.CallRow::promptTokens).sum(),
         volume.firstPassSpans());
+  }
+
+  /**
+   * Every call's LLM time per span. The doc-completion shape continues each span of a batch with
+   * its own call, and only a job's first call is first pass, so the first-pass figure of a batch
+   * leaves most of its calls out; the whole bill compares the modes.
+   */
+  double llmSecondsPerSpan() {
+    return Measure.ratio(volume.llmMillis() / 1000.0, volume.spans());
+  }
+
+  double completionTokensPerSpan() {
+    return Measure.ratio(volume.completionTokens(), volume.spans());
   }
 
   /** Share of the wall time during which no LLM call was in flight. */
@@ -158,6 +175,16 @@ record RunResult(
     q.put("outputs_applicable", quality.returning());
     q.put("side_effects_completeness", round(quality.sideEffectsCompleteness(), 4));
     q.put("side_effects_applicable", quality.withSideEffects());
+    if (docstrings != null) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("spans", docstrings.spans());
+      d.put("rouge_l", round(docstrings.rougeL(), 4));
+      d.put("bleu4", round(docstrings.bleu4(), 4));
+      d.put("baseline_rouge_l", round(docstrings.baselineRougeL(), 4));
+      d.put("baseline_bleu4", round(docstrings.baselineBleu4(), 4));
+      d.put("missing", docstrings.missing());
+      q.put("docstrings", d);
+    }
     m.put("quality", q);
     Map<String, Object> queue = new LinkedHashMap<>();
     queue.put("jobs", timing.jobs());

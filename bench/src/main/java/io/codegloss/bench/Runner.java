@@ -54,6 +54,7 @@ final class Runner {
    * @param workers how many workers
    * @param concurrency jobs at once per worker
    * @param childProcesses workers in their own JVMs (as on other machines) or in this one
+   * @param docstringQuality score the prose against the spans' docstrings after the run
    */
   record Spec(
       String name,
@@ -61,7 +62,8 @@ final class Runner {
       int workers,
       int concurrency,
       boolean childProcesses,
-      SpanSelection spans) {}
+      SpanSelection spans,
+      boolean docstringQuality) {}
 
   /**
    * What every run of one benchmark shares.
@@ -200,7 +202,8 @@ final class Runner {
               dbMillis,
               timedOut,
               Measure.calls(db),
-              Measure.failureReasons(db, 5));
+              Measure.failureReasons(db, 5),
+              spec.docstringQuality() ? Measure.docstrings(db) : null);
       ctx.progress()
           .printf(
               "bench [%s]: done in %.1f s: %d/%d spans enriched, %d calls (%.2f per span),"

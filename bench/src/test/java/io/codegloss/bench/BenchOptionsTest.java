@@ -36,6 +36,15 @@ class BenchOptionsTest {
     assertThat(o.timeoutMinutes()).isEqualTo(240);
     assertThat(o.scaling()).isTrue();
     assertThat(o.fixedLatency()).isFalse();
+    assertThat(o.docstringQuality()).isFalse();
+  }
+
+  @Test
+  void qualityDocstringsIsTheOnlyMeasure() {
+    assertThat(parse("--quality", "docstrings").docstringQuality()).isTrue();
+    assertThatThrownBy(() -> parse("--quality", "judge"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--quality");
   }
 
   @Test

@@ -65,6 +65,8 @@ class BenchSmokeE2eTest {
                   "400",
                   "--real-scaling-limit",
                   "0",
+                  "--quality",
+                  "docstrings",
                   "--json",
                   "--output",
                   out.toString()),
@@ -83,7 +85,17 @@ class BenchSmokeE2eTest {
           .isEqualTo(6);
       assertThat(batch.path("backend").asText()).contains("gemma-3-270m");
       assertThat(batch.path("cost").path("tokenizer").asText()).isEqualTo("model");
-      assertThat(batch.path("cost").path("times_floor").asDouble()).isGreaterThan(1.0);
+      // not above 1: completion prompts stop at 384 tokens (daffe26), so a large span's code is
+      // not all processed and a run can cost less than the floor of reading every span once
+      assertThat(batch.path("cost").path("times_floor").asDouble()).isPositive();
+      // bisect.py's functions are documented: the prose is scored against their docstrings
+      JsonNode docstrings = batch.path("quality").path("docstrings");
+      assertThat(docstrings.path("spans").asInt()).as(docstrings.toString()).isPositive();
+      for (String key : new String[] {"rouge_l", "bleu4", "baseline_rouge_l", "baseline_bleu4"}) {
+        assertThat(docstrings.path(key).isNumber()).as(key).isTrue();
+        assertThat(docstrings.path(key).asDouble()).as(key).isBetween(0.0, 1.0);
+      }
+      assertThat(docstrings.path("missing").asInt()).isBetween(0, docstrings.path("spans").asInt());
 
       JsonNode fixed = report.path("queue_scaling").path("fixed_latency");
       assertThat(fixed.path("label").asText()).contains("FIXED-LATENCY ENDPOINT");
@@ -96,7 +108,8 @@ class BenchSmokeE2eTest {
 
       assertThat(Files.readString(out.resolve("report.md")))
           .contains("## Queue scaling: FIXED-LATENCY ENDPOINT (no model), 400 ms per call")
-          .contains("| batch |");
+          .contains("| batch |")
+          .contains("## Prose against the docstrings (--quality docstrings)");
       for (String png : new String[] {"modes.png", "scaling.png"}) {
         BufferedImage img = ImageIO.read(out.resolve(png).toFile());
         assertThat(img.getWidth()).as(png).isGreaterThan(400);

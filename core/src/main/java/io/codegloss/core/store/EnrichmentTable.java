@@ -151,4 +151,26 @@ public final class EnrichmentTable {
     }
     return out;
   }
+
+  /** A span's summary for its current code and where it came from, as the benchmark scores it. */
+  public record CurrentSummary(long spanId, String summary, SummarySource source) {}
+
+  /** The newest note of each span for its current code (one per span). */
+  public static List<CurrentSummary> currentSummaries(Connection c) throws SQLException {
+    List<CurrentSummary> out = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select distinct on (e.span_id) e.span_id, e.summary, e.summary_source"
+                    + " from enrichments e join spans s on s.id = e.span_id"
+                    + " and s.content_hash = e.span_hash"
+                    + " order by e.span_id, e.created_at desc, e.prompt_version desc");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new CurrentSummary(
+                rs.getLong(1), rs.getString(2), SummarySource.fromDb(rs.getString(3))));
+      }
+    }
+    return out;
+  }
 }
