@@ -7,9 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SpanCallTable {
 
-  /** The calls of one span of a file, named by the span's place and symbol. */
-  public record SpanCalls(int startByte, int endByte, String symbol, List<Call> calls) {}
+  /** The calls of one span, named by the span's row id. */
+  public record SpanCalls(long spanId, List<Call> calls) {}
 
   /**
    * A call waiting for (re-)resolution, with what the resolver needs to know about its caller.
@@ -59,9 +57,9 @@ public final class SpanCallTable {
   private SpanCallTable() {}
 
   /**
-   * Replaces the calls of every span of one file. The new rows are unresolved until {@link
-   * #storeResolutions} runs (queue the file in {@link CallResolutionQueueTable}); a span's calls
-   * that have no span row are left out.
+   * Replaces the calls of every span of one file, each span named by its row id. The new rows are
+   * unresolved until {@link #storeResolutions} runs (queue the file in {@link
+   * CallResolutionQueueTable}).
    */
   public static void replaceForFile(Connection c, long repoId, long fileId, List<SpanCalls> spans)
       throws SQLException {
@@ -72,64 +70,63 @@ public final class SpanCallTable {
       ps.setLong(1, fileId);
       ps.executeUpdate();
     }
-    List<Integer> starts = new ArrayList<>();
-    List<Integer> ends = new ArrayList<>();
-    List<String> symbols = new ArrayList<>();
-    List<Integer> ordinals = new ArrayList<>();
-    List<Integer> lines = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    List<String> receivers = new ArrayList<>();
-    List<String> types = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    int n = 0;
     for (SpanCalls s : spans) {
-      if (s.calls().isEmpty() || !seen.add(s.startByte() + ":" + s.endByte() + ":" + s.symbol())) {
-        continue;
-      }
-      for (int i = 0; i < s.calls().size(); i++) {
-        Call call = s.calls().get(i);
-        starts.add(s.startByte());
-        ends.add(s.endByte());
-        symbols.add(s.symbol());
-        ordinals.add(i);
-        lines.add(call.line());
-        names.add(call.name());
-        receivers.add(call.receiver());
-        types.add(call.receiverType());
-      }
+      n += s.calls().size();
     }
-    if (starts.isEmpty()) {
+    if (n == 0) {
       return;
+    }
+    // The caller knows each span's id, so the rows go in as arrays without a join on spans by
+    // place and symbol (that join, and the symbol array it needed, was part of the write cost).
+    Long[] from = new Long[n];
+    Integer[] ordinals = new Integer[n];
+    Integer[] lines = new Integer[n];
+    String[] names = new String[n];
+    String[] receivers = new String[n];
+    String[] types = new String[n];
+    int k = 0;
+    for (SpanCalls s : spans) {
+      for (int i = 0; i < s.calls().size(); i++, k++) {
+        Call call = s.calls().get(i);
+        from[k] = s.spanId();
+        ordinals[k] = i;
+        lines[k] = call.line();
+        names[k] = call.name();
+        receivers[k] = call.receiver();
+        types[k] = call.receiverType();
+      }
     }
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into span_calls (from_span_id, ordinal, repo_id, line, callee_name, receiver,"
                 + " receiver_type)"
-                + " select s.id, u.ord, ?, u.line, u.name, u.recv, u.rtype"
-                + " from unnest(?::int[], ?::int[], ?::text[], ?::int[], ?::int[], ?::text[],"
-                + " ?::text[], ?::text[]) as u(sb, eb, sym, ord, line, name, recv, rtype)"
-                + " join spans s on s.file_id = ? and s.start_byte = u.sb and s.end_byte = u.eb"
-                + " and s.symbol = u.sym")) {
+                + " select u.sid, u.ord, ?, u.line, u.name, u.recv, u.rtype"
+                + " from unnest(?::bigint[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[])"
+                + " as u(sid, ord, line, name, recv, rtype)")) {
       int p = 1;
       ps.setLong(p++, repoId);
-      ps.setArray(p++, c.createArrayOf("int4", starts.toArray()));
-      ps.setArray(p++, c.createArrayOf("int4", ends.toArray()));
-      ps.setArray(p++, c.createArrayOf("text", symbols.toArray()));
-      ps.setArray(p++, c.createArrayOf("int4", ordinals.toArray()));
-      ps.setArray(p++, c.createArrayOf("int4", lines.toArray()));
-      ps.setArray(p++, c.createArrayOf("text", names.toArray()));
-      ps.setArray(p++, c.createArrayOf("text", receivers.toArray()));
-      ps.setArray(p++, c.createArrayOf("text", types.toArray()));
-      ps.setLong(p, fileId);
+      ps.setArray(p++, c.createArrayOf("int8", from));
+      ps.setArray(p++, c.createArrayOf("int4", ordinals));
+      ps.setArray(p++, c.createArrayOf("int4", lines));
+      ps.setArray(p++, c.createArrayOf("text", names));
+      ps.setArray(p++, c.createArrayOf("text", receivers));
+      ps.setArray(p, c.createArrayOf("text", types));
       ps.executeUpdate();
     }
   }
 
   /**
    * The calls of the repository that need resolving: those of the files in {@code fileIds}, and
-   * those calling one of {@code names} (names whose defining spans were added, removed or renamed).
+   * those calling one of {@code names} (names whose defining spans were added, removed or renamed),
+   * except the calls of the files in {@code except} (the caller holds those already).
    */
   public static List<Pending> loadToResolve(
-      Connection c, long repoId, Collection<Long> fileIds, Collection<String> names)
+      Connection c,
+      long repoId,
+      Collection<Long> fileIds,
+      Collection<String> names,
+      Collection<Long> except)
       throws SQLException {
     List<Pending> out = new ArrayList<>();
     try (PreparedStatement ps =
@@ -138,10 +135,12 @@ public final class SpanCallTable {
                 + " k.callee_name, k.receiver, k.line, k.receiver_type, k.to_span_id"
                 + " from span_calls k join spans s on s.id = k.from_span_id"
                 + " join files f on f.id = s.file_id"
-                + " where k.repo_id = ? and (s.file_id = any(?) or k.callee_name = any(?))")) {
+                + " where k.repo_id = ? and (s.file_id = any(?) or k.callee_name = any(?))"
+                + " and s.file_id <> all(?)")) {
       ps.setLong(1, repoId);
       ps.setArray(2, c.createArrayOf("bigint", fileIds.toArray()));
       ps.setArray(3, c.createArrayOf("text", names.toArray()));
+      ps.setArray(4, c.createArrayOf("bigint", except.toArray()));
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

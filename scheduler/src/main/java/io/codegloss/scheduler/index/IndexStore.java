@@ -27,6 +27,12 @@ final class IndexStore {
   /** What writing one file did to its spans. */
   record SpanCounts(int added, int changed, int moved, int removed) {}
 
+  /**
+   * What writing one file did, and the row id of each found span (same order as the found list), so
+   * that the span's calls can be written by id.
+   */
+  record SpanWrite(SpanCounts counts, long[] ids) {}
+
   private IndexStore() {}
 
   static Map<String, SkippedFile> loadSkipped(Connection c, long repoId) throws SQLException {
@@ -54,7 +60,7 @@ final class IndexStore {
    * Brings the spans of one file in line with what the parser found now. Must run in the same
    * transaction as {@link FileTable#upsert}.
    */
-  static SpanCounts writeSpans(
+  static SpanWrite writeSpans(
       Connection c, long repoId, long fileId, List<ExtractedSpan> found, SpanPool pool)
       throws SQLException {
     List<SpanTable.Stored> stored = SpanTable.ofFiles(c, List.of(fileId));
@@ -108,7 +114,7 @@ final class IndexStore {
       }
     }
     SpanTable.update(c, updates);
-    return new SpanCounts(added.size(), changed, moved, diff.removed().size());
+    return new SpanWrite(new SpanCounts(added.size(), changed, moved, diff.removed().size()), ids);
   }
 
   /** The row of a found span; its code and token estimate only where they changed. */

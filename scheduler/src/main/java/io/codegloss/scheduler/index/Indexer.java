@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -125,10 +124,9 @@ public final class Indexer {
             : SpanPool.EMPTY;
 
     boolean facts = IndexFacts.enabled();
-    // Names defined before or after by the files this run rewrites or deletes (see IndexFacts).
-    Set<String> touchedNames = ConcurrentHashMap.newKeySet();
-    List<FileResult> results =
-        readAndWrite(repoId, toRead, stored, pool, runStartMs, facts, touchedNames);
+    // The calls this run writes and the names its files defined before or after (see IndexFacts).
+    IndexFacts.Run factsRun = facts ? new IndexFacts.Run() : null;
+    List<FileResult> results = readAndWrite(repoId, toRead, stored, pool, runStartMs, factsRun);
 
     Map<String, SkippedFile> skippedNow = new TreeMap<>();
     for (SkippedFile s : walk.skipped()) {
@@ -166,13 +164,14 @@ public final class Indexer {
         db.inTransaction(
             c -> {
               FileTable.relaxDurability(c);
-              if (facts) {
-                touchedNames.addAll(IndexFacts.namesOfFiles(c, toDelete.values()));
+              if (factsRun != null) {
+                factsRun.touched(IndexFacts.namesOfFiles(c, toDelete.values()));
               }
               return IndexStore.deleteFiles(c, toDelete.values());
             });
-    if (facts) {
-      IndexFacts.relink(db, repoId, touchedNames, changed > 0 || !toDelete.isEmpty());
+    if (factsRun != null) {
+      IndexFacts.relink(
+          db, repoId, factsRun, changed > 0 || !toDelete.isEmpty(), !stored.isEmpty());
     }
     long spansTotal =
         db.inTransaction(
@@ -233,8 +232,7 @@ public final class Indexer {
       Map<String, FileTable.Stored> stored,
       SpanPool pool,
       long runStartMs,
-      boolean facts,
-      Set<String> touchedNames) {
+      IndexFacts.@Nullable Run factsRun) {
     if (files.isEmpty()) {
       return List.of();
     }
@@ -243,7 +241,7 @@ public final class Indexer {
     ThreadLocal<SpanExtractor> extractor =
         ThreadLocal.withInitial(
             () -> {
-              SpanExtractor e = new SpanExtractor(settings.parseTimeoutMillis(), facts);
+              SpanExtractor e = new SpanExtractor(settings.parseTimeoutMillis(), factsRun != null);
               extractors.add(e);
               return e;
             });
@@ -273,7 +271,7 @@ public final class Indexer {
                         extractor.get(),
                         pool,
                         runStartMs,
-                        facts ? touchedNames : null)));
+                        factsRun)));
       }
       for (Future<FileResult> future : futures) {
         results.add(future.get());
@@ -306,7 +304,7 @@ public final class Indexer {
       SpanExtractor extractor,
       SpanPool pool,
       long runStartMs,
-      @Nullable Set<String> touchedNames) {
+      IndexFacts.@Nullable Run factsRun) {
     SourceContent.Read read = SourceContent.read(f.absolute(), settings.maxFileBytes());
     if (read instanceof SourceContent.Gone) {
       return new Gone(f.path());
@@ -345,21 +343,29 @@ public final class Indexer {
             text.sha256(),
             text.lineCount(),
             extraction.parseErrors());
-    SpanCounts counts =
+    record Committed(
+        SpanCounts counts, Set<String> namesBefore, IndexFacts.@Nullable FileCalls calls) {}
+    Committed committed =
         db.inTransaction(
             c -> {
               FileTable.relaxDurability(c);
               long fileId = FileTable.upsert(c, repoId, row);
-              if (touchedNames != null && old != null) {
-                touchedNames.addAll(IndexFacts.namesOfFiles(c, List.of(fileId)));
-              }
-              SpanCounts written =
+              Set<String> namesBefore =
+                  factsRun != null && old != null
+                      ? IndexFacts.namesOfFiles(c, List.of(fileId))
+                      : Set.of();
+              IndexStore.SpanWrite written =
                   IndexStore.writeSpans(c, repoId, fileId, extraction.spans(), pool);
-              if (touchedNames != null) {
-                touchedNames.addAll(IndexFacts.write(c, repoId, fileId, extraction));
-              }
-              return written;
+              IndexFacts.FileCalls calls =
+                  factsRun == null
+                      ? null
+                      : IndexFacts.write(c, repoId, fileId, f.path(), extraction, written.ids());
+              return new Committed(written.counts(), namesBefore, calls);
             });
-    return new Written(f.path(), counts, extraction.parseErrors());
+    if (factsRun != null && committed.calls() != null) {
+      factsRun.touched(committed.namesBefore());
+      factsRun.add(committed.calls());
+    }
+    return new Written(f.path(), committed.counts(), extraction.parseErrors());
   }
 }
