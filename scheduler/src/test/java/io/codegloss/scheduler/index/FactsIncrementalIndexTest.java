@@ -11,7 +11,7 @@ import io.codegloss.core.store.FileImportTable;
 import io.codegloss.core.store.SpanCallTable;
 import io.codegloss.core.store.SpanCallTable.Edge;
 import io.codegloss.core.store.SpanFactsTable;
-import io.codegloss.scheduler.index.facts.FactsAnalyzer;
+import io.codegloss.scheduler.index.extract.FactsAnalyzer;
 import io.codegloss.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;

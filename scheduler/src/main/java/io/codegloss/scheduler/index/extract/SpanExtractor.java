@@ -3,7 +3,6 @@ package io.codegloss.scheduler.index.extract;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.span.SpanKind;
 import io.codegloss.core.span.TokenEstimate;
-import io.codegloss.scheduler.index.facts.FactsAnalyzer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -12,6 +12,7 @@ import io.codegloss.core.store.SpanFactsTable;
 import io.codegloss.core.store.SpanSymbolTable;
 import io.codegloss.scheduler.index.extract.ExtractedSpan;
 import io.codegloss.scheduler.index.extract.Extraction;
+import io.codegloss.scheduler.index.extract.FactsAnalyzer;
 import io.codegloss.scheduler.index.facts.CallResolver.CallSite;
 import io.codegloss.scheduler.index.facts.CallResolver.SymbolRow;
 import java.sql.Connection;

@@ -1,7 +1,6 @@
-package io.codegloss.scheduler.index.facts;
+package io.codegloss.scheduler.index.extract;
 
 import io.codegloss.core.facts.SideEffectKind;
-import io.codegloss.scheduler.index.extract.Language;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

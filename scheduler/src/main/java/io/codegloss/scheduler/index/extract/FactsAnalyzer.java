@@ -1,4 +1,4 @@
-package io.codegloss.scheduler.index.facts;
+package io.codegloss.scheduler.index.extract;
 
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.facts.FileImport;
@@ -9,7 +9,6 @@ import io.codegloss.core.facts.SpanFacts.LineRange;
 import io.codegloss.core.facts.SpanFacts.Param;
 import io.codegloss.core.facts.SpanFacts.Raise;
 import io.codegloss.core.facts.SpanFacts.SideEffect;
-import io.codegloss.scheduler.index.extract.Language;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.codegloss.scheduler.index.facts;
+package io.codegloss.scheduler.index.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,10 +8,6 @@ import io.codegloss.core.facts.SpanFacts.Call;
 import io.codegloss.core.facts.SpanFacts.LineRange;
 import io.codegloss.core.facts.SpanFacts.Param;
 import io.codegloss.core.facts.SpanFacts.Raise;
-import io.codegloss.scheduler.index.extract.ExtractedSpan;
-import io.codegloss.scheduler.index.extract.Extraction;
-import io.codegloss.scheduler.index.extract.Language;
-import io.codegloss.scheduler.index.extract.SpanExtractor;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.stream.Collectors;
