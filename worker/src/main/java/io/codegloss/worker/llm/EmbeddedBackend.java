@@ -99,17 +99,12 @@ final class EmbeddedBackend implements LlmBackend {
         new InferenceParameters("").setMessages(r.system(), List.of(new Pair<>("user", r.user()))));
   }
 
-  @Override
-  public LlmResponse complete(LlmRequest r) {
-    long start = System.nanoTime();
-    Json.schema(name(), r.jsonSchema());
-    String grammar = grammar(r.jsonSchema());
-    String prompt = prompt(r);
+  /**
+   * The prompt's tokens (with BOS), refused before any work when prompt plus output cap would not
+   * fit the context: llama.cpp would otherwise shift the context and answer about a cut prompt.
+   */
+  private int fittingPrompt(String prompt, int cap) {
     int promptTokens = model.llama.encode(prompt).length + 1;
-    int cap = r.maxOutputTokens();
-    if (cap < 1) {
-      throw new IllegalArgumentException("maxOutputTokens must be positive");
-    }
     if (promptTokens + cap > contextWindow()) {
       throw new PermanentException(
           "embedded: prompt of "
@@ -120,15 +115,38 @@ final class EmbeddedBackend implements LlmBackend {
               + contextWindow()
               + " (CODEGLOSS_CONTEXT)");
     }
-    Duration timeout =
-        settings.timeoutOverride() != null ? settings.timeoutOverride() : r.timeout();
-    InferenceParameters p =
-        new InferenceParameters(prompt)
-            .setGrammar(grammar)
-            .setTemperature(0f)
-            .setNPredict(cap)
-            .setSeed(0)
-            .setCachePrompt(true);
+    return promptTokens;
+  }
+
+  private Duration timeout(Duration requested) {
+    return settings.timeoutOverride() != null ? settings.timeoutOverride() : requested;
+  }
+
+  /**
+   * Greedy decoding with a fixed seed (the same prompt gets the same answer, which the refused-
+   * prompt fingerprint relies on) and the prompt cache on (a shared prefix is evaluated once).
+   */
+  private static InferenceParameters greedy(String prompt, int cap) {
+    return new InferenceParameters(prompt)
+        .setTemperature(0f)
+        .setNPredict(cap)
+        .setSeed(0)
+        .setCachePrompt(true);
+  }
+
+  @Override
+  public LlmResponse complete(LlmRequest r) {
+    long start = System.nanoTime();
+    Json.schema(name(), r.jsonSchema());
+    String grammar = grammar(r.jsonSchema());
+    String prompt = prompt(r);
+    int cap = r.maxOutputTokens();
+    if (cap < 1) {
+      throw new IllegalArgumentException("maxOutputTokens must be positive");
+    }
+    int promptTokens = fittingPrompt(prompt, cap);
+    Duration timeout = timeout(r.timeout());
+    InferenceParameters p = greedy(prompt, cap).setGrammar(grammar);
     Generated g = inSlot(p, timeout);
     if (g.generated() >= cap) {
       throw HttpBackend.truncated(name(), g.generated());
@@ -147,26 +165,10 @@ final class EmbeddedBackend implements LlmBackend {
   @Override
   public LlmResponse continueText(TextRequest r) {
     long start = System.nanoTime();
-    int promptTokens = model.llama.encode(r.prompt()).length + 1;
     int cap = r.maxOutputTokens();
-    if (promptTokens + cap > contextWindow()) {
-      throw new PermanentException(
-          "embedded: prompt of "
-              + promptTokens
-              + " tokens plus the output cap of "
-              + cap
-              + " exceeds the context window of "
-              + contextWindow()
-              + " (CODEGLOSS_CONTEXT)");
-    }
-    Duration timeout =
-        settings.timeoutOverride() != null ? settings.timeoutOverride() : r.timeout();
-    InferenceParameters p =
-        new InferenceParameters(r.prompt())
-            .setTemperature(0f)
-            .setNPredict(cap)
-            .setSeed(0)
-            .setCachePrompt(true);
+    int promptTokens = fittingPrompt(r.prompt(), cap);
+    Duration timeout = timeout(r.timeout());
+    InferenceParameters p = greedy(r.prompt(), cap);
     if (!r.stop().isEmpty()) {
       p.setStopStrings(r.stop().toArray(String[]::new));
     }
