@@ -2,6 +2,7 @@ package io.codegloss.scheduler.index.walk;
 
 import io.codegloss.scheduler.index.extract.Language;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,9 @@ public final class RepoWalker {
 
   private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
+  /** Real ignore files are a few kilobytes; Linux's own tree's largest is under 10 KiB. */
+  static final long MAX_IGNORE_FILE_BYTES = 1 << 20;
+
   private final long maxFileBytes;
   private final List<String> extraExcludes;
 
@@ -102,8 +106,8 @@ public final class RepoWalker {
     Walk w = new Walk(root);
     Level level = new Level(GitIgnore.parse("", String.join("\n", extraExcludes)), null);
     Path exclude = root.resolve(".git").resolve("info").resolve("exclude");
-    if (Files.isRegularFile(exclude, NO_FOLLOW)) {
-      String text = readIgnoreFile(exclude);
+    if (Files.exists(exclude, NO_FOLLOW)) {
+      String text = readIgnoreFile(w, exclude, ".git/info/exclude");
       if (text != null) {
         level = new Level(GitIgnore.parse("", text), level);
       }
@@ -134,7 +138,7 @@ public final class RepoWalker {
     for (Path p : entries) {
       String name = p.getFileName().toString();
       if (name.equals(".gitignore")) {
-        String text = readIgnoreFile(p);
+        String text = readIgnoreFile(w, p, rel.isEmpty() ? name : rel + "/" + name);
         if (text != null) {
           level = new Level(GitIgnore.parse(rel, text), level);
         }
@@ -226,9 +230,44 @@ public final class RepoWalker {
     w.skipped.add(SkippedFile.of(rel, SkipReason.SYMLINK, detail));
   }
 
-  private static @Nullable String readIgnoreFile(Path p) {
+  /**
+   * The text of an ignore file, or null (recorded as a skip) when it is not a plain file of a sane
+   * size: a FIFO named .gitignore would block the walk forever, and one linked to /dev/zero would
+   * fill the heap. Links are never followed, here as everywhere.
+   */
+  private static @Nullable String readIgnoreFile(Walk w, Path p, String rel) {
     try {
-      byte[] bytes = Files.readAllBytes(p);
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, NO_FOLLOW);
+      if (a.isSymbolicLink()) {
+        w.skipped.add(SkippedFile.of(rel, SkipReason.SYMLINK, "ignore file is a link: not read"));
+        return null;
+      }
+      if (!a.isRegularFile()) {
+        w.skipped.add(
+            SkippedFile.of(rel, SkipReason.UNREADABLE, "ignore file is not a regular file"));
+        return null;
+      }
+      if (a.size() > MAX_IGNORE_FILE_BYTES) {
+        w.skipped.add(
+            SkippedFile.of(
+                rel,
+                SkipReason.TOO_LARGE,
+                "ignore file over " + MAX_IGNORE_FILE_BYTES + " bytes: not read"));
+        return null;
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(p, NO_FOLLOW)) {
+        // bounded even if the file grows between the size check and the read
+        bytes = in.readNBytes((int) MAX_IGNORE_FILE_BYTES + 1);
+      }
+      if (bytes.length > MAX_IGNORE_FILE_BYTES) {
+        w.skipped.add(
+            SkippedFile.of(
+                rel,
+                SkipReason.TOO_LARGE,
+                "ignore file over " + MAX_IGNORE_FILE_BYTES + " bytes: not read"));
+        return null;
+      }
       return StandardCharsets.UTF_8
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPLACE)
@@ -238,6 +277,7 @@ public final class RepoWalker {
     } catch (CharacterCodingException e) {
       return null;
     } catch (IOException | SecurityException e) {
+      w.skipped.add(SkippedFile.of(rel, SkipReason.UNREADABLE, describe(e)));
       log.debug("cannot read ignore file {}: {}", p, e.toString());
       return null;
     }

@@ -169,4 +169,41 @@ class RepoWalkerTest {
     assertThat(r.otherFiles()).isEqualTo(2);
     assertThat(r.skipped()).isEmpty();
   }
+
+  @Test
+  @Timeout(30)
+  void aGitignoreThatIsAFifoIsSkippedInsteadOfBlockingTheWalk() throws Exception {
+    write("app/main.py", "def main():\n    pass\n");
+    Process mkfifo =
+        new ProcessBuilder("mkfifo", repo.resolve("app/.gitignore").toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+
+    WalkResult r = walker.walk(repo);
+
+    assertThat(paths(r)).contains("app/main.py");
+    assertThat(reasonFor(r, "app/.gitignore")).isEqualTo("unreadable");
+  }
+
+  @Test
+  @Timeout(30)
+  void aGitignoreLinkedToDevZeroIsNotReadAndNothingRunsOutOfMemory() throws Exception {
+    write("main.py", "def main():\n    pass\n");
+    Files.createSymbolicLink(repo.resolve(".gitignore"), Path.of("/dev/zero"));
+
+    WalkResult r = walker.walk(repo);
+
+    assertThat(paths(r)).contains("main.py");
+    assertThat(reasonFor(r, ".gitignore")).isEqualTo("symlink");
+  }
+
+  @Test
+  void anOversizedGitignoreIsSkippedWithItsReason() throws Exception {
+    write("main.py", "def main():\n    pass\n");
+    write(".gitignore", "x".repeat((int) RepoWalker.MAX_IGNORE_FILE_BYTES + 1));
+
+    WalkResult r = walker.walk(repo);
+
+    assertThat(paths(r)).contains("main.py");
+    assertThat(reasonFor(r, ".gitignore")).isEqualTo("too_large");
+  }
 }
