@@ -59,7 +59,7 @@ public final class CodeglossMain {
     try {
       parsed = cl.parseArgs(argv);
     } catch (ParameterException e) {
-      err.println("codegloss: " + usageError(e));
+      err.println(Printer.safe("codegloss: " + usageError(e)));
       return 2;
     }
     Integer help = CommandLine.executeHelpRequest(parsed);
@@ -88,19 +88,20 @@ public final class CodeglossMain {
     try {
       return command.run(new Context(env, home, printer, err));
     } catch (CodeglossException e) {
-      err.println("codegloss: " + e.oneLine());
+      err.println(Printer.safe("codegloss: " + e.oneLine()));
       org.slf4j.LoggerFactory.getLogger(CodeglossMain.class).debug("command failed", e);
       return e instanceof ConfigException ? 2 : 1;
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(CodeglossMain.class).error("unexpected failure", e);
       err.println(
-          "codegloss: unexpected failure: "
-              + e.getClass().getSimpleName()
-              + ": "
-              + String.valueOf(e.getMessage()).replace('\n', ' ')
-              + " (details in "
-              + home.resolve("logs/codegloss.log")
-              + ")");
+          Printer.safe(
+              "codegloss: unexpected failure: "
+                  + e.getClass().getSimpleName()
+                  + ": "
+                  + String.valueOf(e.getMessage()).replace('\n', ' ')
+                  + " (details in "
+                  + home.resolve("logs/codegloss.log")
+                  + ")"));
       return 1;
     }
   }

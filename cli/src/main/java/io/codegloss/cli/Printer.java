@@ -35,17 +35,41 @@ final class Printer {
   }
 
   void line(String text) {
-    out.println(text);
+    out.println(safe(text));
   }
 
   void linef(String format, Object... args) {
-    out.println(String.format(java.util.Locale.ROOT, format, args));
+    out.println(safe(String.format(java.util.Locale.ROOT, format, args)));
   }
 
   /** Progress and notices go to stderr so that stdout stays clean for --json. */
   void progress(String text) {
-    err.println(text);
+    err.println(safe(text));
     err.flush();
+  }
+
+  /**
+   * Text from code and models (file names, symbols, summaries) is untrusted: an ESC or BEL in a
+   * file name would otherwise drive the user's terminal (retitle it, move the cursor, hide text).
+   * Control characters other than newline and tab are shown escaped as {@code \u001b}; JSON is
+   * escaped by its writer.
+   */
+  static String safe(String text) {
+    StringBuilder b = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean control =
+          (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f) || c == '\u2028';
+      if (control) {
+        if (b == null) {
+          b = new StringBuilder(text.length() + 8).append(text, 0, i);
+        }
+        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? text : b.toString();
   }
 
   PrintStream out() {
