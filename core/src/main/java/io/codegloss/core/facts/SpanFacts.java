@@ -38,6 +38,27 @@ public record SpanFacts(
     sideEffects = List.copyOf(sideEffects);
   }
 
+  /**
+   * These facts as a prompt may show them: secrets cut out of default values, the docstring and
+   * side-effect details ({@link io.codegloss.core.span.SecretRedactor}).
+   */
+  public SpanFacts forPrompt() {
+    java.util.function.UnaryOperator<String> r =
+        s -> s == null ? null : io.codegloss.core.span.SecretRedactor.redact(s).text();
+    return new SpanFacts(
+        r.apply(signature),
+        params.stream().map(p -> new Param(p.name(), p.type(), r.apply(p.defaultValue()))).toList(),
+        returnType,
+        returnLines,
+        raises,
+        r.apply(docstring),
+        docLines,
+        calls,
+        sideEffects.stream()
+            .map(x -> new SideEffect(x.kind(), r.apply(x.detail()), x.line()))
+            .toList());
+  }
+
   /** Facts of a span whose language gets no analysis beyond its signature. */
   public static SpanFacts signatureOnly(@Nullable String signature) {
     return new SpanFacts(

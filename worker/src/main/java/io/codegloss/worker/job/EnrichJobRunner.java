@@ -8,6 +8,7 @@ import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.job.EnrichJobHandler;
 import io.codegloss.core.job.EnrichJobRequest;
 import io.codegloss.core.queue.JobEnqueuer;
+import io.codegloss.core.span.SecretRedactor;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.span.SpanKind;
 import io.codegloss.core.store.CallOutcome;
@@ -133,7 +134,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       if (js.stale() || SpanStates.isEnriched(c, js.span().id())) {
         continue;
       }
-      todo.add(js.span());
+      // what goes into a prompt never carries a secret found in the code (SecretRedactor)
+      todo.add(js.span().forPrompt());
     }
     if (todo.isEmpty()) {
       JobTable.finish(c, id, JobStatus.SUCCEEDED, null);
@@ -143,7 +145,19 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     List<SpanTable.Neighbour> context =
         job.fileId() == null
             ? List.of()
-            : SpanTable.neighbours(c, job.fileId(), ids, todo.get(0).startLine(), NEIGHBOURS);
+            : SpanTable.neighbours(c, job.fileId(), ids, todo.get(0).startLine(), NEIGHBOURS)
+                .stream()
+                .map(
+                    n ->
+                        new SpanTable.Neighbour(
+                            n.symbol(),
+                            n.kind(),
+                            n.startLine(),
+                            n.signature() == null
+                                ? null
+                                : SecretRedactor.redact(n.signature()).text(),
+                            n.summary()))
+                .toList();
     // Classes whose methods are spans of their own go as an outline: methods are not paid twice.
     Map<Long, List<SpanTable.Member>> members = new HashMap<>();
     for (Span span : todo) {
@@ -155,7 +169,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       }
     }
     // facts by analysis go into every prompt; the validator checks the prose against them
-    Map<Long, SpanFacts> facts = SpanFactsTable.read(c, ids(todo));
+    Map<Long, SpanFacts> facts = new HashMap<>();
+    SpanFactsTable.read(c, ids(todo)).forEach((spanId, f) -> facts.put(spanId, f.forPrompt()));
     return Optional.of(new Work(job, todo, context, members, facts, job.attempts() == 0));
   }
 

@@ -123,6 +123,34 @@ class EnrichJobRunnerFaultsTest {
   }
 
   @Test
+  void aKeyInAFunctionBodyNeverReachesTheModelServer() throws Exception {
+    String key = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+    seed.span(
+        "User.client",
+        s ->
+            s.lines(22, 24)
+                .code("def client(self):\n        return OpenAI(api_key=\"" + key + "\")\n")
+                .signature("def client(self):")
+                .hash("hash-client")
+                .tokens(30));
+    UUID job = enqueueSingle(seed.spanId(), "hash-client");
+    answers.add(
+        completion(
+            "{\"summary_120w\":\"Builds an OpenAI client for the user.\",\"pitfalls\":[],"
+                + "\"inputs\":[],\"outputs\":[],\"side_effects\":[]}",
+            "stop"));
+
+    runner().run(new EnrichJobRequest(job));
+
+    // every request the worker made (token counting too), not only the completion
+    StringBuilder sent = new StringBuilder();
+    for (int i = 0; i < server.getRequestCount(); i++) {
+      sent.append(server.takeRequest().getBody().utf8()).append('\n');
+    }
+    assertThat(sent.toString()).doesNotContain(key).contains("<redacted:openai-key>");
+  }
+
+  @Test
   void aBatchWhoseEveryItemIsInvalidIsShownAsSplitIntoSingles() {
     UUID batch = enqueueBatch();
     ArrayNode items = JSON.createArrayNode();
@@ -366,6 +394,10 @@ class EnrichJobRunnerFaultsTest {
   }
 
   /** {@code round}: how many failures came before, as the planner counts them. */
+  private UUID enqueueSingle(long spanId, String hash) {
+    return enqueue(JobKind.SINGLE, List.of(new JobPlan.SpanRef(spanId, hash)), 0);
+  }
+
   private UUID enqueueSingle(long spanId, int round) {
     return enqueue(JobKind.SINGLE, List.of(new JobPlan.SpanRef(spanId, "hash-get_email")), round);
   }
