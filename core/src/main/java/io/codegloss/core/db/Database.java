@@ -140,7 +140,12 @@ public final class Database implements AutoCloseable {
 
   /** Strips a password from a JDBC url before it is shown anywhere. */
   public static String redact(String jdbcUrl) {
-    return jdbcUrl == null ? "" : jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    return jdbcUrl == null
+        ? ""
+        : jdbcUrl
+            .replaceAll("(?i)(password=)[^&;]*", "$1***")
+            // user-info as in postgres://user:secret@host (and a jdbc url written the same way)
+            .replaceAll("(//[^/@:]*:)[^/]*@", "$1***@");
   }
 
   @Override
