@@ -12,6 +12,7 @@ import java.util.List;
  * @param filesChanged files whose spans were (re)written: new, edited or renamed files
  * @param filesRemoved files that left the index: deleted, now ignored, or now skipped
  * @param filesWithParseErrors files indexed from a tree the parser had to recover
+ * @param filesWithInvalidUtf8 files indexed with their bytes that are not valid UTF-8 read as '?'
  * @param filesSkipped every file left out on purpose in this run, with the reason
  * @param spansTotal spans of the repository after the run
  * @param spansAdded new span rows (pending enrichment)
@@ -26,6 +27,7 @@ public record IndexReport(
     int filesChanged,
     int filesRemoved,
     int filesWithParseErrors,
+    int filesWithInvalidUtf8,
     List<SkippedFile> filesSkipped,
     long spansTotal,
     int spansAdded,

@@ -67,7 +67,7 @@ public final class Indexer {
   /** What happened to one file that needed a look at its content. */
   private sealed interface FileResult {}
 
-  private record Written(String path, SpanCounts counts, boolean parseErrors)
+  private record Written(String path, SpanCounts counts, boolean parseErrors, int repairedBytes)
       implements FileResult {}
 
   private record Unchanged(String path) implements FileResult {}
@@ -134,6 +134,7 @@ public final class Indexer {
     }
     int changed = 0;
     int parseErrors = 0;
+    int repairedFiles = 0;
     int added = 0;
     int edited = 0;
     int moved = 0;
@@ -142,6 +143,13 @@ public final class Indexer {
       if (r instanceof Written w) {
         changed++;
         parseErrors += w.parseErrors() ? 1 : 0;
+        if (w.repairedBytes() > 0) {
+          repairedFiles++;
+          log.warn(
+              "{}: {} byte(s) not valid UTF-8, read as '?'; its spans are indexed",
+              w.path(),
+              w.repairedBytes());
+        }
         added += w.counts().added();
         edited += w.counts().changed();
         moved += w.counts().moved();
@@ -189,6 +197,7 @@ public final class Indexer {
             changed,
             toDelete.size(),
             parseErrors,
+            repairedFiles,
             skippedNow.values().stream().sorted(Comparator.comparing(SkippedFile::path)).toList(),
             spansTotal,
             added,
@@ -366,6 +375,7 @@ public final class Indexer {
       factsRun.touched(committed.namesBefore());
       factsRun.add(committed.calls());
     }
-    return new Written(f.path(), committed.counts(), extraction.parseErrors());
+    return new Written(
+        f.path(), committed.counts(), extraction.parseErrors(), text.repairedBytes());
   }
 }

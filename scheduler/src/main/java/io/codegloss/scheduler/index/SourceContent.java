@@ -4,7 +4,9 @@ import io.codegloss.scheduler.index.walk.SecretFiles;
 import io.codegloss.scheduler.index.walk.SkipReason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,9 +25,12 @@ final class SourceContent {
   sealed interface Read permits Text, Skip, Gone {}
 
   /**
-   * @param sha256 hex digest of the bytes, as stored in files.content_hash
+   * @param bytes the file's bytes, with any byte that is not valid UTF-8 replaced by '?'
+   * @param sha256 hex digest of the file's bytes as read, as stored in files.content_hash
+   * @param repairedBytes how many invalid bytes were replaced (0 for a valid UTF-8 file)
    */
-  record Text(byte[] bytes, String text, String sha256, int lineCount) implements Read {}
+  record Text(byte[] bytes, String text, String sha256, int lineCount, int repairedBytes)
+      implements Read {}
 
   record Skip(SkipReason reason, String detail) implements Read {}
 
@@ -62,21 +67,39 @@ final class SourceContent {
     if (SecretFiles.containsPrivateKey(bytes)) {
       return new Skip(SkipReason.SECRET, "contains a private key block");
     }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-    } catch (CharacterCodingException e) {
-      return new Skip(
-          SkipReason.NON_UTF8,
-          "not valid UTF-8; re-encode it as UTF-8 to index it (byte offsets must be exact)");
+    // A stray byte (a Latin-1 'é' in a comment) must not cost the file all its spans: each invalid
+    // byte is read as '?', one byte for one byte, so every span's byte offsets stay exact.
+    byte[] utf8 = bytes.clone();
+    int repaired = repair(utf8);
+    String text = new String(utf8, StandardCharsets.UTF_8);
+    return new Text(utf8, text, sha256(bytes), lineCount(bytes), repaired);
+  }
+
+  /** Replaces every byte that is not part of valid UTF-8 with '?'; returns how many. */
+  static int repair(byte[] bytes) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(Math.max(16, bytes.length));
+    int repaired = 0;
+    while (true) {
+      CoderResult r = decoder.decode(in, out, true);
+      if (r.isUnderflow()) {
+        return repaired;
+      }
+      if (r.isOverflow()) {
+        out.clear();
+        continue;
+      }
+      for (int i = 0; i < r.length(); i++) {
+        bytes[in.position() + i] = '?';
+      }
+      repaired += r.length();
+      in.position(in.position() + r.length());
     }
-    return new Text(bytes, text, sha256(bytes), lineCount(bytes));
   }
 
   static String sha256(byte[] bytes) {

@@ -45,20 +45,26 @@ class BadInputTest {
   }
 
   @Test
-  void skipsNonUtf8TextWithTheReasonNonUtf8() throws Exception {
+  void aFileWithAnInvalidUtf8ByteKeepsItsSpansWithExactOffsets() throws Exception {
     fx.write("good.py", GOOD);
+    // one Latin-1 byte in a comment, then two functions
     fx.writeBytes(
         "latin1.py",
-        "# -*- coding: latin-1 -*-\ndef caf\u00e9():\n    pass\n"
+        "# caf\u00e9\ndef first():\n    pass\n\ndef second():\n    return 2\n"
             .getBytes(StandardCharsets.ISO_8859_1));
 
     IndexReport report = fx.index();
 
-    assertThat(reasonOf(report, "latin1.py")).isEqualTo("non_utf8");
-    assertThat(fx.count("select count(*) from files where path = 'latin1.py'")).isZero();
-    assertThat(fx.string("select reason from skipped_files where path = 'latin1.py'"))
-        .isEqualTo("non_utf8");
-    assertThat(fx.spans()).containsOnlyKeys("good.py:ok");
+    assertThat(reasonOf(report, "latin1.py")).isNull();
+    assertThat(report.filesWithInvalidUtf8()).isEqualTo(1);
+    assertThat(fx.spans()).containsKeys("good.py:ok", "latin1.py:first", "latin1.py:second");
+    IndexFixture.Row second = fx.spans().get("latin1.py:second");
+    assertThat(second.startLine()).isEqualTo(5);
+    // "# caf" + the one replaced byte + "\n" is 7 bytes in the file (the decoded 'é' would be 8),
+    // then "def first():\n" 13, "    pass\n" 9 and a blank line 1
+    assertThat(second.startByte()).isEqualTo(7 + 13 + 9 + 1);
+    assertThat(fx.string("select code from spans where symbol = 'second'"))
+        .isEqualTo("def second():\n    return 2");
   }
 
   @Test

@@ -10,8 +10,6 @@ public enum SkipReason {
   TOO_LARGE,
   /** Contains NUL bytes. */
   BINARY,
-  /** Not valid UTF-8; codegloss does not guess encodings, so that byte offsets stay exact. */
-  NON_UTF8,
   /** The file system refused to list or read it. */
   UNREADABLE,
   /** A symbolic link; links are never followed, their targets are indexed where they live. */
