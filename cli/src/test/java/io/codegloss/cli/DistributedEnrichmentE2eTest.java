@@ -110,9 +110,11 @@ class DistributedEnrichmentE2eTest {
                 "large-2", logs, env, "worker", "--name", "large-2", "--max-tokens", "" + LARGE));
 
         // What an operator sees meanwhile: the dashboard in a real browser.
+        // Dead after 30 s of silence: three JVMs that each load a model share two cores here, and a
+        // heartbeat (every 5 s) delayed past 15 s under that load showed a live worker as dead.
         dashboard =
             new DashboardServer(
-                    db, new DashboardSettings(0, 15, "http://localhost:8000", 1, null, null))
+                    db, new DashboardSettings(0, 30, "http://localhost:8000", 1, null, null))
                 .start(0);
         browser = HeadlessChromium.start();
         DashboardPage page =
