@@ -1,5 +1,6 @@
 package io.codegloss.dashboard;
 
+import io.codegloss.core.config.Exposure;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.error.ConfigException;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param refreshSeconds how often live updates are pushed to open pages
  * @param user basic-auth user, or null when the dashboard is open
  * @param password basic-auth password, or null when the dashboard is open; never logged
+ * @param host {@value #HOST}: the address to bind; loopback unless the operator opts in
+ * @param open {@value #OPEN}: serve a non-loopback bind without credentials
  */
 public record DashboardSettings(
     int port,
@@ -23,7 +26,9 @@ public record DashboardSettings(
     String jobrunrDashboardUrl,
     int refreshSeconds,
     @Nullable String user,
-    @Nullable String password) {
+    @Nullable String password,
+    String host,
+    boolean open) {
 
   public static final String PORT = "CODEGLOSS_DASHBOARD_PORT";
   public static final String WORKER_DEAD_SECONDS = "CODEGLOSS_WORKER_DEAD_SECONDS";
@@ -31,6 +36,8 @@ public record DashboardSettings(
   public static final String REFRESH_SECONDS = "CODEGLOSS_DASHBOARD_REFRESH_SECONDS";
   public static final String USER = "CODEGLOSS_DASHBOARD_USER";
   public static final String PASSWORD = "CODEGLOSS_DASHBOARD_PASSWORD";
+  public static final String HOST = "CODEGLOSS_DASHBOARD_HOST";
+  public static final String OPEN = "CODEGLOSS_DASHBOARD_OPEN";
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_WORKER_DEAD_SECONDS = 45;
@@ -44,9 +51,29 @@ public record DashboardSettings(
     if ((user == null) != (password == null)) {
       throw new ConfigException("dashboard basic auth needs both a user and a password");
     }
+    Exposure.check(host, HOST, user, USER, password, PASSWORD, open, OPEN);
     while (jobrunrDashboardUrl.endsWith("/")) {
       jobrunrDashboardUrl = jobrunrDashboardUrl.substring(0, jobrunrDashboardUrl.length() - 1);
     }
+  }
+
+  /** Bound to loopback, for tests and embedded use. */
+  public DashboardSettings(
+      int port,
+      int workerDeadSeconds,
+      String jobrunrDashboardUrl,
+      int refreshSeconds,
+      @Nullable String user,
+      @Nullable String password) {
+    this(
+        port,
+        workerDeadSeconds,
+        jobrunrDashboardUrl,
+        refreshSeconds,
+        user,
+        password,
+        Exposure.LOOPBACK,
+        false);
   }
 
   public static DashboardSettings from(Settings settings) {
@@ -73,7 +100,9 @@ public record DashboardSettings(
         url,
         settings.intValue(REFRESH_SECONDS, DEFAULT_REFRESH_SECONDS, 1, 300),
         password.map(p -> user.orElse(DEFAULT_USER)).orElse(null),
-        password.orElse(null));
+        password.orElse(null),
+        settings.string(HOST, Exposure.LOOPBACK),
+        settings.onOff(OPEN, false));
   }
 
   /**
@@ -106,7 +135,9 @@ public record DashboardSettings(
 
   @Override
   public String toString() {
-    return "DashboardSettings[port="
+    return "DashboardSettings[host="
+        + host
+        + ", port="
         + port
         + ", workerDeadSeconds="
         + workerDeadSeconds
