@@ -3,6 +3,7 @@ package io.codegloss.dashboard;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.Handler;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -15,7 +16,9 @@ final class HostCheck implements Handler {
   private final Set<String> allowed;
 
   HostCheck(String configuredHost) {
-    this.allowed = Set.of("localhost", "127.0.0.1", "[::1]", normalize(configuredHost.trim()));
+    Set<String> hosts = new HashSet<>(Set.of("localhost", "127.0.0.1", "[::1]"));
+    hosts.add(normalize(configuredHost.trim()));
+    this.allowed = Set.copyOf(hosts);
   }
 
   @Override
