@@ -85,6 +85,10 @@ class JobRunrDashboardTest {
     }
     assertThat(status(send("GET", "/api/jobs?state=FAILED", "localhost", auth(), null)))
         .isEqualTo(200);
+    // JobRunr's own page is served, so the handlers are mounted where its frontend expects them.
+    String page = send("GET", "/dashboard", "localhost", auth(), null);
+    assertThat(status(page)).isEqualTo(200);
+    assertThat(page.toLowerCase()).contains("content-type: text/html");
   }
 
   @Test
