@@ -90,7 +90,7 @@ public final class DashboardServer implements AutoCloseable {
     cfg.routes.before(DashboardServer::securityHeaders);
     // Before auth: a page from another site that rebinds its DNS name to this address must not
     // get even a login prompt to phish with.
-    cfg.routes.before(new HostCheck(settings.host()));
+    cfg.routes.before(new HostCheck(settings.host(), settings.hostNames()));
     if (settings.authRequired()) {
       cfg.routes.before(new BasicAuth(settings.user(), settings.password()));
     }

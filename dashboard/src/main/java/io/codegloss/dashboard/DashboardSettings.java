@@ -3,6 +3,8 @@ package io.codegloss.dashboard;
 import io.codegloss.core.config.Exposure;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.error.ConfigException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param password basic-auth password, or null when the dashboard is open; never logged
  * @param host {@value #HOST}: the address to bind; loopback unless the operator opts in
  * @param open {@value #OPEN}: serve a non-loopback bind without credentials
+ * @param hostNames {@value #HOST_NAMES}: further names the Host header may carry (the name
+ *     operators reach a network bind by); localhost, 127.0.0.1 and the host are always accepted
  */
 public record DashboardSettings(
     int port,
@@ -28,7 +32,8 @@ public record DashboardSettings(
     @Nullable String user,
     @Nullable String password,
     String host,
-    boolean open) {
+    boolean open,
+    List<String> hostNames) {
 
   public static final String PORT = "CODEGLOSS_DASHBOARD_PORT";
   public static final String WORKER_DEAD_SECONDS = "CODEGLOSS_WORKER_DEAD_SECONDS";
@@ -38,6 +43,7 @@ public record DashboardSettings(
   public static final String PASSWORD = "CODEGLOSS_DASHBOARD_PASSWORD";
   public static final String HOST = "CODEGLOSS_DASHBOARD_HOST";
   public static final String OPEN = "CODEGLOSS_DASHBOARD_OPEN";
+  public static final String HOST_NAMES = "CODEGLOSS_DASHBOARD_HOST_NAMES";
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_WORKER_DEAD_SECONDS = 45;
@@ -52,6 +58,7 @@ public record DashboardSettings(
       throw new ConfigException("dashboard basic auth needs both a user and a password");
     }
     Exposure.check(host, HOST, user, USER, password, PASSWORD, open, OPEN);
+    hostNames = List.copyOf(hostNames);
     while (jobrunrDashboardUrl.endsWith("/")) {
       jobrunrDashboardUrl = jobrunrDashboardUrl.substring(0, jobrunrDashboardUrl.length() - 1);
     }
@@ -73,7 +80,8 @@ public record DashboardSettings(
         user,
         password,
         Exposure.LOOPBACK,
-        false);
+        false,
+        List.of());
   }
 
   public static DashboardSettings from(Settings settings) {
@@ -102,7 +110,11 @@ public record DashboardSettings(
         password.map(p -> user.orElse(DEFAULT_USER)).orElse(null),
         password.orElse(null),
         settings.string(HOST, Exposure.LOOPBACK),
-        settings.onOff(OPEN, false));
+        settings.onOff(OPEN, false),
+        Arrays.stream(settings.string(HOST_NAMES, "").split(","))
+            .map(String::trim)
+            .filter(n -> !n.isEmpty())
+            .toList());
   }
 
   /**

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.Handler;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -15,9 +16,10 @@ final class HostCheck implements Handler {
 
   private final Set<String> allowed;
 
-  HostCheck(String configuredHost) {
+  HostCheck(String configuredHost, List<String> moreNames) {
     Set<String> hosts = new HashSet<>(Set.of("localhost", "127.0.0.1", "[::1]"));
     hosts.add(normalize(configuredHost.trim()));
+    moreNames.forEach(n -> hosts.add(normalize(n.trim())));
     this.allowed = Set.copyOf(hosts);
   }
 

@@ -103,14 +103,35 @@ class DashboardSecurityTest {
         .isInstanceOf(ConfigException.class);
   }
 
+  @Test
+  void extraHostNamesAreAcceptedOnlyWhenConfigured() throws IOException {
+    DashboardSettings settings =
+        DashboardSettings.from(
+            Settings.of(
+                Map.of(
+                    DashboardSettings.PORT, "0",
+                    DashboardSettings.HOST_NAMES, "dash.example, Ops.Internal")));
+    assertThat(settings.hostNames()).containsExactly("dash.example", "Ops.Internal");
+    try (DashboardServer named = new DashboardServer(testDb.database(), settings).start(0)) {
+      assertThat(status(get(named.port(), "/api/summary", "ops.internal:" + named.port())))
+          .isEqualTo(200);
+      assertThat(status(get(named.port(), "/api/summary", "dash.example"))).isEqualTo(200);
+      assertThat(status(get(named.port(), "/api/summary", "other.example"))).isEqualTo(403);
+    }
+  }
+
   private static int status(String response) {
     return Integer.parseInt(response.split(" ", 3)[1]);
   }
 
   /** A raw request, because java.net.http will not send a Host header of our choosing. */
   private static String get(String path, String host) throws IOException {
+    return get(server.port(), path, host);
+  }
+
+  private static String get(int port, String path, String host) throws IOException {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       s.setSoTimeout(10_000);
       String req =
           "GET "

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.codegloss.core.config.Exposure;
 import io.codegloss.core.error.PermanentException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * 8's {@code JobRunrDashboardWebServer} always binds every interface (its configuration has a port
  * and basic auth but no host) and accepts a cross-site form POST to requeue; so its public handlers
  * are mounted here on the configured host, behind basic auth on every context when credentials are
- * set, a Host check against DNS rebinding, a same-origin check on every mutating request, and the
- * security headers.
+ * set, a Host check against DNS rebinding when on loopback, a same-origin check on every mutating
+ * request, and the security headers.
  */
 public final class JobRunrDashboard implements AutoCloseable {
 
@@ -123,8 +124,10 @@ public final class JobRunrDashboard implements AutoCloseable {
   /** Headers on every answer; Host and same-origin checks before anything is handled. */
   static final class Guard extends Filter {
     private final Set<String> allowedHosts;
+    private final boolean loopback;
 
     Guard(String host) {
+      this.loopback = Exposure.isLoopback(host);
       Set<String> hosts = new HashSet<>(Set.of("localhost", "127.0.0.1", "[::1]"));
       hosts.add(hostName(host));
       this.allowedHosts = Set.copyOf(hosts);
@@ -142,7 +145,10 @@ public final class JobRunrDashboard implements AutoCloseable {
       h.set("X-Content-Type-Options", "nosniff");
       h.set("Referrer-Policy", "no-referrer");
       String host = hostName(exchange.getRequestHeaders().getFirst("Host"));
-      if (host == null || !allowedHosts.contains(host)) {
+      // On loopback, where it may run without a password, a rebound DNS name must get nothing.
+      // A network bind needs credentials (or an explicit open), and its operators reach it by
+      // names this process cannot know.
+      if (host == null || (loopback && !allowedHosts.contains(host))) {
         refuse(exchange, 403, "unknown Host header");
         return;
       }
