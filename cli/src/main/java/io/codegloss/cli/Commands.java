@@ -150,4 +150,9 @@ final class Commands {
           return m;
         });
   }
+
+  /** The host to print in a dashboard's url: a wildcard bind is reached as localhost here. */
+  static String urlHost(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "localhost" : host;
+  }
 }

@@ -23,6 +23,14 @@ final class DashboardCommand extends CliCommand {
       description = "port to listen on (CODEGLOSS_DASHBOARD_PORT, 7070)")
   @Nullable Integer port;
 
+  @Variable(DashboardSettings.HOST)
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      description =
+          "address to bind; another than loopback needs CODEGLOSS_DASHBOARD_USER/PASSWORD or CODEGLOSS_DASHBOARD_OPEN=on (CODEGLOSS_DASHBOARD_HOST, 127.0.0.1)")
+  @Nullable String host;
+
   @Override
   boolean longRunning() {
     return true;
@@ -37,7 +45,11 @@ final class DashboardCommand extends CliCommand {
       server.start(settings.port());
       ctx.out()
           .progress(
-              "codegloss dashboard on http://localhost:" + server.port() + "/ (Ctrl-C to stop)");
+              "codegloss dashboard on http://"
+                  + Commands.urlHost(settings.host())
+                  + ":"
+                  + server.port()
+                  + "/ (Ctrl-C to stop)");
       Commands.awaitShutdown();
       server.stop();
     }

@@ -28,6 +28,14 @@ final class SchedulerCommand extends CliCommand {
       description = "port of the JobRunr dashboard, 0 for none (CODEGLOSS_JOBRUNR_PORT, 8000)")
   @Nullable Integer jobrunrPort;
 
+  @Variable(SchedulerSettings.JOBRUNR_HOST)
+  @Option(
+      names = "--jobrunr-host",
+      paramLabel = "ADDRESS",
+      description =
+          "address the JobRunr dashboard binds; another than loopback needs CODEGLOSS_JOBRUNR_DASHBOARD_USER/PASSWORD or CODEGLOSS_JOBRUNR_DASHBOARD_OPEN=on (CODEGLOSS_JOBRUNR_HOST, 127.0.0.1)")
+  @Nullable String jobrunrHost;
+
   @Variable(SchedulerSettings.INTERVAL_SECONDS)
   @Option(
       names = "--interval-seconds",
@@ -59,7 +67,11 @@ final class SchedulerCommand extends CliCommand {
             .progress(
                 "codegloss scheduler running"
                     + (port > 0
-                        ? "; JobRunr dashboard on http://localhost:" + port + "/dashboard"
+                        ? "; JobRunr dashboard on http://"
+                            + Commands.urlHost(scheduler.jobrunrHost())
+                            + ":"
+                            + port
+                            + "/dashboard"
                         : "")
                     + " (Ctrl-C to stop)");
         Commands.awaitShutdown();

@@ -72,6 +72,22 @@ final class UpCommand extends CliCommand {
       description = "JobRunr dashboard port (CODEGLOSS_JOBRUNR_PORT, 8000)")
   @Nullable Integer jobrunrPort;
 
+  @Variable(DashboardSettings.HOST)
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      description =
+          "dashboard address to bind; another than loopback needs CODEGLOSS_DASHBOARD_USER/PASSWORD or CODEGLOSS_DASHBOARD_OPEN=on (CODEGLOSS_DASHBOARD_HOST, 127.0.0.1)")
+  @Nullable String host;
+
+  @Variable(SchedulerSettings.JOBRUNR_HOST)
+  @Option(
+      names = "--jobrunr-host",
+      paramLabel = "ADDRESS",
+      description =
+          "address the JobRunr dashboard binds; another than loopback needs CODEGLOSS_JOBRUNR_DASHBOARD_USER/PASSWORD or CODEGLOSS_JOBRUNR_DASHBOARD_OPEN=on (CODEGLOSS_JOBRUNR_HOST, 127.0.0.1)")
+  @Nullable String jobrunrHost;
+
   @Variable(SchedulerSettings.INTERVAL_SECONDS)
   @Option(
       names = "--interval-seconds",
@@ -138,9 +154,19 @@ final class UpCommand extends CliCommand {
         if (dashboardSettings != null) {
           dashboard = new DashboardServer(db, dashboardSettings);
           dashboard.start(dashboardSettings.port());
-          out.progress("dashboard:         http://localhost:" + dashboard.port() + "/");
+          out.progress(
+              "dashboard:         http://"
+                  + Commands.urlHost(dashboardSettings.host())
+                  + ":"
+                  + dashboard.port()
+                  + "/");
           if (jobrunrPort > 0) {
-            out.progress("JobRunr dashboard: http://localhost:" + jobrunrPort + "/dashboard");
+            out.progress(
+                "JobRunr dashboard: http://"
+                    + Commands.urlHost(schedulerSettings.jobrunrHost())
+                    + ":"
+                    + jobrunrPort
+                    + "/dashboard");
           }
         }
         out.progress(

@@ -111,6 +111,47 @@ class CommandLineTest {
   }
 
   @Test
+  void aDashboardOnTheNetworkWithoutCredentialsIsRefusedUnlessExplicitlyOpen() {
+    assertUsageError(
+        run("dashboard", "--host", "0.0.0.0"),
+        "CODEGLOSS_DASHBOARD_HOST",
+        "CODEGLOSS_DASHBOARD_OPEN");
+    assertUsageError(
+        run("scheduler", "--jobrunr-host", "0.0.0.0"),
+        "CODEGLOSS_JOBRUNR_HOST",
+        "CODEGLOSS_JOBRUNR_DASHBOARD_OPEN");
+    assertUsageError(run("up", tmp.toString(), "--host", "0.0.0.0"), "CODEGLOSS_DASHBOARD_OPEN");
+    assertUsageError(
+        run("up", tmp.toString(), "--jobrunr-host", "0.0.0.0"), "CODEGLOSS_JOBRUNR_DASHBOARD_OPEN");
+    // Opted in (or with credentials) it gets past the check, to the unreachable database.
+    E2e.Result open =
+        run(Map.of("CODEGLOSS_DASHBOARD_OPEN", "on"), "dashboard", "--host", "0.0.0.0");
+    assertThat(open.err()).doesNotContain("CODEGLOSS_DASHBOARD_OPEN");
+    E2e.Result locked =
+        run(
+            Map.of(
+                "CODEGLOSS_JOBRUNR_DASHBOARD_USER", "ops",
+                "CODEGLOSS_JOBRUNR_DASHBOARD_PASSWORD", "pw"),
+            "scheduler",
+            "--jobrunr-host",
+            "0.0.0.0");
+    assertThat(locked.err()).doesNotContain("CODEGLOSS_JOBRUNR_DASHBOARD_OPEN");
+  }
+
+  @Test
+  void halfSetDashboardCredentialsAreRefused() {
+    assertUsageError(
+        run(Map.of("CODEGLOSS_JOBRUNR_DASHBOARD_USER", "ops"), "scheduler"),
+        "CODEGLOSS_JOBRUNR_DASHBOARD_PASSWORD");
+    assertUsageError(
+        run(Map.of("CODEGLOSS_JOBRUNR_DASHBOARD_PASSWORD", "pw"), "scheduler"),
+        "CODEGLOSS_JOBRUNR_DASHBOARD_USER");
+    assertUsageError(
+        run(Map.of("CODEGLOSS_DASHBOARD_USER", "ops"), "dashboard"),
+        "CODEGLOSS_DASHBOARD_PASSWORD");
+  }
+
+  @Test
   void aBadVariableNamesWhereItCameFrom() {
     assertUsageError(
         run(Map.of("RAG_BATCH_MIN_SIZE", "none"), "plan", tmp.toString()),

@@ -17,7 +17,11 @@ import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Map;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +52,7 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   /**
-   * Starts listening on all interfaces.
+   * Starts listening on the configured host (loopback unless the operator opted in).
    *
    * @param port the port, 0 for any free one (see {@link #port()})
    */
@@ -58,10 +62,12 @@ public final class DashboardServer implements AutoCloseable {
     }
     Javalin created = Javalin.create(cfg -> configure(cfg));
     try {
-      created.start(port);
+      created.start(settings.host(), port);
     } catch (JavalinBindException e) {
       throw new PermanentException(
-          "the dashboard cannot listen on port "
+          "the dashboard cannot listen on "
+              + settings.host()
+              + " port "
               + port
               + ": it is in use (choose another with --port)",
           e);
@@ -69,7 +75,8 @@ public final class DashboardServer implements AutoCloseable {
     app = created;
     live.start();
     log.info(
-        "dashboard listening on port {} ({})",
+        "dashboard listening on {} port {} ({})",
+        settings.host(),
         app.port(),
         settings.authRequired() ? "basic auth required" : "no password set: open to anyone");
     return this;
@@ -79,6 +86,11 @@ public final class DashboardServer implements AutoCloseable {
     cfg.startup.showJavalinBanner = false;
     cfg.startup.showOldJavalinVersionWarning = false;
     cfg.jsonMapper(new JavalinJackson(json, false));
+    // First, so that even refused and unauthenticated answers carry them.
+    cfg.routes.before(DashboardServer::securityHeaders);
+    // Before auth: a page from another site that rebinds its DNS name to this address must not
+    // get even a login prompt to phish with.
+    cfg.routes.before(new HostCheck(settings.host(), settings.hostNames()));
     if (settings.authRequired()) {
       cfg.routes.before(new BasicAuth(settings.user(), settings.password()));
     }
@@ -132,6 +144,37 @@ public final class DashboardServer implements AutoCloseable {
                   : HttpStatus.INTERNAL_SERVER_ERROR);
           ctx.json(Map.of("error", e.oneLine()));
         });
+  }
+
+  /**
+   * The page loads only its own assets and talks only to its own API; framing is refused against
+   * clickjacking, and content types are not sniffed so a JSON answer never runs as script.
+   */
+  static void securityHeaders(Context ctx) {
+    ctx.header(
+        "Content-Security-Policy",
+        "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none';"
+            + " base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Referrer-Policy", "no-referrer");
+  }
+
+  /** The address actually bound, to verify what the settings asked for. */
+  public synchronized InetSocketAddress boundAddress() {
+    if (app == null) {
+      throw new IllegalStateException("dashboard not started");
+    }
+    for (Connector c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof ServerConnector sc && sc.getTransport() instanceof ServerSocketChannel ch) {
+        try {
+          return (InetSocketAddress) ch.getLocalAddress();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    throw new IllegalStateException("dashboard has no network connector");
   }
 
   private static int intParam(Context ctx, String name, int defaultValue, int max) {

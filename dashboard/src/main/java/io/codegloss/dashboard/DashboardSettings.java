@@ -1,7 +1,10 @@
 package io.codegloss.dashboard;
 
+import io.codegloss.core.config.Exposure;
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.error.ConfigException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param refreshSeconds how often live updates are pushed to open pages
  * @param user basic-auth user, or null when the dashboard is open
  * @param password basic-auth password, or null when the dashboard is open; never logged
+ * @param host {@value #HOST}: the address to bind; loopback unless the operator opts in
+ * @param open {@value #OPEN}: serve a non-loopback bind without credentials
+ * @param hostNames {@value #HOST_NAMES}: further names the Host header may carry (the name
+ *     operators reach a network bind by); localhost, 127.0.0.1 and the host are always accepted
  */
 public record DashboardSettings(
     int port,
@@ -23,7 +30,10 @@ public record DashboardSettings(
     String jobrunrDashboardUrl,
     int refreshSeconds,
     @Nullable String user,
-    @Nullable String password) {
+    @Nullable String password,
+    String host,
+    boolean open,
+    List<String> hostNames) {
 
   public static final String PORT = "CODEGLOSS_DASHBOARD_PORT";
   public static final String WORKER_DEAD_SECONDS = "CODEGLOSS_WORKER_DEAD_SECONDS";
@@ -31,6 +41,9 @@ public record DashboardSettings(
   public static final String REFRESH_SECONDS = "CODEGLOSS_DASHBOARD_REFRESH_SECONDS";
   public static final String USER = "CODEGLOSS_DASHBOARD_USER";
   public static final String PASSWORD = "CODEGLOSS_DASHBOARD_PASSWORD";
+  public static final String HOST = "CODEGLOSS_DASHBOARD_HOST";
+  public static final String OPEN = "CODEGLOSS_DASHBOARD_OPEN";
+  public static final String HOST_NAMES = "CODEGLOSS_DASHBOARD_HOST_NAMES";
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_WORKER_DEAD_SECONDS = 45;
@@ -44,9 +57,31 @@ public record DashboardSettings(
     if ((user == null) != (password == null)) {
       throw new ConfigException("dashboard basic auth needs both a user and a password");
     }
+    Exposure.check(host, HOST, user, USER, password, PASSWORD, open, OPEN);
+    hostNames = List.copyOf(hostNames);
     while (jobrunrDashboardUrl.endsWith("/")) {
       jobrunrDashboardUrl = jobrunrDashboardUrl.substring(0, jobrunrDashboardUrl.length() - 1);
     }
+  }
+
+  /** Bound to loopback, for tests and embedded use. */
+  public DashboardSettings(
+      int port,
+      int workerDeadSeconds,
+      String jobrunrDashboardUrl,
+      int refreshSeconds,
+      @Nullable String user,
+      @Nullable String password) {
+    this(
+        port,
+        workerDeadSeconds,
+        jobrunrDashboardUrl,
+        refreshSeconds,
+        user,
+        password,
+        Exposure.LOOPBACK,
+        false,
+        List.of());
   }
 
   public static DashboardSettings from(Settings settings) {
@@ -73,7 +108,13 @@ public record DashboardSettings(
         url,
         settings.intValue(REFRESH_SECONDS, DEFAULT_REFRESH_SECONDS, 1, 300),
         password.map(p -> user.orElse(DEFAULT_USER)).orElse(null),
-        password.orElse(null));
+        password.orElse(null),
+        settings.string(HOST, Exposure.LOOPBACK),
+        settings.onOff(OPEN, false),
+        Arrays.stream(settings.string(HOST_NAMES, "").split(","))
+            .map(String::trim)
+            .filter(n -> !n.isEmpty())
+            .toList());
   }
 
   /**
@@ -106,7 +147,9 @@ public record DashboardSettings(
 
   @Override
   public String toString() {
-    return "DashboardSettings[port="
+    return "DashboardSettings[host="
+        + host
+        + ", port="
         + port
         + ", workerDeadSeconds="
         + workerDeadSeconds

@@ -146,9 +146,10 @@ class ComposeFileTest {
     JsonNode services = services();
     assertThat(services.path("postgres").path("image").asText()).startsWith("postgres:");
     assertThat(command(services.get("scheduler")))
-        .containsExactly("scheduler", "--jobrunr-port", "8000");
+        .containsExactly("scheduler", "--jobrunr-port", "8000", "--jobrunr-host", "0.0.0.0");
     assertThat(ports(services.get("scheduler"))).contains("8000:8000");
-    assertThat(command(services.get("dashboard"))).containsExactly("dashboard", "--port", "7070");
+    assertThat(command(services.get("dashboard")))
+        .containsExactly("dashboard", "--port", "7070", "--host", "0.0.0.0");
     assertThat(ports(services.get("dashboard"))).contains("7070:7070");
 
     List<List<String>> workers = new ArrayList<>();
@@ -164,6 +165,25 @@ class ComposeFileTest {
         .contains(
             List.of("worker", "--max-tokens", "4096", "--concurrency", "1"),
             List.of("worker", "--max-tokens", "16384", "--concurrency", "2"));
+  }
+
+  /**
+   * Both dashboards are published on every interface, so the compose file must hand them
+   * credentials, and a missing password must stop compose rather than start them open.
+   */
+  @Test
+  void thePublishedDashboardsGetCredentialsAndCannotStartWithoutAPassword() {
+    JsonNode services = services();
+    Map<String, String> scheduler = environment(services.get("scheduler"));
+    assertThat(scheduler.get("CODEGLOSS_JOBRUNR_DASHBOARD_USER")).isNotBlank();
+    assertThat(scheduler.get("CODEGLOSS_JOBRUNR_DASHBOARD_PASSWORD"))
+        .startsWith("${CODEGLOSS_JOBRUNR_DASHBOARD_PASSWORD:?");
+    assertThat(scheduler).doesNotContainKey("CODEGLOSS_JOBRUNR_DASHBOARD_OPEN");
+    Map<String, String> dashboard = environment(services.get("dashboard"));
+    assertThat(dashboard.get("CODEGLOSS_DASHBOARD_USER")).isNotBlank();
+    assertThat(dashboard.get("CODEGLOSS_DASHBOARD_PASSWORD"))
+        .startsWith("${CODEGLOSS_DASHBOARD_PASSWORD:?");
+    assertThat(dashboard).doesNotContainKey("CODEGLOSS_DASHBOARD_OPEN");
   }
 
   @Test

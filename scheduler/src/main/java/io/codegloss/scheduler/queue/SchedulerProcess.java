@@ -1,5 +1,6 @@
 package io.codegloss.scheduler.queue;
 
+import io.codegloss.core.config.Exposure;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.queue.Queue;
@@ -12,8 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
-import org.jobrunr.dashboard.JobRunrDashboardWebServer;
-import org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration;
 import org.jobrunr.jobs.filters.RetryFilter;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
@@ -35,6 +34,7 @@ public final class SchedulerProcess implements AutoCloseable {
    * @param interval time between ticks
    * @param jobrunrPort port of JobRunr's dashboard, or 0 for none
    * @param dashboardUser basic-auth user of JobRunr's dashboard, or null for none
+   * @param jobrunrHost the address JobRunr's dashboard binds
    */
   public record Options(
       Duration interval,
@@ -43,7 +43,29 @@ public final class SchedulerProcess implements AutoCloseable {
       @Nullable String dashboardPassword,
       int pollSeconds,
       int timeoutMultiplicand,
-      int retries) {}
+      int retries,
+      String jobrunrHost) {
+
+    /** JobRunr's dashboard on loopback. */
+    public Options(
+        Duration interval,
+        int jobrunrPort,
+        @Nullable String dashboardUser,
+        @Nullable String dashboardPassword,
+        int pollSeconds,
+        int timeoutMultiplicand,
+        int retries) {
+      this(
+          interval,
+          jobrunrPort,
+          dashboardUser,
+          dashboardPassword,
+          pollSeconds,
+          timeoutMultiplicand,
+          retries,
+          Exposure.LOOPBACK);
+    }
+  }
 
   /** Re-indexes one repository root and returns its id. */
   public interface Reindexer extends ToLongFunction<Path> {}
@@ -54,7 +76,7 @@ public final class SchedulerProcess implements AutoCloseable {
   private final Reindexer reindexer;
   private final Options options;
   private final BackgroundJobServer master;
-  private @Nullable JobRunrDashboardWebServer dashboard;
+  private @Nullable JobRunrDashboard dashboard;
   private final ScheduledExecutorService ticker;
 
   public SchedulerProcess(
@@ -81,14 +103,15 @@ public final class SchedulerProcess implements AutoCloseable {
                 .andServerTimeoutPollIntervalMultiplicand(options.timeoutMultiplicand()));
     this.master.setJobFilters(List.of(new RetryFilter(options.retries())));
     if (options.jobrunrPort() > 0) {
-      JobRunrDashboardWebServerConfiguration cfg =
-          JobRunrDashboardWebServerConfiguration.usingStandardDashboardConfiguration()
-              .andPort(options.jobrunrPort())
-              .andAllowAnonymousDataUsage(false);
-      if (options.dashboardUser() != null && options.dashboardPassword() != null) {
-        cfg = cfg.andBasicAuthentication(options.dashboardUser(), options.dashboardPassword());
-      }
-      this.dashboard = new JobRunrDashboardWebServer(queue.storage(), queue.jsonMapper(), cfg);
+      // Not JobRunrDashboardWebServer: it cannot bind one host nor refuse cross-site requests.
+      this.dashboard =
+          new JobRunrDashboard(
+              queue.storage(),
+              queue.jsonMapper(),
+              options.jobrunrHost(),
+              options.jobrunrPort(),
+              options.dashboardUser(),
+              options.dashboardPassword());
     }
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
@@ -154,7 +177,7 @@ public final class SchedulerProcess implements AutoCloseable {
   public void close() {
     ticker.shutdownNow();
     if (dashboard != null) {
-      dashboard.stop();
+      dashboard.close();
     }
     master.stop();
   }

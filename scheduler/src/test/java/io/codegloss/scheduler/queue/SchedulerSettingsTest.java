@@ -56,7 +56,12 @@ class SchedulerSettingsTest {
         .hasMessageContaining("CODEGLOSS_JOBRUNR_PORT");
     assertThat(
             SchedulerSettings.from(
-                    Settings.of(Map.of("CODEGLOSS_JOBRUNR_DASHBOARD_PASSWORD", "secret")))
+                    Settings.of(
+                        Map.of(
+                            "CODEGLOSS_JOBRUNR_DASHBOARD_USER",
+                            "ops",
+                            "CODEGLOSS_JOBRUNR_DASHBOARD_PASSWORD",
+                            "secret")))
                 .toString())
         .doesNotContain("secret");
   }
