@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
@@ -32,30 +33,14 @@ class WorkerOutageE2eTest {
   @Test
   void aWorkerResumesAfterALongDatabaseOutageAndNeverHeartbeatsWithoutAJobRunrServer(
       @TempDir Path tmp) throws Exception {
-    EmbeddedPostgres.Options options =
-        EmbeddedPostgres.Options.of(tmp.resolve("pg"))
-            .withBinariesCache(
-                Path.of(
-                    System.getProperty("java.io.tmpdir"),
-                    "codegloss-pg-bin-" + System.getProperty("user.name")))
-            .withServerSettings(Map.of("fsync", "off", "synchronous_commit", "off"));
-    Files.createDirectories(options.home());
+    EmbeddedPostgres.Options options = pgOptions(tmp);
     EmbeddedPostgres pg = EmbeddedPostgres.start(options);
     Path repo = oneFunctionRepo(tmp);
-    Map<String, String> env = new HashMap<>();
-    env.put("CODEGLOSS_DB_URL", pg.jdbcUrl());
-    env.put("CODEGLOSS_DB_USER", pg.user());
-    env.put("CODEGLOSS_DB_PASSWORD", pg.password());
-    env.put("CODEGLOSS_HOME", tmp.resolve("home").toString());
-    env.put("CODEGLOSS_MODEL_PATH", E2e.model().toString());
-    env.put("CODEGLOSS_POLL_SECONDS", "5");
-    env.put("CODEGLOSS_SERVER_TIMEOUT_MULTIPLICAND", "4");
-    env.put("CODEGLOSS_RETRY_BASE_SECONDS", "3600");
-    env.put("PATH", System.getenv("PATH"));
+    Map<String, String> env = workerEnv(pg, tmp);
     ChildJvm worker = null;
     try (Database db = Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), 6, "outage")) {
       DbMigrations.apply(db.dataSource());
-      worker = ChildJvm.start("worker", tmp.resolve("logs"), env, "worker", "--name", NAME);
+      worker = startWorker(tmp, env);
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
@@ -121,8 +106,91 @@ class WorkerOutageE2eTest {
       if (worker != null) {
         worker.close();
       }
-      pg.stop();
+      if (EmbeddedPostgres.isRunning(options.home())) {
+        pg.stop();
+      }
     }
+  }
+
+  @Test
+  void sigtermDuringTheOutageExitsWithOneLineAndNoStackTrace(@TempDir Path tmp) throws Exception {
+    EmbeddedPostgres.Options options = pgOptions(tmp);
+    EmbeddedPostgres pg = EmbeddedPostgres.start(options);
+    ChildJvm worker = null;
+    try (Database db = Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), 6, "outage")) {
+      DbMigrations.apply(db.dataSource());
+      worker = startWorker(tmp, workerEnv(pg, tmp));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> jobServers(db) == 1 && alive(db));
+      pg.stop();
+      ChildJvm w = worker;
+      await()
+          .atMost(Duration.ofSeconds(100))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> w.output().contains("unrecoverable error"));
+
+      int before = worker.output().length();
+      worker.terminate();
+      assertThat(worker.waitFor(Duration.ofSeconds(90))).isIn(0, 143);
+      String drainOutput = worker.output().substring(before);
+      assertThat(drainOutput)
+          .doesNotContain("Exception in thread")
+          .doesNotContain("\tat ")
+          .contains("cannot record 'stopped'");
+    } finally {
+      if (worker != null) {
+        worker.close();
+      }
+      if (EmbeddedPostgres.isRunning(options.home())) {
+        pg.stop();
+      }
+    }
+  }
+
+  /**
+   * A worker JVM with the production logging set-up (the test classpath carries a test one that
+   * prints stack traces), so that its output is what an operator's console shows.
+   */
+  private static ChildJvm startWorker(Path tmp, Map<String, String> env) {
+    return ChildJvm.start(
+        "worker",
+        tmp.resolve("logs"),
+        env,
+        List.of(
+            "-Dlogback.configurationFile=" + Path.of("target/classes/logback.xml").toAbsolutePath(),
+            "-Dcodegloss.logDir=" + tmp.resolve("logs")),
+        "worker",
+        "--name",
+        NAME);
+  }
+
+  private static EmbeddedPostgres.Options pgOptions(Path tmp) throws Exception {
+    EmbeddedPostgres.Options options =
+        EmbeddedPostgres.Options.of(tmp.resolve("pg"))
+            .withBinariesCache(
+                Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "codegloss-pg-bin-" + System.getProperty("user.name")))
+            .withServerSettings(Map.of("fsync", "off", "synchronous_commit", "off"));
+    Files.createDirectories(options.home());
+    return options;
+  }
+
+  /** A worker on {@code pg} with the e2e tests' fast JobRunr timings. */
+  private static Map<String, String> workerEnv(EmbeddedPostgres pg, Path tmp) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CODEGLOSS_DB_URL", pg.jdbcUrl());
+    env.put("CODEGLOSS_DB_USER", pg.user());
+    env.put("CODEGLOSS_DB_PASSWORD", pg.password());
+    env.put("CODEGLOSS_HOME", tmp.resolve("home").toString());
+    env.put("CODEGLOSS_MODEL_PATH", E2e.model().toString());
+    env.put("CODEGLOSS_POLL_SECONDS", "5");
+    env.put("CODEGLOSS_SERVER_TIMEOUT_MULTIPLICAND", "4");
+    env.put("CODEGLOSS_RETRY_BASE_SECONDS", "3600");
+    env.put("PATH", System.getenv("PATH"));
+    return env;
   }
 
   private static boolean alive(Database db) {

@@ -134,10 +134,11 @@ public final class WorkerProcess implements AutoCloseable {
    * while it runs, so that {@code status} never counts a worker that cannot take a job.
    */
   private void beat() {
-    if (state == WorkerState.RUNNING && !server.ensureRunning(this::databaseAnswers)) {
+    // drain and close write their own states; a late beat must not overwrite them
+    if (state != WorkerState.RUNNING || !server.ensureRunning(this::databaseAnswers)) {
       return;
     }
-    writeHeartbeat();
+    writeHeartbeat(false);
   }
 
   private boolean databaseAnswers() {
@@ -148,12 +149,19 @@ public final class WorkerProcess implements AutoCloseable {
     }
   }
 
-  private void writeHeartbeat() {
+  /**
+   * @param quiet when the caller reports the outage itself (the drain, then close)
+   */
+  private void writeHeartbeat(boolean quiet) {
     try {
       db.inTransaction(
           (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), running.get(), state));
     } catch (RuntimeException e) {
-      log.warn("heartbeat failed: {}", WatchedServer.oneLine(e));
+      if (quiet) {
+        log.debug("heartbeat failed: {}", WatchedServer.oneLine(e));
+      } else {
+        log.warn("heartbeat failed: {}", WatchedServer.oneLine(e));
+      }
     }
   }
 
@@ -180,7 +188,7 @@ public final class WorkerProcess implements AutoCloseable {
    */
   public void drain(Duration grace) {
     state = WorkerState.DRAINING;
-    writeHeartbeat();
+    writeHeartbeat(true);
     server.pauseProcessing();
     long deadline = System.nanoTime() + grace.toNanos();
     while (running.get() > 0 && System.nanoTime() < deadline) {
