@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A worker JVM survives a PostgreSQL outage longer than JobRunr tolerates: JobRunr stops its server
- * ("An unrecoverable error occurred"), the database comes back, and the worker must run a new
- * JobRunr server before it says "alive" again, then take a job enqueued after the outage, and drain
- * on SIGTERM writing 'stopped' without a stack trace. The database is a PostgreSQL of this test
- * alone (the shared test server must not go down under other tests).
+ * Workers and the scheduler survive a PostgreSQL outage longer than JobRunr tolerates (JobRunr
+ * stops its server: "An unrecoverable error occurred"). A worker runs a new JobRunr server before
+ * it says "alive" again, takes a job enqueued after the outage, and drains on SIGTERM (during or
+ * after the outage) without a stack trace; the scheduler runs a new JobRunr master. The database is
+ * a PostgreSQL of this test alone (the shared test server must not go down under other tests).
  */
 @Tag("e2e")
-class WorkerOutageE2eTest {
+class DatabaseOutageE2eTest {
 
   private static final String NAME = "outage-w";
 
@@ -154,16 +154,87 @@ class WorkerOutageE2eTest {
    * prints stack traces), so that its output is what an operator's console shows.
    */
   private static ChildJvm startWorker(Path tmp, Map<String, String> env) {
+    return startChild("worker", tmp, env, "worker", "--name", NAME);
+  }
+
+  private static ChildJvm startChild(
+      String name, Path tmp, Map<String, String> env, String... args) {
     return ChildJvm.start(
-        "worker",
+        name,
         tmp.resolve("logs"),
         env,
         List.of(
-            "-Dlogback.configurationFile=" + Path.of("target/classes/logback.xml").toAbsolutePath(),
-            "-Dcodegloss.logDir=" + tmp.resolve("logs")),
-        "worker",
-        "--name",
-        NAME);
+            "-Dlogback.configurationFile="
+                + Path.of("target/classes/logback.xml").toAbsolutePath()),
+        args);
+  }
+
+  @Test
+  void theSchedulerRunsANewJobRunrMasterAfterALongOutageAndItsRoundsGoOn(@TempDir Path tmp)
+      throws Exception {
+    EmbeddedPostgres.Options options = pgOptions(tmp);
+    EmbeddedPostgres pg = EmbeddedPostgres.start(options);
+    Map<String, String> env = workerEnv(pg, tmp);
+    env.put("CODEGLOSS_SCHEDULER_INTERVAL_SECONDS", "3");
+    ChildJvm scheduler = null;
+    try (Database db = Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), 6, "outage")) {
+      DbMigrations.apply(db.dataSource());
+      scheduler = startChild("scheduler", tmp, env, "scheduler", "--jobrunr-port", "0");
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> servers(db, "scheduler") == 1);
+      String first = serverId(db, "scheduler");
+      int port = pg.port();
+      pg.stop();
+      ChildJvm s = scheduler;
+      await()
+          .atMost(Duration.ofSeconds(100))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> s.output().contains("unrecoverable error"));
+      pg = EmbeddedPostgres.start(options);
+      assertThat(pg.port()).as("the database came back on its port").isEqualTo(port);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  count(
+                          db,
+                          "select count(*) from jobrunr_backgroundjobservers"
+                              + " where name = 'scheduler' and id::text <> ?",
+                          first)
+                      == 1);
+      assertThat(scheduler.alive()).isTrue();
+      assertThat(scheduler.output()).doesNotContain("\tat ");
+    } finally {
+      if (scheduler != null) {
+        scheduler.close();
+      }
+      if (EmbeddedPostgres.isRunning(options.home())) {
+        pg.stop();
+      }
+    }
+  }
+
+  private static long servers(Database db, String name) {
+    return count(db, "select count(*) from jobrunr_backgroundjobservers where name = ?", name);
+  }
+
+  private static String serverId(Database db, String name) {
+    return db.withConnection(
+        c -> {
+          try (var ps =
+              c.prepareStatement(
+                  "select id::text from jobrunr_backgroundjobservers where name = ?")) {
+            ps.setString(1, name);
+            try (var rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getString(1);
+            }
+          }
+        });
   }
 
   private static EmbeddedPostgres.Options pgOptions(Path tmp) throws Exception {
