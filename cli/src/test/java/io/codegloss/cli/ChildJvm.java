@@ -28,9 +28,16 @@ final class ChildJvm implements AutoCloseable {
   }
 
   static ChildJvm start(String name, Path logDir, Map<String, String> env, String... args) {
+    return start(name, logDir, env, List.of(), args);
+  }
+
+  /** As {@link #start(String, Path, Map, String...)}, with extra JVM options. */
+  static ChildJvm start(
+      String name, Path logDir, Map<String, String> env, List<String> jvmArgs, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
+    cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(CodeglossMain.class.getName());

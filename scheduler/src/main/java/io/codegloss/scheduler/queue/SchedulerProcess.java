@@ -4,6 +4,7 @@ import io.codegloss.core.config.Exposure;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.queue.WatchedServer;
 import io.codegloss.core.store.RepositoryTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class SchedulerProcess implements AutoCloseable {
   private final Sweeper sweeper;
   private final Reindexer reindexer;
   private final Options options;
-  private final BackgroundJobServer master;
+  private final WatchedServer master;
   private @Nullable JobRunrDashboard dashboard;
   private final ScheduledExecutorService ticker;
 
@@ -91,17 +92,26 @@ public final class SchedulerProcess implements AutoCloseable {
     this.sweeper = sweeper;
     this.reindexer = reindexer;
     this.options = options;
+    // A factory, not one server: JobRunr stops its server for good after a long storage outage;
+    // the ticker thread replaces it (see WatchedServer) so that a JobRunr master stays alive.
     this.master =
-        new BackgroundJobServer(
-            queue.storage(),
-            queue.jsonMapper(),
-            new NoJobActivator(),
-            BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
-                .andName("scheduler")
-                .andWorkerCount(1)
-                .andPollIntervalInSeconds(options.pollSeconds())
-                .andServerTimeoutPollIntervalMultiplicand(options.timeoutMultiplicand()));
-    this.master.setJobFilters(List.of(new RetryFilter(options.retries())));
+        new WatchedServer(
+            "scheduler",
+            () -> {
+              BackgroundJobServer s =
+                  new BackgroundJobServer(
+                      queue.storage(),
+                      queue.jsonMapper(),
+                      new NoJobActivator(),
+                      BackgroundJobServerConfiguration
+                          .usingStandardBackgroundJobServerConfiguration()
+                          .andName("scheduler")
+                          .andWorkerCount(1)
+                          .andPollIntervalInSeconds(options.pollSeconds())
+                          .andServerTimeoutPollIntervalMultiplicand(options.timeoutMultiplicand()));
+              s.setJobFilters(List.of(new RetryFilter(options.retries())));
+              return s;
+            });
     if (options.jobrunrPort() > 0) {
       // Not JobRunrDashboardWebServer: it cannot bind one host nor refuse cross-site requests.
       this.dashboard =
@@ -129,16 +139,44 @@ public final class SchedulerProcess implements AutoCloseable {
     }
     ticker.scheduleWithFixedDelay(
         this::tickSafely, 0, options.interval().toMillis(), TimeUnit.MILLISECONDS);
+    ticker.scheduleWithFixedDelay(this::watchMaster, 5, 5, TimeUnit.SECONDS);
   }
 
+  /**
+   * A scheduled task that throws is never run again, so nothing may escape: one line on the
+   * console, the stack trace only in the log file (debug).
+   */
   private void tickSafely() {
     try {
       tick();
     } catch (CodeglossException e) {
       log.warn("scheduler tick failed, will try again: {}", e.oneLine());
-    } catch (RuntimeException e) {
-      log.error("scheduler tick failed, will try again", e);
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      log.warn("scheduler tick failed, will try again: {}", WatchedServer.oneLine(e));
+      log.debug("scheduler tick failure", e);
     }
+  }
+
+  /** Brings the JobRunr master back once the database answers after an outage. */
+  private void watchMaster() {
+    try {
+      master.ensureRunning(this::databaseAnswers);
+    } catch (RuntimeException e) {
+      log.warn("watching the JobRunr server failed, will try again: {}", WatchedServer.oneLine(e));
+    }
+  }
+
+  private boolean databaseAnswers() {
+    try {
+      return db.withConnection(c -> c.isValid(2));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** True while the JobRunr master runs (it is restarted after an outage). */
+  public boolean jobServerRunning() {
+    return master.isRunning();
   }
 
   /** One round: re-index, enqueue and sweep every registered repository. */

@@ -1,11 +1,11 @@
 package io.codegloss.worker.job;
 
 import io.codegloss.core.db.Database;
-import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.job.EnrichJobDispatcher;
 import io.codegloss.core.job.EnrichJobHandler;
 import io.codegloss.core.queue.CapacityStorageProvider;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.queue.WatchedServer;
 import io.codegloss.core.store.WorkerState;
 import io.codegloss.core.store.WorkerTable;
 import java.time.Duration;
@@ -37,7 +37,7 @@ public final class WorkerProcess implements AutoCloseable {
 
   private final Database db;
   private final WorkerIdentity identity;
-  private final BackgroundJobServer server;
+  private final WatchedServer server;
   private final AtomicInteger running = new AtomicInteger();
   private final ScheduledExecutorService heartbeat;
   private volatile WorkerState state = WorkerState.RUNNING;
@@ -75,18 +75,28 @@ public final class WorkerProcess implements AutoCloseable {
             return null;
           }
         };
+    // A factory, not one server: JobRunr stops its server for good after a long storage outage,
+    // and the heartbeat thread then replaces it with a new one (see WatchedServer).
     this.server =
-        new BackgroundJobServer(
-            queue.storage(),
-            queue.jsonMapper(),
-            activator,
-            BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
-                .andName(identity.name())
-                .andWorkerCount(identity.concurrency())
-                .andPollIntervalInSeconds(timing.pollSeconds())
-                .andServerTimeoutPollIntervalMultiplicand(timing.timeoutMultiplicand())
-                .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(Duration.ofSeconds(5)));
-    this.server.setJobFilters(List.of(new RetryFilter(timing.retries())));
+        new WatchedServer(
+            "worker " + identity.name(),
+            () -> {
+              BackgroundJobServer s =
+                  new BackgroundJobServer(
+                      queue.storage(),
+                      queue.jsonMapper(),
+                      activator,
+                      BackgroundJobServerConfiguration
+                          .usingStandardBackgroundJobServerConfiguration()
+                          .andName(identity.name())
+                          .andWorkerCount(identity.concurrency())
+                          .andPollIntervalInSeconds(timing.pollSeconds())
+                          .andServerTimeoutPollIntervalMultiplicand(timing.timeoutMultiplicand())
+                          .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(
+                              Duration.ofSeconds(5)));
+              s.setJobFilters(List.of(new RetryFilter(timing.retries())));
+              return s;
+            });
     db.inTransaction(
         (Database.TxAction)
             c ->
@@ -119,12 +129,39 @@ public final class WorkerProcess implements AutoCloseable {
         identity.concurrency());
   }
 
+  /**
+   * Every few seconds: bring the JobRunr server back if it stopped itself, and say "alive" only
+   * while it runs, so that {@code status} never counts a worker that cannot take a job.
+   */
   private void beat() {
+    // drain and close write their own states; a late beat must not overwrite them
+    if (state != WorkerState.RUNNING || !server.ensureRunning(this::databaseAnswers)) {
+      return;
+    }
+    writeHeartbeat(false);
+  }
+
+  private boolean databaseAnswers() {
+    try {
+      return db.withConnection(c -> c.isValid(2));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * @param quiet when the caller reports the outage itself (the drain, then close)
+   */
+  private void writeHeartbeat(boolean quiet) {
     try {
       db.inTransaction(
           (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), running.get(), state));
-    } catch (CodeglossException e) {
-      log.warn("heartbeat failed: {}", e.oneLine());
+    } catch (RuntimeException e) {
+      if (quiet) {
+        log.debug("heartbeat failed: {}", WatchedServer.oneLine(e));
+      } else {
+        log.warn("heartbeat failed: {}", WatchedServer.oneLine(e));
+      }
     }
   }
 
@@ -145,10 +182,13 @@ public final class WorkerProcess implements AutoCloseable {
         == 0;
   }
 
-  /** Stops fetching, lets running jobs finish (up to {@code grace}), then stops the server. */
+  /**
+   * Stops fetching, lets running jobs finish (up to {@code grace}), then stops the server. Never
+   * throws: it runs in a shutdown hook, also when the database or the JobRunr server is gone.
+   */
   public void drain(Duration grace) {
     state = WorkerState.DRAINING;
-    beat();
+    writeHeartbeat(true);
     server.pauseProcessing();
     long deadline = System.nanoTime() + grace.toNanos();
     while (running.get() > 0 && System.nanoTime() < deadline) {
@@ -171,18 +211,18 @@ public final class WorkerProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    heartbeat.shutdownNow();
-    try {
-      server.stop();
-    } catch (RuntimeException e) {
-      log.debug("stopping the job server", e);
-    }
     state = WorkerState.STOPPED;
+    heartbeat.shutdownNow();
+    server.stop();
     try {
       db.inTransaction(
           (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), 0, state));
-    } catch (CodeglossException e) {
-      log.debug("final heartbeat failed: {}", e.oneLine());
+    } catch (RuntimeException e) {
+      // the row keeps its last state and ages into "dead" on the dashboards
+      log.warn(
+          "worker {}: cannot record 'stopped' (database unreachable?): {}",
+          identity.name(),
+          WatchedServer.oneLine(e));
     }
   }
 }
