@@ -34,6 +34,18 @@ public final class CodeglossMain {
   private CodeglossMain() {}
 
   public static void main(String[] argv) {
+    // A library thread that dies (JobRunr's startup task when the database drops mid-start, for
+    // one) would print its stack trace on the console; it goes to the log file instead, with one
+    // line on the console (logback's console pattern drops exceptions).
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, e) ->
+            org.slf4j.LoggerFactory.getLogger(CodeglossMain.class)
+                .error(
+                    "thread {} stopped: {}: {}",
+                    thread.getName(),
+                    e.getClass().getSimpleName(),
+                    String.valueOf(e.getMessage()).replace('\n', ' '),
+                    e));
     int code = run(argv, System.getenv(), System.out, System.err);
     // llama.cpp's native thread keeps the JVM alive and JobRunr leaves threads: exit explicitly.
     System.exit(code);
