@@ -40,6 +40,17 @@ public final class SpanExtractor implements AutoCloseable {
   /** Longest signature and doc hint kept; both are hints for a prompt, not documentation. */
   static final int MAX_HINT_CHARS = 300;
 
+  /**
+   * Definitions nested deeper than this are not spans of their own (they stay inside their
+   * ancestors' code). Real code nests a handful of levels; without a cap a generated or hostile
+   * file of 10,000 nested functions made 10,000 spans each holding most of the file, gigabytes of
+   * code and symbols quadratic in the depth.
+   */
+  static final int MAX_NESTING = 16;
+
+  /** Finding the spans may take this many times the parse time limit before the file is skipped. */
+  static final int QUERY_TIME_FACTOR = 6;
+
   private static final Set<String> BODY_TYPES =
       Set.of(
           "block",
@@ -166,7 +177,10 @@ public final class SpanExtractor implements AutoCloseable {
     try (tree) {
       TSNode root = tree.getRootNode();
       List<FactsAnalyzer.Hit> hits = analyzeFacts ? new ArrayList<>() : null;
-      List<Def> defs = findDefinitions(g, root, text, language, utf8, hits);
+      // the parse limit is for the parser; the queries get a generous multiple of it, a safety
+      // net for pathological files (a loaded machine must not turn honest files into skips)
+      long queryDeadline = System.nanoTime() + QUERY_TIME_FACTOR * parseTimeoutNanos;
+      List<Def> defs = findDefinitions(g, root, text, language, utf8, hits, queryDeadline);
       List<ExtractedSpan> spans = toSpans(defs, language, utf8);
       if (hits == null) {
         return new Extraction(spans, root.hasError());
@@ -216,13 +230,29 @@ public final class SpanExtractor implements AutoCloseable {
       String text,
       Language language,
       byte[] utf8,
-      @Nullable List<FactsAnalyzer.Hit> hits) {
+      @Nullable List<FactsAnalyzer.Hit> hits,
+      long deadline)
+      throws ParseTimeoutException {
     List<Def> defs = new ArrayList<>();
     Set<Long> seen = new HashSet<>();
+    // ends of the definitions enclosing the current match (matches come in document order):
+    // deeper ones are never spans (MAX_NESTING), so they skip the costly range and name work,
+    // each of whose parent lookups walks down from the root
+    int[] enclosing = new int[MAX_NESTING];
+    int depth = 0;
+    int checked = 0;
     try (TSQueryCursor cursor = new TSQueryCursor()) {
       cursor.exec(g.query, root, text);
       TSQueryMatch match = new TSQueryMatch();
       while (cursor.nextMatch(match)) {
+        if ((++checked & 255) == 0 && System.nanoTime() > deadline) {
+          // a pathological file is skipped with a reason instead of holding an indexing thread
+          // for minutes
+          throw new ParseTimeoutException(
+              "finding spans took longer than "
+                  + QUERY_TIME_FACTOR * parseTimeoutNanos / 1_000_000
+                  + " ms");
+        }
         TSNode defNode = null;
         TSNode nameNode = null;
         String kind = null;
@@ -254,7 +284,14 @@ public final class SpanExtractor implements AutoCloseable {
         if (defNode == null || nameNode == null || defNode.isError()) {
           continue;
         }
-        long key = ((long) defNode.getStartByte() << 32) | defNode.getEndByte();
+        int defStart = defNode.getStartByte();
+        while (depth > 0 && enclosing[depth - 1] <= defStart) {
+          depth--;
+        }
+        if (depth >= MAX_NESTING) {
+          continue;
+        }
+        long key = ((long) defStart << 32) | defNode.getEndByte();
         if (!seen.add(key)) {
           continue;
         }
@@ -269,6 +306,7 @@ public final class SpanExtractor implements AutoCloseable {
         d.start = d.range.getStartByte();
         d.end = d.range.getEndByte();
         defs.add(d);
+        enclosing[depth++] = defNode.getEndByte();
       }
     }
     return defs;
@@ -433,6 +471,11 @@ public final class SpanExtractor implements AutoCloseable {
       d.parent = stack.peek();
       stack.push(d);
     }
+    // the caller keeps defs aligned with the spans, so the too-deep ones leave the list itself
+    defs.removeIf(d -> depth(d) >= MAX_NESTING);
+    for (int i = 0; i < defs.size(); i++) {
+      defs.get(i).index = i;
+    }
     Map<String, Def> classesBySymbol = new HashMap<>();
     for (Def d : defs) {
       d.kind = kindOf(d);
@@ -485,6 +528,14 @@ public final class SpanExtractor implements AutoCloseable {
               ? SpanKind.METHOD
               : SpanKind.FUNCTION;
     };
+  }
+
+  private static int depth(Def d) {
+    int depth = 0;
+    for (Def p = d.parent; p != null && depth < MAX_NESTING; p = p.parent) {
+      depth++;
+    }
+    return depth;
   }
 
   /** The qualified name children of {@code d} hang under (a Rust impl lends its type's name). */
