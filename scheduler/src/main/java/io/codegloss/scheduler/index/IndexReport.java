@@ -12,7 +12,10 @@ import java.util.List;
  * @param filesChanged files whose spans were (re)written: new, edited or renamed files
  * @param filesRemoved files that left the index: deleted, now ignored, or now skipped
  * @param filesWithParseErrors files indexed from a tree the parser had to recover
- * @param filesWithInvalidUtf8 files indexed with their bytes that are not valid UTF-8 read as '?'
+ * @param filesWithInvalidUtf8 files indexed with their bytes that are not valid UTF-8 (or not valid
+ *     in their declared encoding) read as '?'
+ * @param filesWithDeclaredEncoding Python files decoded by the encoding their PEP 263 coding cookie
+ *     names (latin-1, cp1252...) rather than as UTF-8
  * @param filesSkipped every file left out on purpose in this run, with the reason
  * @param spansTotal spans of the repository after the run
  * @param spansAdded new span rows (pending enrichment)
@@ -28,6 +31,7 @@ public record IndexReport(
     int filesRemoved,
     int filesWithParseErrors,
     int filesWithInvalidUtf8,
+    int filesWithDeclaredEncoding,
     List<SkippedFile> filesSkipped,
     long spansTotal,
     int spansAdded,

@@ -67,7 +67,13 @@ public final class Indexer {
   /** What happened to one file that needed a look at its content. */
   private sealed interface FileResult {}
 
-  private record Written(String path, SpanCounts counts, boolean parseErrors, int repairedBytes)
+  private record Written(
+      String path,
+      SpanCounts counts,
+      boolean parseErrors,
+      int repairedBytes,
+      boolean declaredEncoding,
+      @Nullable String warning)
       implements FileResult {}
 
   private record Unchanged(String path) implements FileResult {}
@@ -135,6 +141,7 @@ public final class Indexer {
     int changed = 0;
     int parseErrors = 0;
     int repairedFiles = 0;
+    int declaredEncodingFiles = 0;
     int added = 0;
     int edited = 0;
     int moved = 0;
@@ -145,10 +152,12 @@ public final class Indexer {
         parseErrors += w.parseErrors() ? 1 : 0;
         if (w.repairedBytes() > 0) {
           repairedFiles++;
-          log.warn(
-              "{}: {} byte(s) not valid UTF-8, read as '?'; its spans are indexed",
-              w.path(),
-              w.repairedBytes());
+        }
+        if (w.declaredEncoding()) {
+          declaredEncodingFiles++;
+        }
+        if (w.warning() != null) {
+          log.warn("{}: {}; its spans are indexed", w.path(), w.warning());
         }
         added += w.counts().added();
         edited += w.counts().changed();
@@ -198,6 +207,7 @@ public final class Indexer {
             toDelete.size(),
             parseErrors,
             repairedFiles,
+            declaredEncodingFiles,
             skippedNow.values().stream().sorted(Comparator.comparing(SkippedFile::path)).toList(),
             spansTotal,
             added,
@@ -314,7 +324,8 @@ public final class Indexer {
       SpanPool pool,
       long runStartMs,
       IndexFacts.@Nullable Run factsRun) {
-    SourceContent.Read read = SourceContent.read(f.absolute(), settings.maxFileBytes());
+    SourceContent.Read read =
+        SourceContent.read(f.absolute(), settings.maxFileBytes(), f.language());
     if (read instanceof SourceContent.Gone) {
       return new Gone(f.path());
     }
@@ -323,7 +334,8 @@ public final class Indexer {
     }
     SourceContent.Text text = (SourceContent.Text) read;
     long mtime = f.mtimeMs() >= runStartMs - RACY_WINDOW_MS ? UNTRUSTED_MTIME : f.mtimeMs();
-    long size = text.bytes().length;
+    // the file's own size: the walker compares it on the next run (a decoded file's UTF-8 differs)
+    long size = text.fileBytes();
     if (old != null
         && old.contentHash().equals(text.sha256())
         && old.language().equals(f.language().id())) {
@@ -338,7 +350,8 @@ public final class Indexer {
       extraction = extractor.extract(f.language(), text.bytes(), text.text());
     } catch (ParseTimeoutException e) {
       return new Skipped(SkippedFile.of(f.path(), SkipReason.PARSE_FAILED, e.getMessage()));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // one pathological file (a tree too deep for a recursive walk) costs its own spans only
       log.warn("parsing {} failed", f.path(), e);
       return new Skipped(
           SkippedFile.of(f.path(), SkipReason.PARSE_FAILED, "parser error: " + e.getMessage()));
@@ -376,6 +389,11 @@ public final class Indexer {
       factsRun.add(committed.calls());
     }
     return new Written(
-        f.path(), committed.counts(), extraction.parseErrors(), text.repairedBytes());
+        f.path(),
+        committed.counts(),
+        extraction.parseErrors(),
+        text.repairedBytes(),
+        text.encoding() != null,
+        text.warning());
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.scheduler.index.extract.Language;
 import io.codegloss.scheduler.index.walk.SkipReason;
 import io.codegloss.scheduler.index.walk.SkippedFile;
 import io.codegloss.testing.TestDatabase;
@@ -157,7 +158,9 @@ class BadInputTest {
 
     IndexReport report = fx.index();
 
-    assertThat(fx.spans()).containsKeys("minified.js:f", "deep.py:ok");
+    assertThat(fx.spans())
+        .as("skipped: %s", report.filesSkipped())
+        .containsKeys("minified.js:f", "deep.py:ok");
     assertThat(report.filesSkipped()).isEmpty();
   }
 
@@ -194,10 +197,11 @@ class BadInputTest {
   @Test
   void aFileDeletedOrReplacedAfterTheWalkIsTreatedAsGone() throws Exception {
     Path vanished = repo.resolve("vanished.py");
-    assertThat(SourceContent.read(vanished, 1000)).isInstanceOf(SourceContent.Gone.class);
+    assertThat(SourceContent.read(vanished, 1000, Language.PYTHON))
+        .isInstanceOf(SourceContent.Gone.class);
 
     Files.createDirectories(repo.resolve("now_a_dir.py"));
-    assertThat(SourceContent.read(repo.resolve("now_a_dir.py"), 1000))
+    assertThat(SourceContent.read(repo.resolve("now_a_dir.py"), 1000, Language.PYTHON))
         .isInstanceOf(SourceContent.Gone.class);
   }
 
@@ -206,7 +210,7 @@ class BadInputTest {
     // /proc/self/mem exists and is a regular file by its attributes, but reading it from the
     // start fails even for root: a dependable stand-in for a file the system refuses to read.
     Path mem = Path.of("/proc/self/mem");
-    SourceContent.Read read = SourceContent.read(mem, 1000);
+    SourceContent.Read read = SourceContent.read(mem, 1000, Language.PYTHON);
 
     assertThat(read).isInstanceOf(SourceContent.Skip.class);
     assertThat(((SourceContent.Skip) read).reason()).isEqualTo(SkipReason.UNREADABLE);
