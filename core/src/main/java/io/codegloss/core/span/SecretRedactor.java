@@ -7,36 +7,66 @@ import java.util.regex.Pattern;
 /**
  * Cuts secrets out of code before it goes into a prompt: a key committed in a function body must
  * not reach a model server (the indexer already keeps secret files out of the index; this is for
- * the secrets inside ordinary source files). Recognised: private-key blocks, AWS access key ids,
- * GitHub, OpenAI, Anthropic, Slack, Stripe and Google API keys, JSON web tokens, and quoted values
+ * the secrets inside ordinary source files). Recognised: private-key blocks (PEM, OpenSSH, PGP),
+ * AWS access key ids and secret access keys assigned to their usual names, GitHub (classic and
+ * fine-grained), GitLab, OpenAI, Anthropic, Slack (tokens and webhooks), Stripe and Google API
+ * keys, JSON web tokens, passwords in URLs ({@code scheme://user:PASSWORD@host}), and quoted values
  * assigned to names such as password, secret, token or api_key. Each becomes {@code
  * <redacted:KIND>}; line breaks are kept so that line numbers stay right.
  *
- * <p>Limits: patterns, not entropy — an unusual key format, a secret split across strings, or one
- * assigned to an innocuous name passes through.
+ * <p>False positives cost note quality, so the assignment rules are narrow: a value assigned to a
+ * token- or secret-like name must look like a credential (not a plain word such as {@code "NUMBER"}
+ * or {@code "string_literal"}, not a template such as {@code "${TOKEN}"} or {@code "{token}"}).
+ *
+ * <p>Limits: patterns, not entropy — an unusual key format, a secret split across strings or built
+ * at run time, one assigned to an innocuous name, an unquoted value in code, or a password that is
+ * a plain word assigned to a token-like name passes through.
  */
 public final class SecretRedactor {
 
   /** The redacted text and how many secrets were cut out of it. */
   public record Redacted(String text, int count) {}
 
+  /**
+   * @param keepGroup 0: the whole match is the secret; otherwise group 1 (a prefix such as the name
+   *     and its opening quote) and the last group (the closing quote) stay, and the group before
+   *     the last is the secret
+   */
   private record Rule(String kind, Pattern pattern, int keepGroup) {}
+
+  /**
+   * A value that is a placeholder or template, not a secret: {@code ${X}}, {@code {x}}, {@code %s}.
+   */
+  private static final String NOT_TEMPLATE = "(?![$%{<])";
 
   private static final List<Rule> RULES =
       List.of(
           new Rule(
               "private-key",
               Pattern.compile(
-                  "-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----"),
+                  "-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?"
+                      + "-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"),
               0),
           new Rule("aws-key", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"), 0),
+          new Rule(
+              "aws-secret",
+              Pattern.compile(
+                  "(?i)(aws_?secret(?:_?access)?_?key[\"']?\\s*[:=]\\s*[\"']?)"
+                      + "([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])()"),
+              1),
           new Rule(
               "github-token",
               Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
               0),
+          new Rule("gitlab-token", Pattern.compile("\\bglpat-[A-Za-z0-9_-]{20,}"), 0),
           new Rule("anthropic-key", Pattern.compile("\\bsk-ant-[A-Za-z0-9_-]{20,}"), 0),
-          new Rule("openai-key", Pattern.compile("\\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}"), 0),
-          new Rule("slack-token", Pattern.compile("\\bxox[abposr]-[A-Za-z0-9-]{10,}"), 0),
+          new Rule("openai-key", Pattern.compile("\\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}"), 0),
+          new Rule("slack-token", Pattern.compile("\\bxox[abposre]-[A-Za-z0-9-]{10,}"), 0),
+          new Rule(
+              "slack-webhook",
+              Pattern.compile(
+                  "https://hooks\\.slack\\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"),
+              0),
           new Rule("stripe-key", Pattern.compile("\\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}"), 0),
           new Rule("google-key", Pattern.compile("\\bAIza[0-9A-Za-z_-]{35}"), 0),
           new Rule(
@@ -45,10 +75,30 @@ public final class SecretRedactor {
                   "\\beyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}"),
               0),
           new Rule(
+              "url-password",
+              Pattern.compile(
+                  "(\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@\"'`]+:)"
+                      + NOT_TEMPLATE
+                      + "([^/\\s@\"'`]+)(@)"),
+              1),
+          new Rule(
               "password",
               Pattern.compile(
-                  "(?i)((?:password|passwd|pwd|secret|api_?key|access_?key|auth_?token|token)"
-                      + "[\"']?\\s*[:=]\\s*)([\"'])(?!<redacted:)([^\"'\\s]{6,})\\2"),
+                  "(?i)((?:password|passwd|pwd|passphrase)[\"']?\\s*[:=]\\s*([\"']))"
+                      + "(?!<redacted:)"
+                      + NOT_TEMPLATE
+                      + "([^\"'\\s]{6,})(\\2)"),
+              1),
+          new Rule(
+              "password",
+              Pattern.compile(
+                  "(?i)((?:secret|api_?key|access_?key|auth_?token|token|private_?key|credentials?)"
+                      + "[\"']?\\s*[:=]\\s*([\"']))"
+                      + "(?!<redacted:)"
+                      + NOT_TEMPLATE
+                      // a credential, not a word: plain lower_case or UPPER_CASE words are names
+                      + "(?-i:(?![a-z_.-]+\\2|[A-Z_.-]+\\2))"
+                      + "([^\"'\\s]{8,})(\\2)"),
               1));
 
   private SecretRedactor() {}
@@ -64,9 +114,10 @@ public final class SecretRedactor {
       StringBuilder out = new StringBuilder(text.length());
       do {
         count++;
-        String kept = rule.keepGroup() > 0 ? m.group(rule.keepGroup()) + m.group(2) : "";
-        String closing = rule.keepGroup() > 0 ? m.group(2) : "";
-        String newlines = m.group().replaceAll("[^\\n]", "");
+        String secret = rule.keepGroup() > 0 ? m.group(secretGroup(m)) : m.group();
+        String kept = rule.keepGroup() > 0 ? m.group(1) : "";
+        String closing = rule.keepGroup() > 0 ? m.group(m.groupCount()) : "";
+        String newlines = secret.replaceAll("[^\\n]", "");
         m.appendReplacement(
             out,
             Matcher.quoteReplacement(kept + "<redacted:" + rule.kind() + ">" + closing + newlines));
@@ -75,5 +126,24 @@ public final class SecretRedactor {
       text = out.toString();
     }
     return new Redacted(text, count);
+  }
+
+  /**
+   * How many secrets were cut out of a prompt built from redacted text: its {@code <redacted:KIND>}
+   * markers. Code that itself contains such a marker (a test of this class, say) counts too.
+   */
+  public static int markersIn(String prompt) {
+    int n = 0;
+    for (int i = prompt.indexOf(MARKER); i >= 0; i = prompt.indexOf(MARKER, i + MARKER.length())) {
+      n++;
+    }
+    return n;
+  }
+
+  private static final String MARKER = "<redacted:";
+
+  /** The secret is the last group but the closing one (the assignment rules nest the quote). */
+  private static int secretGroup(Matcher m) {
+    return m.groupCount() - 1;
   }
 }
