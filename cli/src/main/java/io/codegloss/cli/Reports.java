@@ -144,7 +144,7 @@ final class Reports {
       return;
     }
     out.linef(
-        "%-6s %-28s %-18s %5s %6s %7s %9s %9s %8s %9s %8s %8s",
+        "%-6s %-28s %-18s %5s %6s %7s %9s %9s %8s %9s %8s %8s %7s",
         "mode",
         "model",
         "worker",
@@ -156,10 +156,11 @@ final class Reports {
         "sec/span",
         "1st-try",
         "salvaged",
-        "to-single");
+        "to-single",
+        "secrets");
     for (StatsQuery.Row r : rows) {
       out.linef(
-          "%-6s %-28s %-18s %5d %6d %7.2f %9.0f %9.0f %8.2f %8.0f%% %8d %8d",
+          "%-6s %-28s %-18s %5d %6d %7.2f %9.0f %9.0f %8.2f %8.0f%% %8d %8d %7d",
           r.mode(),
           clip(r.model(), 28),
           clip(r.worker(), 18),
@@ -171,7 +172,8 @@ final class Reports {
           r.secondsPerSpan(),
           r.firstTryValidRate() * 100,
           r.spansSalvaged(),
-          r.reenqueuedAsSingle());
+          r.reenqueuedAsSingle(),
+          r.secretsRedacted());
     }
   }
 

@@ -167,6 +167,15 @@ class DashboardApiTest {
   }
 
   @Test
+  void theSummaryCountsTheSecretsRedactedFromEveryPrompt() {
+    seed.call(call -> call.worker("w").model("m").batch(3).secretsRedacted(2));
+    seed.call(call -> call.worker("w").model("m").secretsRedacted(1).failed("timeout"));
+    seed.call(call -> call.worker("w").model("m"));
+
+    assertThat(http.json("/api/summary").get("secretsRedacted").asLong()).isEqualTo(3);
+  }
+
+  @Test
   void savingsCompareWhatASpanCostsInBatchAndInSingleMode() {
     // 2 batch calls enrich 10 spans; 4 single calls (one failed) enrich 3 spans.
     seed.call(

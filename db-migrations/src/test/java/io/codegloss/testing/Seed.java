@@ -371,8 +371,9 @@ public final class Seed {
     int valid = c.valid != null ? c.valid : c.outcome.equals("ok") ? c.spans : 0;
     insert(
         "insert into llm_calls (job_id, worker, backend, model, mode, span_count, items_valid,"
-            + " prompt_tokens, completion_tokens, wall_ms, outcome, error, created_at)"
-            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now() - make_interval(secs => ?))"
+            + " prompt_tokens, completion_tokens, wall_ms, outcome, error, secrets_redacted,"
+            + " created_at)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now() - make_interval(secs => ?))"
             + " returning id",
         new OrNull(c.job, Types.OTHER),
         c.worker,
@@ -386,6 +387,7 @@ public final class Seed {
         c.wallMs,
         c.outcome,
         new OrNull(c.error, Types.VARCHAR),
+        c.secretsRedacted,
         c.secondsAgo);
     return this;
   }
@@ -629,8 +631,15 @@ public final class Seed {
     private String outcome = "ok";
     private @Nullable String error;
     private int secondsAgo;
+    private int secretsRedacted;
 
     private CallSpec() {}
+
+    /** Secrets the redactor cut out of this call's prompt. */
+    public CallSpec secretsRedacted(int count) {
+      this.secretsRedacted = count;
+      return this;
+    }
 
     public CallSpec job(UUID jobId) {
       this.job = jobId;

@@ -18,6 +18,7 @@ public final class StatsQuery {
    * @param firstTryValidRate share of spans asked for in a first-try call that came back valid
    * @param spansSalvaged valid spans stored from batches that were only partly valid
    * @param reenqueuedAsSingle spans of batches handed back as single-span jobs
+   * @param secretsRedacted secrets cut out of these calls' prompts
    */
   public record Row(
       String mode,
@@ -33,7 +34,8 @@ public final class StatsQuery {
       double secondsPerSpan,
       double firstTryValidRate,
       long spansSalvaged,
-      long reenqueuedAsSingle) {}
+      long reenqueuedAsSingle,
+      long secretsRedacted) {}
 
   private final Database db;
 
@@ -59,9 +61,15 @@ public final class StatsQuery {
               ratio(t.wallMs(), t.spans()) / 1000.0,
               ratio(t.firstTryValid(), t.firstTrySpans()),
               t.salvaged(),
-              t.reenqueuedAsSingle()));
+              t.reenqueuedAsSingle(),
+              t.secretsRedacted()));
     }
     return rows;
+  }
+
+  /** Secrets kept out of every prompt so far, and in how many calls. */
+  public LlmCallTable.Redactions redactions() {
+    return db.withConnection(LlmCallTable::redactions);
   }
 
   static double ratio(long a, long b) {

@@ -26,6 +26,7 @@ public final class LlmCallTable {
    * One call.
    *
    * @param outcome ok (every span valid), partial (some), invalid (none), error (no usable answer)
+   * @param secretsRedacted secrets cut out of this call's prompt ({@code SecretRedactor})
    */
   public record Call(
       @Nullable UUID jobId,
@@ -40,14 +41,16 @@ public final class LlmCallTable {
       long wallMs,
       CallOutcome outcome,
       boolean firstTry,
-      @Nullable String error) {}
+      @Nullable String error,
+      int secretsRedacted) {}
 
   public static void insert(Connection c, Call call) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into llm_calls (job_id, worker, backend, model, mode, span_count, items_valid,"
-                + " prompt_tokens, completion_tokens, wall_ms, outcome, first_try, error)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " prompt_tokens, completion_tokens, wall_ms, outcome, first_try, error,"
+                + " secrets_redacted)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setObject(1, call.jobId());
       ps.setString(2, call.worker());
       ps.setString(3, call.backend());
@@ -66,6 +69,7 @@ public final class LlmCallTable {
           error == null || error.length() <= MAX_ERROR_CHARS
               ? error
               : error.substring(0, MAX_ERROR_CHARS));
+      ps.setInt(14, call.secretsRedacted());
       ps.executeUpdate();
     }
   }
@@ -120,6 +124,7 @@ public final class LlmCallTable {
    * @param firstTryValid of those, valid
    * @param salvaged valid spans of partly valid answers
    * @param reenqueuedAsSingle spans of batch calls that came back without a valid item
+   * @param secretsRedacted secrets cut out of these calls' prompts
    */
   public record Totals(
       String mode,
@@ -135,7 +140,8 @@ public final class LlmCallTable {
       long firstTrySpans,
       long firstTryValid,
       long salvaged,
-      long reenqueuedAsSingle) {}
+      long reenqueuedAsSingle,
+      long secretsRedacted) {}
 
   public static List<Totals> totalsByModeModelWorker(Connection c) throws SQLException {
     List<Totals> rows = new ArrayList<>();
@@ -149,7 +155,8 @@ public final class LlmCallTable {
                     + " sum(case when l.first_try then l.items_valid else 0 end),"
                     + " sum(case when l.outcome = 'partial' then l.items_valid else 0 end),"
                     + " sum(case when l.mode = 'batch' then l.span_count - l.items_valid else 0"
-                    + " end)"
+                    + " end),"
+                    + " sum(l.secrets_redacted)"
                     + " from llm_calls l group by l.mode, l.model, l.worker"
                     + " order by l.mode, l.model, l.worker");
         ResultSet rs = ps.executeQuery()) {
@@ -169,10 +176,30 @@ public final class LlmCallTable {
                 rs.getLong(11),
                 rs.getLong(12),
                 rs.getLong(13),
-                rs.getLong(14)));
+                rs.getLong(14),
+                rs.getLong(15)));
       }
     }
     return rows;
+  }
+
+  /**
+   * Secrets kept out of prompts.
+   *
+   * @param secrets secrets cut out of every recorded call's prompt
+   * @param calls calls whose prompt had at least one
+   */
+  public record Redactions(long secrets, long calls) {}
+
+  public static Redactions redactions(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select coalesce(sum(secrets_redacted), 0),"
+                    + " count(*) filter (where secrets_redacted > 0) from llm_calls");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return new Redactions(rs.getLong(1), rs.getLong(2));
+    }
   }
 
   /** Calls made for one repository's jobs and their tokens. */

@@ -126,7 +126,8 @@ public final class DashboardQueries {
         spansLastHour,
         tokensLastHour,
         failedCallsLastHour,
-        failedSpans);
+        failedSpans,
+        LlmCallTable.redactions(c).secrets());
   }
 
   // --- queue -----------------------------------------------------------------------------------

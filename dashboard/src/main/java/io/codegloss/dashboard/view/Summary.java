@@ -3,7 +3,11 @@ package io.codegloss.dashboard.view;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
-/** The headline numbers shown at the top of the page. */
+/**
+ * The headline numbers shown at the top of the page.
+ *
+ * @param secretsRedacted secrets cut out of every recorded LLM call's prompt
+ */
 public record Summary(
     Instant generatedAt,
     long repositories,
@@ -17,4 +21,5 @@ public record Summary(
     long spansLastHour,
     long tokensLastHour,
     long failedCallsLastHour,
-    long failedSpans) {}
+    long failedSpans,
+    long secretsRedacted) {}

@@ -126,6 +126,7 @@
       sum.workersDead ? el('span', { class: 'small muted' }, ' (' + sum.workersDead + ' dead)') : '');
     setText('[data-testid=summary-spans-hour]', fmt(sum.spansLastHour));
     setText('[data-testid=summary-failed-spans]', fmt(sum.failedSpans));
+    setText('[data-testid=summary-secrets-redacted]', fmt(sum.secretsRedacted));
     setText('[data-testid=max-live-tokens]', sum.maxLiveWorkerTokens === null ? 'no live worker' : fmt(sum.maxLiveWorkerTokens) + ' tokens');
 
     const warn = $('#capacity-warning');

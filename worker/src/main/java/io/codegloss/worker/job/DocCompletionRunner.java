@@ -7,6 +7,7 @@ import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.error.RetryableException;
 import io.codegloss.core.facts.SpanFacts;
+import io.codegloss.core.span.SecretRedactor;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.store.CallOutcome;
 import io.codegloss.core.store.JobKind;
@@ -140,16 +141,18 @@ final class DocCompletionRunner {
           fingerprint);
       return false;
     }
+    // the span's code and facts were redacted when the job was claimed; count what was cut
+    int secrets = SecretRedactor.markersIn(text);
     long started = System.nanoTime();
     LlmResponse response;
     try {
       response = backend.continueText(new TextRequest(text, OUTPUT_CAP, sp.stop(), timeout(text)));
     } catch (PermanentException e) {
-      recordCall(work, 0, null, started, CallOutcome.ERROR, e.oneLine());
+      recordCall(work, 0, null, started, CallOutcome.ERROR, e.oneLine(), secrets);
       fail(work, span, e.oneLine(), false, null);
       return false;
     } catch (RetryableException e) {
-      recordCall(work, 0, null, started, CallOutcome.ERROR, e.oneLine());
+      recordCall(work, 0, null, started, CallOutcome.ERROR, e.oneLine(), secrets);
       throw e;
     }
     DocCompletionParser.Outcome outcome =
@@ -157,10 +160,10 @@ final class DocCompletionRunner {
             response.text(), "length".equals(response.finishReason()), sp, text);
     // Java 17: no pattern switch; the Outcome interface is sealed, so these three are all
     if (outcome instanceof DocCompletionParser.Summary s) {
-      return store(work, span, response, s.text(), SummarySource.MODEL);
+      return store(work, span, response, s.text(), SummarySource.MODEL, secrets);
     }
     if (outcome instanceof DocCompletionParser.SameAsDocstring d) {
-      return store(work, span, response, d.docstring(), SummarySource.DOCSTRING);
+      return store(work, span, response, d.docstring(), SummarySource.DOCSTRING, secrets);
     }
     DocCompletionParser.Refused r = (DocCompletionParser.Refused) outcome;
     String why =
@@ -168,7 +171,7 @@ final class DocCompletionRunner {
             + r.reason().name().toLowerCase(java.util.Locale.ROOT)
             + "): "
             + r.detail();
-    recordCall(work, 0, response, started, CallOutcome.INVALID, why);
+    recordCall(work, 0, response, started, CallOutcome.INVALID, why, secrets);
     fail(work, span, why, false, fingerprint);
     return false;
   }
@@ -178,7 +181,8 @@ final class DocCompletionRunner {
       Span span,
       LlmResponse response,
       String summary,
-      SummarySource source) {
+      SummarySource source,
+      int secrets) {
     Enrichment prose =
         new Enrichment(
             summary, List.of(), List.of(), List.of(), List.of(), null, List.of(), List.of());
@@ -196,7 +200,7 @@ final class DocCompletionRunner {
     db.inTransaction(
         c -> {
           store.store(c, span, prose, meta, source);
-          LlmCallTable.insert(c, call(work, 1, response, CallOutcome.OK, null));
+          LlmCallTable.insert(c, call(work, 1, response, CallOutcome.OK, null, secrets));
         });
     return true;
   }
@@ -230,10 +234,11 @@ final class DocCompletionRunner {
       @Nullable LlmResponse response,
       long startedNanos,
       CallOutcome outcome,
-      String error) {
+      String error,
+      int secrets) {
     LlmCallTable.Call call =
         response != null
-            ? call(work, valid, response, outcome, error)
+            ? call(work, valid, response, outcome, error, secrets)
             : new LlmCallTable.Call(
                 work.job().id(),
                 worker.name(),
@@ -247,7 +252,8 @@ final class DocCompletionRunner {
                 (System.nanoTime() - startedNanos) / 1_000_000,
                 outcome,
                 work.firstTry(),
-                error);
+                error,
+                secrets);
     try {
       db.inTransaction((Database.TxAction) c -> LlmCallTable.insert(c, call));
     } catch (CodeglossException e) {
@@ -260,7 +266,8 @@ final class DocCompletionRunner {
       int valid,
       LlmResponse r,
       CallOutcome outcome,
-      @Nullable String error) {
+      @Nullable String error,
+      int secrets) {
     JobKind mode = work.job().kind();
     return new LlmCallTable.Call(
         work.job().id(),
@@ -275,6 +282,7 @@ final class DocCompletionRunner {
         r.wallMillis(),
         outcome,
         work.firstTry(),
-        error);
+        error,
+        secrets);
   }
 }

@@ -211,7 +211,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
           null,
           started,
           CallOutcome.ERROR,
-          e.oneLine());
+          e.oneLine(),
+          redactions(prepared));
       split(work, spans, "batch call failed: " + e.oneLine());
       return;
     } catch (RetryableException e) {
@@ -224,7 +225,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
           null,
           started,
           CallOutcome.ERROR,
-          e.oneLine());
+          e.oneLine(),
+          redactions(prepared));
       throw e;
     }
     List<JobPlan> singles = new ArrayList<>();
@@ -250,7 +252,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
                   valid,
                   response,
                   callOutcome,
-                  outcome.errorSummary()));
+                  outcome.errorSummary(),
+                  redactions(prepared)));
           for (Span span : failed) {
             JobPlan single = singleFor(work.job(), span, "fallback from batch");
             if (JobTable.insert(c, single)) {
@@ -300,11 +303,31 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     try {
       response = backend.complete(request(prepared));
     } catch (PermanentException e) {
-      recordCall(work, JobKind.SINGLE, 1, 0, null, null, started, CallOutcome.ERROR, e.oneLine());
+      recordCall(
+          work,
+          JobKind.SINGLE,
+          1,
+          0,
+          null,
+          null,
+          started,
+          CallOutcome.ERROR,
+          e.oneLine(),
+          redactions(prepared));
       failSpan(work, span, e.oneLine(), false, null);
       throw e;
     } catch (RetryableException e) {
-      recordCall(work, JobKind.SINGLE, 1, 0, null, null, started, CallOutcome.ERROR, e.oneLine());
+      recordCall(
+          work,
+          JobKind.SINGLE,
+          1,
+          0,
+          null,
+          null,
+          started,
+          CallOutcome.ERROR,
+          e.oneLine(),
+          redactions(prepared));
       throw e;
     }
     String[] problem = new String[1];
@@ -326,7 +349,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
                           valid ? 1 : 0,
                           response,
                           valid ? CallOutcome.OK : CallOutcome.INVALID,
-                          problem[0]));
+                          problem[0],
+                          redactions(prepared)));
                   if (valid) {
                     JobTable.finish(c, work.job().id(), JobStatus.SUCCEEDED, null);
                   }
@@ -413,6 +437,11 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         work.job().id());
   }
 
+  /** Secrets kept out of a prepared prompt (their markers in what is sent). */
+  private static int redactions(EnrichmentPipeline.Prepared p) {
+    return SecretRedactor.markersIn(p.system()) + SecretRedactor.markersIn(p.user());
+  }
+
   private LlmCallTable.Call call(
       Work work,
       JobKind mode,
@@ -420,7 +449,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       int valid,
       LlmResponse r,
       CallOutcome outcome,
-      String error) {
+      String error,
+      int secretsRedacted) {
     return new LlmCallTable.Call(
         work.job().id(),
         worker.name(),
@@ -434,7 +464,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         r.wallMillis(),
         outcome,
         work.firstTry(),
-        outcome == CallOutcome.OK ? null : error);
+        outcome == CallOutcome.OK ? null : error,
+        secretsRedacted);
   }
 
   private void recordCall(
@@ -446,7 +477,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       Integer completionTokens,
       long startedNanos,
       CallOutcome outcome,
-      String error) {
+      String error,
+      int secretsRedacted) {
     long ms = (System.nanoTime() - startedNanos) / 1_000_000;
     try {
       db.inTransaction(
@@ -467,7 +499,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
                           ms,
                           outcome,
                           work.firstTry(),
-                          error)));
+                          error,
+                          secretsRedacted)));
     } catch (CodeglossException e) {
       log.warn("could not record a failed LLM call: {}", e.oneLine());
     }

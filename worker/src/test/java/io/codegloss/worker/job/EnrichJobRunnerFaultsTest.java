@@ -148,6 +148,8 @@ class EnrichJobRunnerFaultsTest {
       sent.append(server.takeRequest().getBody().utf8()).append('\n');
     }
     assertThat(sent.toString()).doesNotContain(key).contains("<redacted:openai-key>");
+    // the call is counted for stats and the dashboard: one secret kept out of its prompt
+    assertThat(longs("select secrets_redacted from llm_calls")).containsExactly("1");
   }
 
   @Test
