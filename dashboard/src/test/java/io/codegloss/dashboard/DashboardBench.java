@@ -35,6 +35,9 @@ public final class DashboardBench {
 
   private DashboardBench() {}
 
+  /** Between two timed snapshots: the live page's default refresh period. */
+  private static final long PAUSE_MILLIS = 2_000;
+
   public static void main(String[] args) throws Exception {
     int spans = 200_000;
     int jobs = 100_000;
@@ -81,7 +84,12 @@ public final class DashboardBench {
       HttpRequest get =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/snapshot"))
               .build();
-      for (int i = 0; i < 3; i++) {
+      // The first answer reads everything in its own transaction (nothing cached yet): reported
+      // apart, as what a dashboard started on a large database pays once.
+      long cold = System.nanoTime();
+      check(http.send(get, HttpResponse.BodyHandlers.ofString()));
+      double firstMs = (System.nanoTime() - cold) / 1e6;
+      for (int i = 0; i < 2; i++) {
         check(http.send(get, HttpResponse.BodyHandlers.ofString()));
       }
       double[] ms = new double[runs];
@@ -94,6 +102,8 @@ public final class DashboardBench {
         check(r);
         bytes = r.body().length();
         each.add(Math.round(ms[i] * 10) / 10.0);
+        // as the live page does: one snapshot per refresh period, so background refreshes happen
+        Thread.sleep(PAUSE_MILLIS);
       }
       server.stop();
       double[] sorted = ms.clone();
@@ -103,6 +113,7 @@ public final class DashboardBench {
           .put("jobs", count(db, "select count(*) from jobs"))
           .put("llm_calls", count(db, "select count(*) from llm_calls"))
           .put("seed_seconds", Math.round(seedSeconds * 10) / 10.0)
+          .put("first_ms", Math.round(firstMs * 10) / 10.0)
           .put("runs", runs)
           .put("median_ms", median(sorted))
           .put("min_ms", sorted[0])
