@@ -319,6 +319,14 @@ public final class SchedulerProcess implements AutoCloseable {
       watcher.close();
     }
     ticker.shutdownNow();
+    try {
+      // a re-index in flight finishes its file (or stops at the interrupt) before the pool closes
+      if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("the scheduler's round did not stop within 10 s; closing anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (dashboard != null) {
       dashboard.close();
     }

@@ -161,10 +161,20 @@ public final class RepoWatcher implements AutoCloseable {
 
   /** Registers every folder of {@code root} under {@code scope} (null: the whole repository). */
   private boolean registerTree(Path root, @Nullable WalkScope scope) {
-    List<String> dirs = walker.walk(root, scope).directories();
-    for (String rel : dirs) {
-      if (!register(root, rel)) {
-        return false;
+    // A folder created after the walk listed its parent but before the parent was registered
+    // gives no event: walk again until a walk finds nothing new, each after the registrations of
+    // the one before (usually two walks).
+    Set<String> registered = new HashSet<>();
+    boolean found = true;
+    while (found) {
+      found = false;
+      for (String rel : walker.walk(root, scope).directories()) {
+        if (registered.add(rel)) {
+          found = true;
+          if (!register(root, rel)) {
+            return false;
+          }
+        }
       }
     }
     return true;
