@@ -115,13 +115,27 @@ public final class RepoWatcher implements AutoCloseable {
    * @param maxDelay hand changes over at the latest this long after the first one
    */
   public RepoWatcher(RepoWalker walker, Duration quiet, Duration maxDelay, Listener listener) {
+    this(walker, quiet, maxDelay, listener, () -> FileSystems.getDefault().newWatchService());
+  }
+
+  /** Where the watch service comes from (Linux: one inotify instance, which can run out). */
+  interface WatchServices {
+    WatchService open() throws IOException;
+  }
+
+  RepoWatcher(
+      RepoWalker walker,
+      Duration quiet,
+      Duration maxDelay,
+      Listener listener,
+      WatchServices services) {
     this.walker = walker;
     this.quiet = quiet;
     this.maxDelay = maxDelay;
     this.listener = listener;
     WatchService ws;
     try {
-      ws = FileSystems.getDefault().newWatchService();
+      ws = services.open();
     } catch (IOException | UnsupportedOperationException e) {
       log.warn(
           "cannot watch repositories for edits ({}); they are re-indexed every interval only{}",
@@ -209,7 +223,7 @@ public final class RepoWatcher implements AutoCloseable {
     log.warn(
         "cannot watch {} for edits ({}); it is re-indexed every interval only{}",
         root,
-        e.getMessage(),
+        e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName(),
         inotifyHint(e));
     keys.entrySet()
         .removeIf(
