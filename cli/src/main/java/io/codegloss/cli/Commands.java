@@ -16,6 +16,7 @@ import io.codegloss.migrations.DbMigrations;
 import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
 import io.codegloss.scheduler.index.RepoQueries;
+import io.codegloss.scheduler.index.walk.RepoWalker;
 import io.codegloss.scheduler.plan.BatchPlanner;
 import io.codegloss.scheduler.plan.PlanSettings;
 import io.codegloss.scheduler.queue.EnqueueService;
@@ -90,8 +91,9 @@ final class Commands {
         new EnqueueService(db, new BatchPlanner(plan), enqueuer, noRetrySince),
         new Sweeper(
             db, enqueuer, settings.lostJobSeconds(), new SpanFailureTable(settings.retry())),
-        root -> indexer.index(root).repoId(),
-        settings.options());
+        SchedulerProcess.Reindexer.of(indexer),
+        settings.options(),
+        new RepoWalker(index.maxFileBytes(), index.extraExcludes()));
   }
 
   /** Idle twice in a row, a poll apart, so that a job enqueued between two checks is not missed. */

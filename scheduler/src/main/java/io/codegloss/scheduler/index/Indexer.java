@@ -16,6 +16,7 @@ import io.codegloss.scheduler.index.walk.SkipReason;
 import io.codegloss.scheduler.index.walk.SkippedFile;
 import io.codegloss.scheduler.index.walk.SourceFile;
 import io.codegloss.scheduler.index.walk.WalkResult;
+import io.codegloss.scheduler.index.walk.WalkScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +90,21 @@ public final class Indexer {
    * @throws CodeglossException when the database fails; files written so far stay consistent
    */
   public IndexReport index(Path root) {
+    return index(root, null);
+  }
+
+  /**
+   * Re-indexes only {@code changedPaths} of the repository at {@code root}: the files and folders a
+   * watcher saw change (relative to the root, '/' separated). A path that is gone removes its
+   * stored files; a folder covers everything below it. What lies outside is neither walked nor
+   * touched, so an edit costs its own file, not a walk of the repository.
+   *
+   * @param changedPaths the changed paths, or null for the whole repository
+   * @throws PermanentException when {@code root} is not a readable directory
+   * @throws CodeglossException when the database fails; files written so far stay consistent
+   */
+  public IndexReport index(Path root, @Nullable Set<String> changedPaths) {
+    WalkScope scope = changedPaths == null ? null : new WalkScope(changedPaths);
     long started = System.nanoTime();
     long runStartMs = System.currentTimeMillis();
     Path real = resolveRoot(root);
@@ -103,7 +119,8 @@ public final class Indexer {
     Map<String, SkippedFile> skippedBefore =
         db.withConnection(c -> IndexStore.loadSkipped(c, repoId));
 
-    WalkResult walk = new RepoWalker(settings.maxFileBytes(), settings.extraExcludes()).walk(real);
+    WalkResult walk =
+        new RepoWalker(settings.maxFileBytes(), settings.extraExcludes()).walk(real, scope);
 
     Set<String> seen = new HashSet<>();
     List<SourceFile> toRead = new ArrayList<>();
@@ -120,7 +137,7 @@ public final class Indexer {
     }
     Map<String, Long> toDelete = new TreeMap<>();
     for (FileTable.Stored s : stored.values()) {
-      if (!seen.contains(s.path())) {
+      if (!seen.contains(s.path()) && (scope == null || scope.includes(s.path()))) {
         toDelete.put(s.path(), s.id());
       }
     }
@@ -135,6 +152,15 @@ public final class Indexer {
     List<FileResult> results = readAndWrite(repoId, toRead, stored, pool, runStartMs, factsRun);
 
     Map<String, SkippedFile> skippedNow = new TreeMap<>();
+    if (scope != null) {
+      // what the walk did not look at stays as it was recorded
+      skippedBefore.forEach(
+          (path, s) -> {
+            if (!scope.includes(path) && !scope.includes(stripSlash(path))) {
+              skippedNow.put(path, s);
+            }
+          });
+    }
     for (SkippedFile s : walk.skipped()) {
       skippedNow.put(s.path(), s);
     }
@@ -230,6 +256,10 @@ public final class Indexer {
         report.spansTotal(),
         report.seconds());
     return report;
+  }
+
+  private static String stripSlash(String path) {
+    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
   private static Path resolveRoot(Path root) {

@@ -6,11 +6,16 @@ import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.queue.WatchedServer;
 import io.codegloss.core.store.RepositoryTable;
+import io.codegloss.scheduler.index.Indexer;
+import io.codegloss.scheduler.index.walk.RepoWalker;
+import io.codegloss.scheduler.index.watch.RepoWatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
@@ -36,6 +41,7 @@ public final class SchedulerProcess implements AutoCloseable {
    * @param jobrunrPort port of JobRunr's dashboard, or 0 for none
    * @param dashboardUser basic-auth user of JobRunr's dashboard, or null for none
    * @param jobrunrHost the address JobRunr's dashboard binds
+   * @param watch re-index a repository as soon as a file of it changes, not only every interval
    */
   public record Options(
       Duration interval,
@@ -45,9 +51,10 @@ public final class SchedulerProcess implements AutoCloseable {
       int pollSeconds,
       int timeoutMultiplicand,
       int retries,
-      String jobrunrHost) {
+      String jobrunrHost,
+      boolean watch) {
 
-    /** JobRunr's dashboard on loopback. */
+    /** JobRunr's dashboard on loopback; repositories are not watched. */
     public Options(
         Duration interval,
         int jobrunrPort,
@@ -64,12 +71,42 @@ public final class SchedulerProcess implements AutoCloseable {
           pollSeconds,
           timeoutMultiplicand,
           retries,
-          Exposure.LOOPBACK);
+          Exposure.LOOPBACK,
+          false);
     }
   }
 
   /** Re-indexes one repository root and returns its id. */
-  public interface Reindexer extends ToLongFunction<Path> {}
+  public interface Reindexer extends ToLongFunction<Path> {
+    /**
+     * Re-indexes only the paths a watcher saw change (relative to the root); by default the whole
+     * repository.
+     */
+    default long reindex(Path root, Set<String> changed) {
+      return applyAsLong(root);
+    }
+
+    /** The indexer's whole and scoped runs. */
+    static Reindexer of(Indexer indexer) {
+      return new Reindexer() {
+        @Override
+        public long applyAsLong(Path root) {
+          return indexer.index(root).repoId();
+        }
+
+        @Override
+        public long reindex(Path root, Set<String> changed) {
+          return indexer.index(root, changed).repoId();
+        }
+      };
+    }
+  }
+
+  /** Quiet time that ends a burst of file events (an editor's save is several within a few ms). */
+  static final Duration WATCH_QUIET = Duration.ofMillis(75);
+
+  /** Longest wait for a burst to end: a file written continuously is still re-indexed. */
+  static final Duration WATCH_MAX_DELAY = Duration.ofMillis(400);
 
   private final Database db;
   private final EnqueueService enqueue;
@@ -79,6 +116,7 @@ public final class SchedulerProcess implements AutoCloseable {
   private final WatchedServer master;
   private @Nullable JobRunrDashboard dashboard;
   private final ScheduledExecutorService ticker;
+  private final @Nullable RepoWatcher watcher;
 
   public SchedulerProcess(
       Database db,
@@ -87,6 +125,21 @@ public final class SchedulerProcess implements AutoCloseable {
       Sweeper sweeper,
       Reindexer reindexer,
       Options options) {
+    this(db, queue, enqueue, sweeper, reindexer, options, null);
+  }
+
+  /**
+   * @param walker the indexer's walker, whose rules decide which folders are watched; null (or
+   *     {@code options.watch()} false): edits are picked up every interval only
+   */
+  public SchedulerProcess(
+      Database db,
+      Queue queue,
+      EnqueueService enqueue,
+      Sweeper sweeper,
+      Reindexer reindexer,
+      Options options,
+      @Nullable RepoWalker walker) {
     this.db = db;
     this.enqueue = enqueue;
     this.sweeper = sweeper;
@@ -130,6 +183,51 @@ public final class SchedulerProcess implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.watcher =
+        options.watch() && walker != null
+            ? new RepoWatcher(walker, WATCH_QUIET, WATCH_MAX_DELAY, this::edited)
+            : null;
+  }
+
+  /**
+   * The watcher saw files of {@code root} change: re-index them (or the whole repository) and
+   * enqueue, on the ticker's thread, so that it never runs beside a tick's index of the same
+   * repository.
+   */
+  private void edited(Path root, @Nullable Set<String> changed) {
+    try {
+      ticker.execute(() -> reindexEdits(root, changed));
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private void reindexEdits(Path root, @Nullable Set<String> changed) {
+    try {
+      if (!Files.isDirectory(root)) {
+        return;
+      }
+      long repoId =
+          changed == null ? reindexer.applyAsLong(root) : reindexer.reindex(root, changed);
+      EnqueueService.Result r = enqueue.enqueue(repoId);
+      log.info(
+          "{}: edits re-indexed ({}); {} pending spans, {} new jobs",
+          root,
+          changed == null ? "whole repository" : changed.size() + " paths",
+          r.pendingSpans(),
+          r.newJobs());
+    } catch (CodeglossException e) {
+      log.warn("re-indexing edits failed, the next round tries again: {}", e.oneLine());
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      log.warn(
+          "re-indexing edits failed, the next round tries again: {}", WatchedServer.oneLine(e));
+      log.debug("re-index failure", e);
+    }
+  }
+
+  /** True while {@code root} (a real path) is watched for edits. */
+  public boolean watching(Path root) {
+    return watcher != null && watcher.watching(root);
   }
 
   public void start() {
@@ -186,6 +284,10 @@ public final class SchedulerProcess implements AutoCloseable {
       if (!Files.isDirectory(root)) {
         log.warn("repository {} is not reachable from this machine; skipping its re-index", root);
       } else {
+        if (watcher != null) {
+          // before the re-index, so that an edit made during it is seen
+          watcher.watch(root);
+        }
         reindexer.applyAsLong(root);
       }
       EnqueueService.Result r = enqueue.enqueue(repo.id());
@@ -213,7 +315,18 @@ public final class SchedulerProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    if (watcher != null) {
+      watcher.close();
+    }
     ticker.shutdownNow();
+    try {
+      // a re-index in flight finishes its file (or stops at the interrupt) before the pool closes
+      if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("the scheduler's round did not stop within 10 s; closing anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (dashboard != null) {
       dashboard.close();
     }

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param lostJobSeconds {@value #LOST_JOB_SECONDS}: a job row JobRunr never received is submitted
  *     again after this
  * @param retry backoff of failed spans, for the sweeper
+ * @param watch {@value #WATCH}: re-index a repository as soon as its files change
  */
 public record SchedulerSettings(
     Duration interval,
@@ -33,7 +34,8 @@ public record SchedulerSettings(
     boolean jobrunrOpen,
     QueueTiming timing,
     int lostJobSeconds,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    boolean watch) {
 
   public SchedulerSettings {
     Exposure.check(
@@ -54,6 +56,7 @@ public record SchedulerSettings(
   public static final String JOBRUNR_HOST = "CODEGLOSS_JOBRUNR_HOST";
   public static final String JOBRUNR_DASHBOARD_OPEN = "CODEGLOSS_JOBRUNR_DASHBOARD_OPEN";
   public static final String LOST_JOB_SECONDS = "CODEGLOSS_LOST_JOB_SECONDS";
+  public static final String WATCH = "CODEGLOSS_SCHEDULER_WATCH";
 
   public static final int DEFAULT_INTERVAL_SECONDS = 30;
   public static final int DEFAULT_JOBRUNR_PORT = 8000;
@@ -73,7 +76,8 @@ public record SchedulerSettings(
         s.onOff(JOBRUNR_DASHBOARD_OPEN, false),
         QueueTiming.from(s),
         s.intValue(LOST_JOB_SECONDS, 120, 10, 86_400),
-        RetryPolicy.fromSettings(s));
+        RetryPolicy.fromSettings(s),
+        s.onOff(WATCH, true));
   }
 
   /** The same settings with the JobRunr dashboard on {@code port} (0: none). */
@@ -87,7 +91,8 @@ public record SchedulerSettings(
         jobrunrOpen,
         timing,
         lostJobSeconds,
-        retry);
+        retry,
+        watch);
   }
 
   /** What {@link SchedulerProcess} takes. */
@@ -100,7 +105,8 @@ public record SchedulerSettings(
         timing.pollSeconds(),
         timing.timeoutMultiplicand(),
         timing.retries(),
-        jobrunrHost);
+        jobrunrHost,
+        watch);
   }
 
   @Override
@@ -119,6 +125,8 @@ public record SchedulerSettings(
         + lostJobSeconds
         + ", retry="
         + retry
+        + ", watch="
+        + watch
         + "]";
   }
 }

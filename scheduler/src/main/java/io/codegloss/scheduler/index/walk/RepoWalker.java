@@ -90,12 +90,19 @@ public final class RepoWalker {
 
   private final class Walk {
     final Path root;
+    final @Nullable WalkScope scope;
     final List<SourceFile> files = new ArrayList<>();
     final List<SkippedFile> skipped = new ArrayList<>();
+    final List<String> directories = new ArrayList<>();
     int other;
 
-    Walk(Path root) {
+    Walk(Path root, @Nullable WalkScope scope) {
       this.root = root;
+      this.scope = scope;
+    }
+
+    boolean inScope(String rel) {
+      return scope == null || scope.includes(rel);
     }
   }
 
@@ -103,7 +110,18 @@ public final class RepoWalker {
    * @param root the repository root; should be a real path (no symbolic links in it)
    */
   public WalkResult walk(Path root) {
-    Walk w = new Walk(root);
+    return walk(root, null);
+  }
+
+  /**
+   * Walks only {@code scope} (and the folders above it, for their ignore files); the result holds
+   * only what lies in scope.
+   *
+   * @param root the repository root; should be a real path (no symbolic links in it)
+   * @param scope the paths to look at, or null for the whole repository
+   */
+  public WalkResult walk(Path root, @Nullable WalkScope scope) {
+    Walk w = new Walk(root, scope);
     Level level = new Level(GitIgnore.parse("", String.join("\n", extraExcludes)), null);
     Path exclude = root.resolve(".git").resolve("info").resolve("exclude");
     if (Files.exists(exclude, NO_FOLLOW)) {
@@ -114,7 +132,10 @@ public final class RepoWalker {
     }
     visitDirectory(w, root, "", level);
     return new WalkResult(
-        Collections.unmodifiableList(w.files), Collections.unmodifiableList(w.skipped), w.other);
+        Collections.unmodifiableList(w.files),
+        Collections.unmodifiableList(w.skipped),
+        w.other,
+        Collections.unmodifiableList(w.directories));
   }
 
   private void visitDirectory(Walk w, Path dir, String rel, Level level) {
@@ -149,9 +170,15 @@ public final class RepoWalker {
     if (isVirtualEnv && !rel.isEmpty()) {
       return;
     }
+    if (w.inScope(rel)) {
+      w.directories.add(rel);
+    }
     for (Path p : entries) {
       String name = p.getFileName().toString();
       String childRel = rel.isEmpty() ? name : rel + "/" + name;
+      if (w.scope != null && !w.scope.enters(childRel)) {
+        continue;
+      }
       BasicFileAttributes attrs;
       try {
         attrs = Files.readAttributes(p, BasicFileAttributes.class, NO_FOLLOW);
