@@ -17,7 +17,6 @@ import org.jobrunr.storage.StorageProviderUtils.DatabaseOptions;
 import org.jobrunr.storage.navigation.AmountRequest;
 import org.jobrunr.storage.sql.common.JobTable;
 import org.jobrunr.storage.sql.common.db.Dialect;
-import org.jobrunr.storage.sql.common.mapper.SqlJobPageRequestMapper;
 import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
 import org.jspecify.annotations.Nullable;
 
@@ -111,6 +110,18 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
     return out;
   }
 
+  /**
+   * Saves new jobs with JobRunr's own bulk insert on the caller's connection, so that they commit
+   * or roll back together with our rows of them: a process killed halfway leaves each job either
+   * complete or absent, never one half of it.
+   *
+   * @throws org.jobrunr.storage.ConcurrentJobModificationException when one of them exists already
+   *     (the caller's transaction is then unusable)
+   */
+  public void insertNew(Connection c, List<Job> jobs) throws SQLException {
+    jobTable(c).save(jobs);
+  }
+
   @Override
   public void setJobMapper(JobMapper jobMapper) {
     super.setJobMapper(jobMapper);
@@ -126,8 +137,6 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
 
     private final JobMapper jobMapper;
     private final int maxTokens;
-    private final SqlJobPageRequestMapper pages;
-    private final Dialect sqlDialect;
 
     CapacityJobTable(
         Connection connection,
@@ -138,19 +147,20 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
       super(connection, dialect, tablePrefix, jobMapper);
       this.jobMapper = jobMapper;
       this.maxTokens = maxTokens;
-      this.pages = new SqlJobPageRequestMapper(this, dialect);
-      this.sqlDialect = dialect;
     }
 
     @Override
     public List<Job> selectJobsToProcess(AmountRequest amountRequest) {
       withState(StateName.ENQUEUED);
       with("maxTokens", maxTokens);
-      // Jobs without a row in `jobs` (not ours) are never fetched by a worker.
+      with("limit", amountRequest.getLimit());
+      // Jobs without a row in `jobs` (not ours) are never fetched by a worker. Interactive jobs go
+      // first (JobRunr OSS has no priorities), then JobRunr's own order: the oldest first.
       return select(
-              "jobAsJson from jobrunr_jobs where state = :state and id in"
-                  + " (select cast(id as text) from jobs where tokens <= :maxTokens)",
-              pages.map(amountRequest) + sqlDialect.selectForUpdateSkipLocked())
+              "r.jobAsJson from jobrunr_jobs r join jobs j on j.id = cast(r.id as uuid)"
+                  + " where r.state = :state and j.tokens <= :maxTokens",
+              " order by case when j.priority = 'interactive' then 0 else 1 end, r.updatedAt"
+                  + " limit :limit for update of r skip locked")
           .map(rs -> jobMapper.deserializeJob(rs.asString("jobAsJson")))
           .toList();
     }

@@ -37,7 +37,7 @@ class CapacityFetchTest {
       Database db = t.database();
       long repo = Seed.into(t).repo("/src/app").repoId();
       Queue client = Queue.openClientOnly(db.dataSource());
-      JobEnqueuer enqueuer = new JobEnqueuer(db, client.scheduler());
+      JobEnqueuer enqueuer = new JobEnqueuer(db, client);
       List<JobPlan> plans = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         plans.add(plan(repo, "small-" + i, 1_000));
@@ -68,7 +68,7 @@ class CapacityFetchTest {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
       long repo = Seed.into(t).repo("/src/app").repoId();
-      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()).scheduler());
+      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()));
       List<JobPlan> plans = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         plans.add(plan(repo, "job-" + i, 500));
@@ -109,7 +109,7 @@ class CapacityFetchTest {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
       long repo = Seed.into(t).repo("/src/app").repoId();
-      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()).scheduler());
+      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()));
       List<JobPlan> plans = List.of(plan(repo, "a", 100), plan(repo, "b", 100));
       assertThat(enqueuer.enqueue(plans)).hasSize(2);
       assertThat(enqueuer.enqueue(plans)).isEmpty();
