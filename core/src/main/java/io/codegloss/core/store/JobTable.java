@@ -359,6 +359,74 @@ public final class JobTable {
     return out;
   }
 
+  /** Enqueued jobs of one priority: how many and since when the oldest waits. */
+  public record PriorityCount(JobPriority priority, long jobs, @Nullable Instant oldest) {}
+
+  /** Enqueued jobs by priority, in the order workers take them (interactive first). */
+  public static List<PriorityCount> enqueuedByPriority(Connection c) throws SQLException {
+    Map<JobPriority, PriorityCount> found = new HashMap<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select priority, count(*), min(created_at) from jobs where status = 'enqueued'"
+                    + " group by priority");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        JobPriority p = JobPriority.fromDb(rs.getString(1));
+        java.sql.Timestamp oldest = rs.getTimestamp(3);
+        found.put(
+            p, new PriorityCount(p, rs.getLong(2), oldest == null ? null : oldest.toInstant()));
+      }
+    }
+    List<PriorityCount> out = new ArrayList<>();
+    for (JobPriority p : JobPriority.values()) {
+      out.add(found.getOrDefault(p, new PriorityCount(p, 0, null)));
+    }
+    return out;
+  }
+
+  /** An enqueued job larger than some limit, with where its spans are. */
+  public record LargeJob(
+      UUID id,
+      JobKind kind,
+      String path,
+      int startLine,
+      int endLine,
+      List<String> symbols,
+      int tokens,
+      int spanTokens) {}
+
+  /** At most {@code limit} enqueued jobs larger than {@code tokens}, the largest first. */
+  public static List<LargeJob> enqueuedLargerThan(Connection c, int tokens, int limit)
+      throws SQLException {
+    List<LargeJob> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select j.id, j.kind, coalesce(min(f.path), ''), min(s.start_line), max(s.end_line),"
+                + " array_agg(s.symbol order by js.ordinal), j.tokens, j.span_tokens"
+                + " from jobs j join job_spans js on js.job_id = j.id"
+                + " join spans s on s.id = js.span_id left join files f on f.id = s.file_id"
+                + " where j.status = 'enqueued' and j.tokens > ?"
+                + " group by j.id order by j.tokens desc, j.id limit ?")) {
+      ps.setInt(1, tokens);
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new LargeJob(
+                  rs.getObject(1, UUID.class),
+                  JobKind.fromDb(rs.getString(2)),
+                  rs.getString(3),
+                  rs.getInt(4),
+                  rs.getInt(5),
+                  List.of((String[]) rs.getArray(6).getArray()),
+                  rs.getInt(7),
+                  rs.getInt(8)));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The ids of processing jobs per worker, oldest first, at most {@code perWorker} each. */
   public static Map<String, List<UUID>> processingByWorker(Connection c, int perWorker)
       throws SQLException {
