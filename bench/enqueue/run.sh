@@ -7,6 +7,8 @@
 # Each rep: `plan --json` (timed), `enqueue` (timed, peak RSS), a repeat `enqueue` (timed, must add
 # nothing), then checks that no span is lost or doubled (every pending span in exactly one live job;
 # one JobRunr job per row of ours) and removes the jobs again so the next rep starts alike.
+# Then once more killed: an `enqueue` is SIGKILLed after its first progress line (some chunks
+# committed), started again, and checked the same way (KILL=off skips this).
 # Output: one line per measurement on stdout, with the load average.
 set -euo pipefail
 
@@ -39,16 +41,35 @@ timed() { # label, command...: prints "label seconds peak_kb"
   echo "$label seconds=$secs peak_rss_mb=$((kb / 1024)) load=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
 }
 
+check() { # label
+  echo "$1 jobs=$(sql 'select count(*) from jobs')" \
+    "jobrunr_jobs=$(sql 'select count(*) from jobrunr_jobs')" \
+    "span_refs=$(sql 'select count(*) from job_spans')" \
+    "distinct_spans=$(sql 'select count(distinct span_id) from job_spans')" \
+    "spans_not_queued=$(sql "select count(*) from span_state s join repositories r on r.id = s.repo_id where r.root_path like '%/Lib' and not s.queued and not s.enriched")" \
+    "rows_without_jobrunr_job=$(sql 'select count(*) from jobs j where not exists (select 1 from jobrunr_jobs r where r.id = cast(j.id as text))')" \
+    "jobrunr_jobs_without_row=$(sql 'select count(*) from jobrunr_jobs r where not exists (select 1 from jobs j where cast(j.id as text) = r.id)')"
+}
+
 reset
 for rep in $(seq 1 "$reps"); do
   timed "rep$rep.plan" java -jar "$jar" plan "$work/Lib" --json
   timed "rep$rep.enqueue" java -jar "$jar" enqueue "$work/Lib"
   timed "rep$rep.enqueue_again" java -jar "$jar" enqueue "$work/Lib"
-  echo "rep$rep.check jobs=$(sql 'select count(*) from jobs')" \
-    "jobrunr_jobs=$(sql 'select count(*) from jobrunr_jobs')" \
-    "span_refs=$(sql 'select count(*) from job_spans')" \
-    "distinct_spans=$(sql 'select count(distinct span_id) from job_spans')" \
-    "spans_not_queued=$(sql "select count(*) from span_state s join repositories r on r.id = s.repo_id where r.root_path like '%/Lib' and not s.queued and not s.enriched")" \
-    "rows_without_jobrunr_job=$(sql 'select count(*) from jobs j where not exists (select 1 from jobrunr_jobs r where r.id = cast(j.id as text))')"
+  check "rep$rep.check"
   reset
 done
+
+if [[ ${KILL:-on} == on ]]; then
+  java -jar "$jar" enqueue "$work/Lib" >/dev/null 2>"$work/killed.err" &
+  pid=$!
+  until grep -q "jobs written" "$work/killed.err" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do
+    sleep 0.2
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "killed.at $(grep "jobs written" "$work/killed.err" | tail -1) jobs_then=$(sql 'select count(*) from jobs')"
+  timed "killed.enqueue_again" java -jar "$jar" enqueue "$work/Lib"
+  check "killed.check"
+  reset
+fi
