@@ -122,6 +122,13 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
     jobTable(c).save(jobs);
   }
 
+  /** Refreshes the planner statistics of JobRunr's job table (see {@code JobTable.analyze}). */
+  public static void analyze(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("analyze jobrunr_jobs")) {
+      ps.execute();
+    }
+  }
+
   @Override
   public void setJobMapper(JobMapper jobMapper) {
     super.setJobMapper(jobMapper);

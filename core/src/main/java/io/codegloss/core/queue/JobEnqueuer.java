@@ -33,6 +33,12 @@ public final class JobEnqueuer {
   /** Jobs per transaction: large enough that round trips vanish, small enough to stream. */
   public static final int CHUNK = 1000;
 
+  /**
+   * New jobs after which the tables' statistics are refreshed at once rather than whenever
+   * autovacuum comes by: plans read the job tables and go badly wrong on stale statistics.
+   */
+  static final int ANALYZE_AFTER = 1000;
+
   private static final Logger log = LoggerFactory.getLogger(JobEnqueuer.class);
 
   /** Told after each committed chunk: plans read so far and how many of them were new. */
@@ -108,6 +114,14 @@ public final class JobEnqueuer {
       flush();
       if (!fresh.isEmpty()) {
         log.info("enqueued {} new jobs ({} planned)", fresh.size(), planned);
+      }
+      if (fresh.size() >= ANALYZE_AFTER) {
+        db.withConnection(
+            c -> {
+              JobTable.analyze(c);
+              CapacityStorageProvider.analyze(c);
+              return null;
+            });
       }
       return new Outcome(planned, List.copyOf(fresh));
     }

@@ -163,6 +163,18 @@ public final class JobTable {
     return freshInOrder;
   }
 
+  /**
+   * Refreshes the planner statistics of {@code jobs} and {@code job_spans}. After thousands of rows
+   * arrive at once (a whole-repository enqueue) autovacuum analyzes them only some time later;
+   * meanwhile the next plan's read of {@code span_state} is planned for empty tables and takes
+   * minutes instead of a second (measured: 3 min against 3 s on the Python stdlib).
+   */
+  public static void analyze(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("analyze jobs, job_spans")) {
+      ps.execute();
+    }
+  }
+
   /** Our row of a job plus the repository generation it is planned for. */
   public record Row(
       UUID id,
