@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
@@ -158,18 +160,36 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
 
     @Override
     public List<Job> selectJobsToProcess(AmountRequest amountRequest) {
+      int limit = amountRequest.getLimit();
       withState(StateName.ENQUEUED);
       with("maxTokens", maxTokens);
-      with("limit", amountRequest.getLimit());
-      // Jobs without a row in `jobs` (not ours) are never fetched by a worker. Interactive jobs go
-      // first (JobRunr OSS has no priorities), then JobRunr's own order: the oldest first.
-      return select(
-              "r.jobAsJson from jobrunr_jobs r join jobs j on j.id = cast(r.id as uuid)"
-                  + " where r.state = :state and j.tokens <= :maxTokens",
-              " order by case when j.priority = 'interactive' then 0 else 1 end, r.updatedAt"
-                  + " limit :limit for update of r skip locked")
+      with("limit", limit);
+      // JobRunr OSS has no priorities: interactive jobs first, through a small partial index...
+      Map<String, Job> picked = new LinkedHashMap<>();
+      select(
+              "r.jobAsJson from jobs j join jobrunr_jobs r on r.id = cast(j.id as text)"
+                  + " where j.priority = 'interactive' and j.status = 'enqueued'"
+                  + " and j.tokens <= :maxTokens and r.state = :state",
+              " order by j.created_at limit :limit for update of r skip locked")
           .map(rs -> jobMapper.deserializeJob(rs.asString("jobAsJson")))
-          .toList();
+          .forEach(job -> picked.put(job.getId().toString(), job));
+      if (picked.size() < limit) {
+        // ...then JobRunr's own order along its (state, updatedAt) index, which stops after
+        // `limit` rows; one query ordering every enqueued job by priority had to sort them all.
+        // Rows this transaction locked above are not skipped here, hence the map.
+        // Jobs without a row in `jobs` (not ours) are never fetched by a worker. JobRunr's Sql
+        // forgets its parameters after each statement.
+        withState(StateName.ENQUEUED);
+        with("maxTokens", maxTokens);
+        with("limit", limit);
+        select(
+                "jobAsJson from jobrunr_jobs where state = :state and id in"
+                    + " (select cast(id as text) from jobs where tokens <= :maxTokens)",
+                " order by updatedAt limit :limit for update skip locked")
+            .map(rs -> jobMapper.deserializeJob(rs.asString("jobAsJson")))
+            .forEach(job -> picked.putIfAbsent(job.getId().toString(), job));
+      }
+      return picked.values().stream().limit(limit).toList();
     }
   }
 }
