@@ -173,14 +173,15 @@ public final class Bench {
                 logDir,
                 err,
                 timeout);
+        int c = options.scalingConcurrency();
         for (int w : options.workers()) {
           fixedScaling.add(
               Runner.run(
                   new Runner.Spec(
-                      "fixed-latency-" + w + "w",
+                      "fixed-latency-" + w + "w" + (c == 1 ? "" : "x" + c),
                       false,
                       w,
-                      1,
+                      c,
                       true,
                       spans.limit(options.scalingLimit()),
                       false),
@@ -443,6 +444,9 @@ public final class Bench {
     }
     if (options.latencyMillis() != 1000) {
       parts.add("--latency-ms " + options.latencyMillis());
+    }
+    if (options.scalingConcurrency() != 1) {
+      parts.add("--scaling-concurrency " + options.scalingConcurrency());
     }
     if (options.scalingLimit() > 0) {
       parts.add("--scaling-limit " + options.scalingLimit());

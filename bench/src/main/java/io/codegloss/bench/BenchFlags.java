@@ -58,6 +58,13 @@ public final class BenchFlags {
   @Nullable String workers;
 
   @Option(
+      names = "--scaling-concurrency",
+      paramLabel = "N",
+      description =
+          "jobs at once per worker process in the fixed-latency scaling runs (default: 1)")
+  int scalingConcurrency = 1;
+
+  @Option(
       names = "--latency-ms",
       paramLabel = "N",
       description = "latency of the FIXED-LATENCY ENDPOINT (default: 1000)")
@@ -163,6 +170,7 @@ public final class BenchFlags {
         fixedLatency,
         scaling == null || BenchOptions.onOff("scaling", scaling),
         workers == null ? java.util.List.of(1, 2, 4) : BenchOptions.counts("workers", workers),
+        BenchOptions.range("scaling-concurrency", scalingConcurrency, 1, 256),
         BenchOptions.range("latency-ms", latencyMillis, 0, 600_000),
         BenchOptions.range("scaling-limit", scalingLimit, 0, 1_000_000),
         BenchOptions.range("real-scaling-limit", realScalingLimit, 0, 1_000_000),

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  *     quick check of the machinery; quality numbers are then meaningless and say so)
  * @param scaling measure the queue with 1..N worker processes
  * @param workers the worker-process counts of the scaling runs
+ * @param scalingConcurrency jobs at once per worker process in the fixed-latency scaling runs
  * @param latencyMillis the fixed-latency endpoint's latency
  * @param scalingLimit spans of the fixed-latency scaling runs (0: the whole span set)
  * @param realScalingLimit spans of the real-model scaling runs (0: skip them)
@@ -40,6 +41,7 @@ public record BenchOptions(
     boolean fixedLatency,
     boolean scaling,
     List<Integer> workers,
+    int scalingConcurrency,
     int latencyMillis,
     int scalingLimit,
     int realScalingLimit,

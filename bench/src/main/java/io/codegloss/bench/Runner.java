@@ -120,7 +120,7 @@ final class Runner {
     try (Database db = fresh.connect(4 + 2 * spec.workers() * spec.concurrency(), "bench-run")) {
       dbBefore = Measure.dbActiveMillis(db);
       Queue client = Queue.openClientOnly(db.dataSource());
-      JobEnqueuer enqueuer = new JobEnqueuer(db, client.scheduler());
+      JobEnqueuer enqueuer = new JobEnqueuer(db, client);
       EnqueueService enqueue = new EnqueueService(db, new BatchPlanner(plan), enqueuer);
       SchedulerSettings scheduling = SchedulerSettings.from(s);
       Sweeper sweeper =

@@ -68,7 +68,7 @@ final class Commands {
 
   static EnqueueService enqueueService(Database db, PlanSettings plan) {
     Queue queue = Queue.openClientOnly(db.dataSource());
-    return new EnqueueService(db, new BatchPlanner(plan), new JobEnqueuer(db, queue.scheduler()));
+    return new EnqueueService(db, new BatchPlanner(plan), new JobEnqueuer(db, queue));
   }
 
   /**
@@ -83,7 +83,7 @@ final class Commands {
       Database db,
       Queue queue,
       @Nullable Instant noRetrySince) {
-    JobEnqueuer enqueuer = new JobEnqueuer(db, queue.scheduler());
+    JobEnqueuer enqueuer = new JobEnqueuer(db, queue);
     Indexer indexer = new Indexer(db, index);
     return new SchedulerProcess(
         db,

@@ -2,12 +2,14 @@ package io.codegloss.cli;
 
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.OpenDatabase;
+import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
 import io.codegloss.scheduler.plan.PlanSettings;
 import io.codegloss.scheduler.queue.EnqueueService;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -57,7 +59,7 @@ final class EnqueueCommand extends CliCommand {
       int generation = full ? svc.bumpGeneration(repoId) : -1;
       // A whole re-enrichment is a fresh start: spans that failed before are tried again too.
       int retried = full || retryFailed ? svc.retryFailures(repoId) : 0;
-      EnqueueService.Result r = svc.enqueue(repoId);
+      EnqueueService.Result r = svc.enqueue(repoId, progressEvery(out, 2_000));
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("repository", root.toString());
@@ -78,5 +80,24 @@ final class EnqueueCommand extends CliCommand {
       }
     }
     return 0;
+  }
+
+  /** A line on stderr after a chunk, at most one per {@code millis}: long runs show they move. */
+  static JobEnqueuer.Progress progressEvery(Printer out, long millis) {
+    long started = System.nanoTime();
+    long[] last = {started};
+    return (planned, fresh) -> {
+      long now = System.nanoTime();
+      if (now - last[0] >= millis * 1_000_000L) {
+        last[0] = now;
+        out.progress(
+            String.format(
+                Locale.ROOT,
+                "enqueue: %,d jobs written (%,d new) in %.1f s",
+                planned,
+                fresh,
+                (now - started) / 1e9));
+      }
+    };
   }
 }

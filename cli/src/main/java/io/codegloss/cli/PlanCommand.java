@@ -2,9 +2,15 @@ package io.codegloss.cli;
 
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.OpenDatabase;
+import io.codegloss.core.report.Oversize;
+import io.codegloss.core.store.WorkerTable;
+import io.codegloss.dashboard.DashboardSettings;
+import io.codegloss.scheduler.plan.OversizeJobs;
 import io.codegloss.scheduler.plan.PlanSettings;
 import io.codegloss.scheduler.plan.PlannedBatch;
+import io.codegloss.worker.llm.LlmSettings;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +23,8 @@ import picocli.CommandLine.Parameters;
     name = "plan",
     description =
         "Show the batches the planner would enqueue now from the pending spans, with the reason"
-            + " each batch ended; no model is called.")
+            + " each batch ended, and the jobs larger than every live worker's limit; no model is"
+            + " called.")
 final class PlanCommand extends CliCommand {
 
   @Parameters(
@@ -39,10 +46,28 @@ final class PlanCommand extends CliCommand {
     try (OpenDatabase db = Commands.openDatabase(s, ctx.home(), "plan", 2)) {
       long repoId = Commands.requireRepo(db.database(), root);
       List<PlannedBatch> batches = Commands.enqueueService(db.database(), plan).plan(repoId);
+      WorkerTable.Live live =
+          db.database()
+              .withConnection(c -> WorkerTable.live(c, DashboardSettings.workerDeadSeconds(s)));
+      // Without a live worker, the truth is told against the worker `up` would start.
+      int limit =
+          live.count() > 0
+              ? live.largestMaxTokens()
+              : LlmSettings.from(s, ctx.home()).contextWindow();
+      List<Oversize> oversize = OversizeJobs.of(batches, limit);
       if (json) {
-        ctx.out().json(Map.of("batches", Reports.planJson(batches)));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("batches", Reports.planJson(batches));
+        Map<String, Object> fleet = new LinkedHashMap<>();
+        fleet.put("live_workers", live.count());
+        fleet.put("largest_max_tokens", limit);
+        fleet.put("limit_from", live.count() > 0 ? "live_workers" : "default_worker");
+        m.put("fleet", fleet);
+        m.put("oversize", Reports.oversizeJson(oversize));
+        ctx.out().json(m);
       } else {
         Reports.plan(ctx.out(), batches);
+        Reports.oversize(ctx.out(), oversize, live.count(), limit);
       }
     }
     return 0;

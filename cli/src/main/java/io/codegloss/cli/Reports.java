@@ -1,5 +1,6 @@
 package io.codegloss.cli;
 
+import io.codegloss.core.report.Oversize;
 import io.codegloss.core.report.QueueHealth;
 import io.codegloss.core.report.StatsQuery;
 import io.codegloss.scheduler.index.IndexReport;
@@ -9,7 +10,10 @@ import io.codegloss.scheduler.index.walk.SkippedFile;
 import io.codegloss.scheduler.plan.PlanJson;
 import io.codegloss.scheduler.plan.PlannedBatch;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Text output for people; --json output goes through the same records. */
@@ -106,6 +110,75 @@ final class Reports {
 
   static Object planJson(List<PlannedBatch> batches) {
     return PlanJson.toJson(batches).get("batches");
+  }
+
+  static List<Map<String, Object>> oversizeJson(List<Oversize> oversize) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Oversize o : oversize) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", o.kind().db());
+      m.put("path", o.path());
+      m.put("start_line", o.startLine());
+      m.put("end_line", o.endLine());
+      m.put("symbols", o.symbols());
+      m.put("job_tokens", o.jobTokens());
+      m.put("span_tokens", o.spanTokens());
+      m.put("min_max_tokens", o.minMaxTokens());
+      m.put("cut_to_tokens", o.cutToTokens());
+      m.put("cut_to_lines", o.cutToLines());
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** The planned jobs no live worker would fetch, and what it would take. */
+  static void oversize(Printer out, List<Oversize> oversize, int liveWorkers, int limit) {
+    String fleet =
+        liveWorkers > 0
+            ? String.format(
+                Locale.ROOT,
+                "the largest limit of %d live worker%s is %d tokens",
+                liveWorkers,
+                liveWorkers == 1 ? "" : "s",
+                limit)
+            : String.format(
+                Locale.ROOT, "no live worker; a default worker's limit is %d tokens", limit);
+    if (oversize.isEmpty()) {
+      out.linef("every job fits the fleet (%s)", fleet);
+      return;
+    }
+    out.linef(
+        "%d job%s larger than every live worker's limit (%s); none runs until a worker with"
+            + " --max-tokens of at least the job's size joins:",
+        oversize.size(), oversize.size() == 1 ? " is" : "s are", fleet);
+    for (Oversize o : oversize) {
+      String cut =
+          o.cutToTokens() == null
+              ? "a batch: a worker that cannot take it whole splits it into single-span jobs"
+              : String.format(
+                  Locale.ROOT,
+                  "on %d tokens its code would be cut to %d of %d tokens (about %d of %d lines)",
+                  limit,
+                  o.cutToTokens(),
+                  o.spanTokens(),
+                  o.cutToLines(),
+                  o.endLine() - o.startLine() + 1);
+      out.linef(
+          "  %s:%d-%d %s %s: job %d tokens, needs --max-tokens %d; %s",
+          o.path(),
+          o.startLine(),
+          o.endLine(),
+          o.kind().db(),
+          o.symbols().size() <= 3
+              ? String.join(", ", o.symbols())
+              : String.join(", ", o.symbols().subList(0, 3))
+                  + " and "
+                  + (o.symbols().size() - 3)
+                  + " more",
+          o.jobTokens(),
+          o.minMaxTokens(),
+          cut);
+    }
   }
 
   static void plan(Printer out, List<PlannedBatch> batches) {

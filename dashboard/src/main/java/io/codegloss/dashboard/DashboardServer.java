@@ -125,6 +125,7 @@ public final class DashboardServer implements AutoCloseable {
                         DashboardQueries.DEFAULT_FAILURE_LIMIT,
                         DashboardQueries.MAX_FAILURE_LIMIT))));
     cfg.routes.get("/api/snapshot", ctx -> ctx.json(queries.snapshot()));
+    cfg.routes.get("/api/lineup", ctx -> ctx.json(queries.lineUp()));
     cfg.routes.get(
         "/api/config",
         ctx ->

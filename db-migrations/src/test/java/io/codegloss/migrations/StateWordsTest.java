@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codegloss.core.enrich.EnrichmentSchema;
 import io.codegloss.core.store.CallOutcome;
 import io.codegloss.core.store.JobKind;
+import io.codegloss.core.store.JobPriority;
 import io.codegloss.core.store.JobStatus;
 import io.codegloss.core.store.SummarySource;
 import io.codegloss.core.store.WorkerState;
@@ -46,6 +47,11 @@ class StateWordsTest {
     assertThat(allowed("jobs", "kind")).isEqualTo(words(JobKind.values()));
     assertThat(allowed("enrichments", "mode")).isEqualTo(words(JobKind.values()));
     assertThat(allowed("llm_calls", "mode")).isEqualTo(words(JobKind.values()));
+  }
+
+  @Test
+  void jobPrioritiesAreTheWordsTheJobsTableAccepts() {
+    assertThat(allowed("jobs", "priority")).isEqualTo(words(JobPriority.values()));
   }
 
   @Test

@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
@@ -17,7 +19,6 @@ import org.jobrunr.storage.StorageProviderUtils.DatabaseOptions;
 import org.jobrunr.storage.navigation.AmountRequest;
 import org.jobrunr.storage.sql.common.JobTable;
 import org.jobrunr.storage.sql.common.db.Dialect;
-import org.jobrunr.storage.sql.common.mapper.SqlJobPageRequestMapper;
 import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
 import org.jspecify.annotations.Nullable;
 
@@ -111,6 +112,25 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
     return out;
   }
 
+  /**
+   * Saves new jobs with JobRunr's own bulk insert on the caller's connection, so that they commit
+   * or roll back together with our rows of them: a process killed halfway leaves each job either
+   * complete or absent, never one half of it.
+   *
+   * @throws org.jobrunr.storage.ConcurrentJobModificationException when one of them exists already
+   *     (the caller's transaction is then unusable)
+   */
+  public void insertNew(Connection c, List<Job> jobs) throws SQLException {
+    jobTable(c).save(jobs);
+  }
+
+  /** Refreshes the planner statistics of JobRunr's job table (see {@code JobTable.analyze}). */
+  public static void analyze(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("analyze jobrunr_jobs")) {
+      ps.execute();
+    }
+  }
+
   @Override
   public void setJobMapper(JobMapper jobMapper) {
     super.setJobMapper(jobMapper);
@@ -126,8 +146,6 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
 
     private final JobMapper jobMapper;
     private final int maxTokens;
-    private final SqlJobPageRequestMapper pages;
-    private final Dialect sqlDialect;
 
     CapacityJobTable(
         Connection connection,
@@ -138,21 +156,40 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
       super(connection, dialect, tablePrefix, jobMapper);
       this.jobMapper = jobMapper;
       this.maxTokens = maxTokens;
-      this.pages = new SqlJobPageRequestMapper(this, dialect);
-      this.sqlDialect = dialect;
     }
 
     @Override
     public List<Job> selectJobsToProcess(AmountRequest amountRequest) {
+      int limit = amountRequest.getLimit();
       withState(StateName.ENQUEUED);
       with("maxTokens", maxTokens);
-      // Jobs without a row in `jobs` (not ours) are never fetched by a worker.
-      return select(
-              "jobAsJson from jobrunr_jobs where state = :state and id in"
-                  + " (select cast(id as text) from jobs where tokens <= :maxTokens)",
-              pages.map(amountRequest) + sqlDialect.selectForUpdateSkipLocked())
+      with("limit", limit);
+      // JobRunr OSS has no priorities: interactive jobs first, through a small partial index...
+      Map<String, Job> picked = new LinkedHashMap<>();
+      select(
+              "r.jobAsJson from jobs j join jobrunr_jobs r on r.id = cast(j.id as text)"
+                  + " where j.priority = 'interactive' and j.status = 'enqueued'"
+                  + " and j.tokens <= :maxTokens and r.state = :state",
+              " order by j.created_at limit :limit for update of r skip locked")
           .map(rs -> jobMapper.deserializeJob(rs.asString("jobAsJson")))
-          .toList();
+          .forEach(job -> picked.put(job.getId().toString(), job));
+      if (picked.size() < limit) {
+        // ...then JobRunr's own order along its (state, updatedAt) index, which stops after
+        // `limit` rows; one query ordering every enqueued job by priority had to sort them all.
+        // Rows this transaction locked above are not skipped here, hence the map.
+        // Jobs without a row in `jobs` (not ours) are never fetched by a worker. JobRunr's Sql
+        // forgets its parameters after each statement.
+        withState(StateName.ENQUEUED);
+        with("maxTokens", maxTokens);
+        with("limit", limit);
+        select(
+                "jobAsJson from jobrunr_jobs where state = :state and id in"
+                    + " (select cast(id as text) from jobs where tokens <= :maxTokens)",
+                " order by updatedAt limit :limit for update skip locked")
+            .map(rs -> jobMapper.deserializeJob(rs.asString("jobAsJson")))
+            .forEach(job -> picked.putIfAbsent(job.getId().toString(), job));
+      }
+      return picked.values().stream().limit(limit).toList();
     }
   }
 }

@@ -66,6 +66,15 @@ public final class JobSizing {
     return Math.addExact(Math.addExact(promptOverhead(spans), spanTokens), outputCap(spans));
   }
 
+  /**
+   * The tokens of code a job of {@code spans} spans can carry on a worker whose limit is {@code
+   * maxTokens}: what a larger span's code has to be cut to (by whole lines from the head, as the
+   * prompt builder cuts) to fit there; 0 when not even the prompt's fixed part fits.
+   */
+  public static int codeBudget(int maxTokens, int spans) {
+    return Math.max(0, maxTokens - promptOverhead(spans) - outputCap(spans));
+  }
+
   private static void requireSpans(int spans) {
     if (spans < 1) {
       throw new IllegalArgumentException("a job has at least one span, not " + spans);

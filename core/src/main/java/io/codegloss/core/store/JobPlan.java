@@ -2,6 +2,7 @@ package io.codegloss.core.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param spanTokens tokens of the spans' code alone
  * @param reason why the planner closed this batch (or why a single was split off)
  * @param parentId the batch this single-span job came from, if any
+ * @param priority interactive jobs are fetched before bulk ones; a job split off a batch takes the
+ *     batch's priority when that is higher
  */
 public record JobPlan(
     UUID id,
@@ -27,13 +30,29 @@ public record JobPlan(
     int tokens,
     int spanTokens,
     String reason,
-    @Nullable UUID parentId) {
+    @Nullable UUID parentId,
+    JobPriority priority) {
 
   /** A span and the content hash it had when planned: a job never enriches a newer version. */
   public record SpanRef(long spanId, String spanHash) {}
 
   public JobPlan {
     spans = List.copyOf(spans);
+    Objects.requireNonNull(priority, "priority");
+  }
+
+  /** A bulk job (or a split-off single, which inherits its batch's priority when stored). */
+  public JobPlan(
+      UUID id,
+      long repoId,
+      @Nullable Long fileId,
+      JobKind kind,
+      List<SpanRef> spans,
+      int tokens,
+      int spanTokens,
+      String reason,
+      @Nullable UUID parentId) {
+    this(id, repoId, fileId, kind, spans, tokens, spanTokens, reason, parentId, JobPriority.BULK);
   }
 
   /**

@@ -136,13 +136,18 @@ public final class SpanStates {
       String contentHash,
       long childCount,
       long childTokens,
-      long childSignatureTokens) {}
+      long childSignatureTokens,
+      boolean changed) {}
 
   private static final String PLANNABLE =
       """
-      with pending as (
+      with first_job as (
+        select min(created_at) as at from jobs where repo_id = ?
+      ),
+      pending as (
         select s.id, s.file_id, s.language, s.kind, s.parent_id, s.symbol,
-               s.start_line, s.end_line, s.token_estimate, s.content_hash
+               s.start_line, s.end_line, s.token_estimate, s.content_hash,
+               coalesce(s.updated_at > (select at from first_job), false) as changed
         from spans s
         join span_state st on st.span_id = s.id
         where s.repo_id = ? and st.plannable
@@ -156,7 +161,7 @@ public final class SpanStates {
       )
       select p.id, p.file_id, ch.path, p.language, p.kind, p.parent_id, p.symbol,
              p.start_line, p.end_line, p.token_estimate, p.content_hash,
-             kids.n, kids.tokens, kids.signature_tokens
+             kids.n, kids.tokens, kids.signature_tokens, p.changed
       from pending p
       join chosen ch on ch.id = p.file_id
       cross join lateral (
@@ -180,14 +185,35 @@ public final class SpanStates {
   public static List<Plannable> plannable(Connection c, long repoId, int limitFiles)
       throws SQLException {
     List<Plannable> spans = new ArrayList<>();
+    forEachPlannable(c, repoId, limitFiles, spans::add);
+    return spans;
+  }
+
+  /** Receives plannable spans one by one. */
+  public interface PlannableSink {
+    void accept(Plannable span) throws SQLException;
+  }
+
+  /**
+   * As {@link #plannable}, one span at a time, read from the server in pages: a whole repository is
+   * never held in memory. Needs {@code c} outside auto-commit (the driver only pages inside a
+   * transaction).
+   *
+   * <p>{@code changed} says the span's code was written after the repository's first job: an edit
+   * (or a new span) that an operator is waiting for, as opposed to a first or whole re-enrichment.
+   */
+  public static void forEachPlannable(Connection c, long repoId, int limitFiles, PlannableSink sink)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(PLANNABLE)) {
+      ps.setFetchSize(2000);
       ps.setLong(1, repoId);
-      ps.setInt(2, limitFiles);
+      ps.setLong(2, repoId);
+      ps.setInt(3, limitFiles);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long parent = rs.getLong(6);
           Long parentId = rs.wasNull() ? null : parent;
-          spans.add(
+          sink.accept(
               new Plannable(
                   rs.getLong(1),
                   rs.getLong(2),
@@ -202,11 +228,11 @@ public final class SpanStates {
                   rs.getString(11),
                   rs.getLong(12),
                   rs.getLong(13),
-                  rs.getLong(14)));
+                  rs.getLong(14),
+                  rs.getBoolean(15)));
         }
       }
     }
-    return spans;
   }
 
   /** A repository and its spans by state, for the dashboard's queue panel. */

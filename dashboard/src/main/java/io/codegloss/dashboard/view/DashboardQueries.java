@@ -1,6 +1,7 @@
 package io.codegloss.dashboard.view;
 
 import io.codegloss.core.db.Database;
+import io.codegloss.core.report.Oversize;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobStatus;
 import io.codegloss.core.store.JobTable;
@@ -82,6 +83,35 @@ public final class DashboardQueries {
           Failures failures = failures(c, DEFAULT_FAILURE_LIMIT);
           return new Snapshot(
               summary(c, queue, workers), queue, throughput, workers, savings(c), failures);
+        });
+  }
+
+  /** The priority line-up of the enqueued jobs and the jobs too large for every live worker. */
+  public LineUp lineUp() {
+    return read(
+        c -> {
+          Integer limit = maxLiveWorkerTokens(c);
+          List<LineUp.Job> oversize = new ArrayList<>();
+          long total = 0;
+          if (limit != null) {
+            for (JobTable.LargeJob j :
+                JobTable.enqueuedLargerThan(c, limit, LineUp.OVERSIZE_LIMIT)) {
+              oversize.add(
+                  LineUp.Job.of(
+                      new Oversize(
+                          j.kind(),
+                          j.path(),
+                          j.startLine(),
+                          j.endLine(),
+                          j.symbols(),
+                          j.tokens(),
+                          j.spanTokens(),
+                          limit)));
+            }
+            total = JobTable.countEnqueuedLargerThan(c, limit);
+          }
+          return new LineUp(
+              LineUp.Priority.of(JobTable.enqueuedByPriority(c)), limit, oversize, total);
         });
   }
 

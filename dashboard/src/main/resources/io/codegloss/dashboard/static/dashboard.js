@@ -338,6 +338,46 @@
     }));
   }
 
+  // --- line-up: priorities and jobs too large for every live worker (its own endpoint) ---------
+  async function refreshLineUp() {
+    try {
+      const l = await getJson('/api/lineup');
+      if (changed('lineup', l)) renderLineUp(l);
+    } catch (err) {
+      // the live status line already reports an unreachable server
+    }
+  }
+
+  function renderLineUp(l) {
+    const body = $('#priority-table tbody');
+    body.replaceChildren(...l.priorities.map((p) => el('tr', { 'data-priority': p.priority },
+      el('td', { class: 'text' }, p.priority), el('td', {}, fmt(p.jobs)),
+      el('td', { class: 'text' }, p.oldest ? dateTime(p.oldest) : '–'))));
+    const table = $('#oversize-table');
+    if (l.maxLiveWorkerTokens === null || l.maxLiveWorkerTokens === undefined) {
+      setText('#oversize-note', 'No live worker: every job waits.');
+      table.hidden = true;
+      return;
+    }
+    if (!l.oversizeTotal) {
+      setText('#oversize-note', 'Every enqueued job fits the largest live worker (' + fmt(l.maxLiveWorkerTokens) + ' tokens).');
+      table.hidden = true;
+      return;
+    }
+    setText('#oversize-note', fmt(l.oversizeTotal) + ' enqueued job' + (l.oversizeTotal === 1 ? ' is' : 's are')
+      + ' larger than every live worker (largest limit ' + fmt(l.maxLiveWorkerTokens) + ' tokens) and wait'
+      + (l.oversizeTotal === 1 ? 's' : '') + ' for a worker with a larger --max-tokens'
+      + (l.oversizeTotal > l.oversize.length ? '; the ' + l.oversize.length + ' largest:' : ':'));
+    table.hidden = false;
+    $('#oversize-table tbody').replaceChildren(...l.oversize.map((j) => el('tr', { 'data-testid': 'oversize-job' },
+      el('td', { class: 'text' }, j.kind + ' ' + j.path + ':' + j.startLine + '-' + j.endLine),
+      el('td', { class: 'text' }, j.symbols.length <= 3 ? j.symbols.join(', ') : j.symbols.slice(0, 3).join(', ') + ' and ' + (j.symbols.length - 3) + ' more'),
+      el('td', {}, fmt(j.jobTokens)), el('td', {}, fmt(j.minMaxTokens)),
+      el('td', { class: 'text' }, j.cutToTokens === null || j.cutToTokens === undefined
+        ? 'a batch: split into single-span jobs by a worker that cannot take it whole'
+        : fmt(j.cutToTokens) + ' of ' + fmt(j.spanTokens) + ' tokens (about ' + fmt(j.cutToLines) + ' of ' + fmt(j.endLine - j.startLine + 1) + ' lines)'))));
+  }
+
   window.addEventListener('resize', () => { if (lastSnapshot) renderThroughput(lastSnapshot.throughput); });
 
   async function main() {
@@ -349,6 +389,8 @@
       setLive('problem', 'cannot load: ' + err.message);
     }
     connect();
+    refreshLineUp();
+    setInterval(refreshLineUp, config.refreshSeconds * 1000);
   }
 
   main();

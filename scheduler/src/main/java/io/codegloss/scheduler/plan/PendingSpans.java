@@ -59,7 +59,8 @@ public final class PendingSpans {
     return spans;
   }
 
-  private static PlanSpan planSpan(SpanStates.Plannable p) {
+  /** What the planner needs of a plannable span (a class with children as its outline). */
+  public static PlanSpan planSpan(SpanStates.Plannable p) {
     int tokens = p.tokenEstimate();
     SpanContent content = SpanContent.WHOLE;
     if (p.kind() == SpanKind.CLASS && p.childCount() > 0) {

@@ -4,14 +4,17 @@ import io.codegloss.core.db.Database;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobPlan;
+import io.codegloss.core.store.JobPriority;
 import io.codegloss.core.store.RepositoryTable;
 import io.codegloss.core.store.SpanFailureTable;
+import io.codegloss.core.store.SpanStates;
 import io.codegloss.scheduler.plan.BatchPlanner;
 import io.codegloss.scheduler.plan.PendingSpans;
 import io.codegloss.scheduler.plan.PlanSpan;
 import io.codegloss.scheduler.plan.PlannedBatch;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,39 +88,90 @@ public final class EnqueueService {
   }
 
   public Result enqueue(long repoId) {
-    List<PlannedBatch> batches = plan(repoId);
+    return enqueue(repoId, JobEnqueuer.Progress.NONE);
+  }
+
+  /**
+   * Plans and enqueues file by file while the pending spans stream in from one read, so neither the
+   * spans nor the plans of a whole repository are held in memory; jobs are committed a chunk at a
+   * time (see {@link JobEnqueuer}), and {@code progress} hears of each chunk.
+   */
+  public Result enqueue(long repoId, JobEnqueuer.Progress progress) {
     int generation = generation(repoId);
     Map<Long, Integer> rounds = failureRounds(repoId);
-    List<JobPlan> plans = new ArrayList<>();
-    int pending = 0;
-    int singles = 0;
-    for (PlannedBatch b : batches) {
-      List<JobPlan.SpanRef> refs = new ArrayList<>();
-      int round = 0;
-      for (PlanSpan s : b.spans()) {
-        refs.add(new JobPlan.SpanRef(s.spanId(), s.contentHash()));
-        round = Math.max(round, rounds.getOrDefault(s.spanId(), 0));
-      }
-      pending += refs.size();
-      JobKind kind = refs.size() == 1 ? JobKind.SINGLE : JobKind.BATCH;
-      if (refs.size() == 1) {
-        singles++;
-      }
-      UUID id = JobPlan.plannedId(kind, generation, round, refs);
-      plans.add(
-          new JobPlan(
-              id,
+    Set<Long> failedThisRun = noRetrySince == null ? Set.of() : failedSince(repoId, noRetrySince);
+    JobEnqueuer.Writer writer = enqueuer.writer(progress);
+    int[] counts = new int[3]; // pending spans, batches, singles
+    db.inTransaction(
+        read -> {
+          List<PlanSpan> file = new ArrayList<>();
+          Set<Long> changed = new HashSet<>();
+          SpanStates.forEachPlannable(
+              read,
               repoId,
-              b.fileId(),
-              kind,
-              refs,
-              b.jobTokens(),
-              b.spanTokens(),
-              b.reason().jsonName(),
-              null));
+              PendingSpans.ALL_FILES,
+              p -> {
+                if (!file.isEmpty() && file.get(0).fileId() != p.fileId()) {
+                  planFile(repoId, generation, rounds, file, changed, writer, counts);
+                }
+                if (!failedThisRun.contains(p.spanId())) {
+                  file.add(PendingSpans.planSpan(p));
+                  if (p.changed()) {
+                    changed.add(p.spanId());
+                  }
+                }
+              });
+          planFile(repoId, generation, rounds, file, changed, writer, counts);
+        });
+    JobEnqueuer.Outcome outcome = writer.finish();
+    int fresh = outcome.fresh().size();
+    return new Result(counts[0], counts[1], counts[2], fresh, outcome.planned() - fresh);
+  }
+
+  private void planFile(
+      long repoId,
+      int generation,
+      Map<Long, Integer> rounds,
+      List<PlanSpan> file,
+      Set<Long> changed,
+      JobEnqueuer.Writer writer,
+      int[] counts) {
+    if (file.isEmpty()) {
+      return;
     }
-    int fresh = enqueuer.enqueue(plans).size();
-    return new Result(pending, batches.size() - singles, singles, fresh, plans.size() - fresh);
+    for (PlannedBatch b : planner.plan(file)) {
+      JobPlan plan = jobPlan(repoId, generation, rounds, changed, b);
+      counts[0] += plan.spans().size();
+      counts[plan.kind() == JobKind.SINGLE ? 2 : 1]++;
+      writer.add(plan);
+    }
+    file.clear();
+    changed.clear();
+  }
+
+  private static JobPlan jobPlan(
+      long repoId, int generation, Map<Long, Integer> rounds, Set<Long> changed, PlannedBatch b) {
+    List<JobPlan.SpanRef> refs = new ArrayList<>();
+    int round = 0;
+    boolean interactive = false;
+    for (PlanSpan s : b.spans()) {
+      refs.add(new JobPlan.SpanRef(s.spanId(), s.contentHash()));
+      round = Math.max(round, rounds.getOrDefault(s.spanId(), 0));
+      interactive |= changed.contains(s.spanId());
+    }
+    JobKind kind = refs.size() == 1 ? JobKind.SINGLE : JobKind.BATCH;
+    UUID id = JobPlan.plannedId(kind, generation, round, refs);
+    return new JobPlan(
+        id,
+        repoId,
+        b.fileId(),
+        kind,
+        refs,
+        b.jobTokens(),
+        b.spanTokens(),
+        b.reason().jsonName(),
+        null,
+        interactive ? JobPriority.INTERACTIVE : JobPriority.BULK);
   }
 
   private int generation(long repoId) {

@@ -75,7 +75,7 @@ public final class WatchBench {
       List<Target> targets = targets(db, edits);
 
       Queue queue = Queue.openClientOnly(db.dataSource());
-      JobEnqueuer enqueuer = new JobEnqueuer(db, queue.scheduler());
+      JobEnqueuer enqueuer = new JobEnqueuer(db, queue);
       SchedulerProcess scheduler =
           new SchedulerProcess(
               db,

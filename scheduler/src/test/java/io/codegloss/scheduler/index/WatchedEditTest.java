@@ -53,7 +53,7 @@ class WatchedEditTest {
 
     var db = testDb.database();
     Queue queue = Queue.openClientOnly(db.dataSource());
-    JobEnqueuer enqueuer = new JobEnqueuer(db, queue.scheduler());
+    JobEnqueuer enqueuer = new JobEnqueuer(db, queue);
     IndexSettings index = IndexSettings.defaults().withThreads(1);
     scheduler =
         new SchedulerProcess(

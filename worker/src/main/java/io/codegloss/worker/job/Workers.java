@@ -28,7 +28,7 @@ public final class Workers {
       Database db, LlmBackend backend, WorkerSettings s, String defaultName, String version) {
     WorkerIdentity identity = identity(s, backend, defaultName);
     Queue queue = Queue.open(db.dataSource(), identity::maxTokens);
-    JobEnqueuer enqueuer = new JobEnqueuer(db, queue.scheduler());
+    JobEnqueuer enqueuer = new JobEnqueuer(db, queue);
     EnrichJobRunner runner =
         new EnrichJobRunner(db, backend, identity, enqueuer, pipeline(backend, s));
     return new WorkerProcess(

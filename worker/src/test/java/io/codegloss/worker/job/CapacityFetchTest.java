@@ -9,6 +9,7 @@ import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobPlan;
+import io.codegloss.core.store.JobPriority;
 import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import java.sql.PreparedStatement;
@@ -37,7 +38,7 @@ class CapacityFetchTest {
       Database db = t.database();
       long repo = Seed.into(t).repo("/src/app").repoId();
       Queue client = Queue.openClientOnly(db.dataSource());
-      JobEnqueuer enqueuer = new JobEnqueuer(db, client.scheduler());
+      JobEnqueuer enqueuer = new JobEnqueuer(db, client);
       List<JobPlan> plans = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         plans.add(plan(repo, "small-" + i, 1_000));
@@ -68,7 +69,7 @@ class CapacityFetchTest {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
       long repo = Seed.into(t).repo("/src/app").repoId();
-      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()).scheduler());
+      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()));
       List<JobPlan> plans = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         plans.add(plan(repo, "job-" + i, 500));
@@ -109,12 +110,57 @@ class CapacityFetchTest {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
       long repo = Seed.into(t).repo("/src/app").repoId();
-      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()).scheduler());
+      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()));
       List<JobPlan> plans = List.of(plan(repo, "a", 100), plan(repo, "b", 100));
       assertThat(enqueuer.enqueue(plans)).hasSize(2);
       assertThat(enqueuer.enqueue(plans)).isEmpty();
       assertThat(count(db, "select count(*) from jobrunr_jobs")).isEqualTo(2);
       assertThat(count(db, "select count(*) from jobs")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aChangedSpansJobIsFetchedBeforeOlderBulkJobs() throws Exception {
+    try (TestDatabase t = TestDatabase.fresh()) {
+      Database db = t.database();
+      long repo = Seed.into(t).repo("/src/app").repoId();
+      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()));
+      List<JobPlan> bulk = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        bulk.add(plan(repo, "bulk-" + i, 500));
+      }
+      enqueuer.enqueue(bulk);
+      JobPlan edited = plan(repo, "edited", 500);
+      enqueuer.enqueue(
+          List.of(
+              new JobPlan(
+                  edited.id(),
+                  repo,
+                  null,
+                  JobKind.SINGLE,
+                  List.of(),
+                  500,
+                  250,
+                  "test",
+                  null,
+                  JobPriority.INTERACTIVE)));
+
+      List<UUID> order = java.util.Collections.synchronizedList(new ArrayList<>());
+      EnrichJobHandler record = request -> order.add(request.jobId());
+      try (WorkerProcess w =
+          new WorkerProcess(
+              db,
+              Queue.open(db.dataSource(), () -> 4_096),
+              new WorkerIdentity("w", "localhost", 4_096, 1),
+              record,
+              "test",
+              "none",
+              "test",
+              FAST)) {
+        w.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> order.size() == 13);
+      }
+      assertThat(order.get(0)).isEqualTo(edited.id());
     }
   }
 

@@ -328,7 +328,7 @@ class EnrichJobRunnerFaultsTest {
         db,
         backend,
         new WorkerIdentity("w1", "localhost", 8192, 1),
-        new JobEnqueuer(db, client.scheduler()),
+        new JobEnqueuer(db, client),
         EnrichmentPipeline.create(backend, Settings.of(Map.of())));
   }
 
@@ -413,7 +413,7 @@ class EnrichJobRunnerFaultsTest {
     JobPlan plan =
         new JobPlan(
             id, repo, null, kind, refs, JobSizing.jobTokens(90, refs.size()), 90, "test", null);
-    new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()).scheduler()).enqueue(List.of(plan));
+    new JobEnqueuer(db, Queue.openClientOnly(db.dataSource())).enqueue(List.of(plan));
     return id;
   }
 

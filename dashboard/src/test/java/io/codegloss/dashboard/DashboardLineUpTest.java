@@ -1,0 +1,79 @@
+package io.codegloss.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.codegloss.core.db.Database;
+import io.codegloss.testing.Seed;
+import io.codegloss.testing.TestDatabase;
+import java.sql.PreparedStatement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** /api/lineup: the order workers take enqueued jobs in, and the jobs none of them takes. */
+class DashboardLineUpTest {
+
+  private TestDatabase testDb;
+  private Database db;
+  private Seed seed;
+  private DashboardServer server;
+  private Http http;
+
+  @BeforeEach
+  void start() {
+    testDb = TestDatabase.fresh();
+    db = testDb.database();
+    seed = Seed.into(testDb);
+    server =
+        new DashboardServer(
+                db, new DashboardSettings(0, 45, "http://jobrunr.test:8000", 1, null, null))
+            .start(0);
+    http = new Http(server.port());
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop();
+    testDb.close();
+  }
+
+  @Test
+  void interactiveJobsAreCountedAheadOfBulkOnesAndOversizeJobsNameTheLimitThatTakesThem() {
+    seed.repo("/srv/app").file("big.py");
+    long small = seed.span("small", 1, 5).spanId();
+    long huge = seed.span("huge", 10, 409).spanId();
+    seed.job(j -> j.kind("single").status("enqueued").tokens(900).spans(small));
+    java.util.UUID edited = seed.jobId();
+    seed.job(j -> j.kind("single").status("enqueued").tokens(12_000).spans(huge));
+    seed.job("batch", "enqueued", 2_000);
+    seed.job("batch", "succeeded", 2_000);
+    setInteractive(edited);
+    seed.worker("laptop", w -> w.maxTokens(4_096));
+
+    JsonNode l = http.json("/api/lineup");
+
+    assertThat(l.path("priorities").get(0).path("priority").asText()).isEqualTo("interactive");
+    assertThat(l.path("priorities").get(0).path("jobs").asLong()).isEqualTo(1);
+    assertThat(l.path("priorities").get(1).path("priority").asText()).isEqualTo("bulk");
+    assertThat(l.path("priorities").get(1).path("jobs").asLong()).isEqualTo(2);
+    assertThat(l.path("maxLiveWorkerTokens").asInt()).isEqualTo(4_096);
+    assertThat(l.path("oversizeTotal").asLong()).isEqualTo(1);
+    JsonNode job = l.path("oversize").get(0);
+    assertThat(job.path("symbols").get(0).asText()).isEqualTo("huge");
+    assertThat(job.path("path").asText()).isEqualTo("big.py");
+    assertThat(job.path("minMaxTokens").asInt()).isEqualTo(12_000);
+    assertThat(job.path("cutToTokens").asInt()).isEqualTo(4_096 - 624 - 368);
+  }
+
+  private void setInteractive(java.util.UUID id) {
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("update jobs set priority = 'interactive' where id = ?")) {
+            ps.setObject(1, id);
+            ps.executeUpdate();
+          }
+        });
+  }
+}
