@@ -44,6 +44,15 @@ public final class JobSizing {
   /** {"items": [ ... ]} around the objects and the span_index keys. */
   public static final int OUTPUT_WRAPPER_TOKENS = 16;
 
+  /**
+   * The context window a worker has when nobody says otherwise ({@code CODEGLOSS_CONTEXT}'s
+   * default), and so the largest job a batch may become: the planner closes a batch before its job
+   * would outgrow it. Without this cap, batches of about 20 small spans (2,000 span tokens plus 20
+   * output caps of 352) came to 8,700-10,100 tokens; on the stdlib 591 of them fitted no default
+   * worker and would have waited forever.
+   */
+  public static final int DEFAULT_CONTEXT_TOKENS = 8192;
+
   private JobSizing() {}
 
   /** Prompt tokens that are not span code, for a job of {@code spans} spans. */

@@ -1,5 +1,6 @@
 package io.codegloss.scheduler.plan;
 
+import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.span.SpanKind;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>it is not large ({@link PlanSettings#isLarge}); a large span goes alone,
  *   <li>{@code span.startLine - previous.endLine < RAG_BATCH_MAX_LINE_GAP}, and
- *   <li>the batch's span tokens plus its tokens stay below {@code RAG_BATCH_MAX_TOKENS}.
+ *   <li>the batch's span tokens plus its tokens stay below {@code RAG_BATCH_MAX_TOKENS}, and the
+ *       whole job (prompt and output cap, {@link JobSizing#jobTokens}) stays within {@link
+ *       JobSizing#DEFAULT_CONTEXT_TOKENS}, so a batch always fits a default worker (both close with
+ *       {@link CloseReason#TOKEN_BUDGET}).
  * </ul>
  *
  * Otherwise the batch closes with the matching {@link CloseReason} and the span opens the next one.
@@ -130,7 +134,7 @@ public final class BatchPlanner {
         continue;
       }
       if (!open.isEmpty()) {
-        CloseReason reason = closeBefore(open.get(open.size() - 1), openTokens, s);
+        CloseReason reason = closeBefore(open.get(open.size() - 1), openTokens, open.size(), s);
         if (reason != null) {
           cuts.add(PlannedBatch.of(open, reason));
           open = new ArrayList<>();
@@ -149,11 +153,16 @@ public final class BatchPlanner {
     return cuts;
   }
 
-  private @Nullable CloseReason closeBefore(PlanSpan previous, long openTokens, PlanSpan next) {
+  private @Nullable CloseReason closeBefore(
+      PlanSpan previous, long openTokens, int openSpans, PlanSpan next) {
     if ((long) next.startLine() - previous.endLine() >= settings.maxLineGap()) {
       return CloseReason.LINE_GAP;
     }
     if (openTokens + next.tokens() >= settings.maxTokens()) {
+      return CloseReason.TOKEN_BUDGET;
+    }
+    if (JobSizing.jobTokens(Math.toIntExact(openTokens + next.tokens()), openSpans + 1)
+        > settings.maxJobTokens()) {
       return CloseReason.TOKEN_BUDGET;
     }
     return null;

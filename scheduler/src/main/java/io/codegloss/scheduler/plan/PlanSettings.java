@@ -2,6 +2,7 @@ package io.codegloss.scheduler.plan;
 
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.error.ConfigException;
+import io.codegloss.core.queue.JobSizing;
 
 /**
  * The batch planner's settings, named as in the seed (batch-span-enrichment.md) with its defaults,
@@ -72,6 +73,15 @@ public record PlanSettings(
         settings.intValue(MAX_LINE_GAP, DEFAULT_MAX_LINE_GAP, 1, MAX_LINES_LIMIT),
         settings.intValue(MIN_SIZE, DEFAULT_MIN_SIZE, 1, MIN_SIZE_LIMIT),
         settings.intValue(LARGE_SPAN_LINES, DEFAULT_LARGE_SPAN_LINES, 1, MAX_LINES_LIMIT));
+  }
+
+  /**
+   * The largest job a batch may become (prompt and output cap, {@link JobSizing#jobTokens}): a
+   * default worker's context, so that every batch fits the worker nobody configured; an operator
+   * who raises {@code RAG_BATCH_MAX_TOKENS} above that has said the fleet's workers are that large.
+   */
+  public int maxJobTokens() {
+    return Math.max(JobSizing.DEFAULT_CONTEXT_TOKENS, maxTokens);
   }
 
   /** Spans with more tokens than this are large; half of {@link #maxTokens()}, rounded down. */

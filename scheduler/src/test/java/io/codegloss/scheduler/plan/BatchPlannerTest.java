@@ -136,6 +136,23 @@ class BatchPlannerTest {
   }
 
   @Test
+  void aBatchOfManyTinySpansClosesBeforeItsJobOutgrowsADefaultWorker() {
+    // 30 one-liners of 5 tokens: far under RAG_BATCH_MAX_TOKENS, but each brings its own output
+    // cap, so one batch of 30 would be a job of about 12,000 tokens that no default worker takes.
+    List<PlanSpan> tiny = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      tiny.add(py.function("tiny_" + i, 1 + i * 3, 2 + i * 3, 5));
+    }
+    List<PlannedBatch> plan = planner.plan(tiny);
+
+    assertThat(plan)
+        .allSatisfy(
+            b -> assertThat(b.jobTokens()).isLessThanOrEqualTo(JobSizing.DEFAULT_CONTEXT_TOKENS));
+    assertThat(plan).extracting(b -> b.spans().size()).containsExactly(19, 11);
+    assertThat(reasons(plan)).containsExactly(CloseReason.TOKEN_BUDGET, CloseReason.END_OF_FILE);
+  }
+
+  @Test
   void theTokenBudgetIsAStrictUpperBound() {
     List<PlannedBatch> fits =
         planner.plan(List.of(py.function("a", 1, 10, 1000), py.function("b", 11, 20, 999)));

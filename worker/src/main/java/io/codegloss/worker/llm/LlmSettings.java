@@ -2,6 +2,7 @@ package io.codegloss.worker.llm;
 
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.error.ConfigException;
+import io.codegloss.core.queue.JobSizing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -81,7 +82,7 @@ public record LlmSettings(
         backend,
         s.optional(MODEL).orElse(null),
         s.optional(MODEL_PATH).map(Path::of).orElse(defaultModelPath(home)),
-        s.intValue("CODEGLOSS_CONTEXT", 8192, 512, 1 << 20),
+        s.intValue("CODEGLOSS_CONTEXT", JobSizing.DEFAULT_CONTEXT_TOKENS, 512, 1 << 20),
         timeout.orElse(null),
         Duration.ofSeconds(s.intValue("CODEGLOSS_LLM_CONNECT_TIMEOUT_SECONDS", 10, 1, 600)),
         s.intValue("CODEGLOSS_LLM_MAX_ATTEMPTS", 3, 1, 20),
