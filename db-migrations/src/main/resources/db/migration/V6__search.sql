@@ -148,12 +148,13 @@ create trigger span_search_enrichments_delete after delete on enrichments
 -- share most of its words. Built lexeme by lexeme with plainto_tsquery, so no text is ever parsed
 -- as tsquery syntax: quotes, operators and unicode are words or nothing, never an error. Words are
 -- taken twice: as written, lower-cased (for identifiers, English stop words left out) and stemmed
--- (for docstrings and prose). At most 64 of each keep a 10 kB query cheap.
+-- (for docstrings and prose). At most 64 of each keep a 10 kB query cheap. Null when the text has
+-- no words: null matches nothing.
 create aggregate codegloss_tsquery_or_agg(tsquery) (sfunc = tsquery_or, stype = tsquery);
 
 create function codegloss_search_tsquery(q text) returns tsquery
     language sql immutable parallel safe as $$
-  select coalesce(codegloss_tsquery_or_agg(plainto_tsquery('simple', lex)), ''::tsquery)
+  select codegloss_tsquery_or_agg(plainto_tsquery('simple', lex))
     from (select lex
             from unnest(tsvector_to_array(to_tsvector('simple', codegloss_identifier_text(q)))) lex
            where to_tsvector('english', lex) <> ''::tsvector
