@@ -81,12 +81,15 @@ public final class SearchLatency {
         search.search(SearchRequest.of(q, 10));
       }
       List<Double> millis = new ArrayList<>();
+      Map<String, Double> slowest = new LinkedHashMap<>();
       long hits = 0;
       for (int r = 0; r < rounds; r++) {
         for (String q : QUERIES) {
           long t0 = System.nanoTime();
           hits += search.search(SearchRequest.of(q, 10)).size();
-          millis.add((System.nanoTime() - t0) / 1e6);
+          double ms = (System.nanoTime() - t0) / 1e6;
+          millis.add(ms);
+          slowest.merge(q.length() > 60 ? q.substring(0, 60) + "..." : q, ms, Math::max);
         }
       }
       Collections.sort(millis);
@@ -99,6 +102,12 @@ public final class SearchLatency {
       out.put("p50_ms", round(percentile(millis, 0.50)));
       out.put("p95_ms", round(percentile(millis, 0.95)));
       out.put("max_ms", round(millis.get(millis.size() - 1)));
+      Map<String, Double> top = new LinkedHashMap<>();
+      slowest.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .limit(5)
+          .forEach(e -> top.put(e.getKey(), round(e.getValue())));
+      out.put("slowest_queries_max_ms", top);
       System.out.println(
           new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
     }

@@ -73,6 +73,33 @@ public final class SpanSearchTable {
    * id). No text is parsed as tsquery syntax (see {@code codegloss_search_tsquery}).
    */
   public static List<Match> search(Connection c, Query r) throws SQLException {
+    // Spans with every word first (score + 1, so that scores stay in hit order); only when they
+    // are fewer than the limit does the OR form, which on a large index matches a good part of it,
+    // fill the rest.
+    List<Match> all = search(c, r, "codegloss_search_tsquery_all", 1.0);
+    if (all.size() >= r.limit()) {
+      return all;
+    }
+    List<Match> out = new ArrayList<>(all);
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    all.forEach(m -> seen.add(m.spanId()));
+    for (Match m : search(c, r, "codegloss_search_tsquery", 0.0)) {
+      if (out.size() >= r.limit()) {
+        break;
+      }
+      if (seen.add(m.spanId())) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * @param tsqueryFunction the SQL function that turns the text into a tsquery (a constant here)
+   * @param bonus added to every score of this pass
+   */
+  private static List<Match> search(Connection c, Query r, String tsqueryFunction, double bonus)
+      throws SQLException {
     if (!(r.names() || r.docstring() || r.facts() || r.prose())) {
       throw new IllegalArgumentException("search needs at least one layer");
     }
@@ -101,7 +128,9 @@ public final class SpanSearchTable {
                 + " then word_similarity(?, ss.identifiers) else 0 end"
             : "";
     String sql =
-        "with tsq as materialized (select codegloss_search_tsquery(?) as q),"
+        "with tsq as materialized (select "
+            + tsqueryFunction
+            + "(?) as q),"
             + " candidates as (select ss.span_id from span_search ss"
             + " where "
             + document
@@ -119,7 +148,8 @@ public final class SpanSearchTable {
             + " as score"
             + " from span_search ss join candidates k on k.span_id = ss.span_id)"
             + " select s.id, r.root_path, f.path, s.start_line, s.end_line, s.symbol, s.kind,"
-            + " s.language, e.summary, ranked.score"
+            + " s.language, e.summary, ranked.score + "
+            + bonus
             + " from ranked"
             + " join spans s on s.id = ranked.span_id"
             + " join files f on f.id = s.file_id"
