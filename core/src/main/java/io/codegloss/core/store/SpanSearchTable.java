@@ -130,7 +130,7 @@ public final class SpanSearchTable {
     String sql =
         "with tsq as materialized (select "
             + tsqueryFunction
-            + "(?) as q),"
+            + "(?) as q, codegloss_search_tsquery(?) as rank_q),"
             + " candidates as (select ss.span_id from span_search ss"
             + " where "
             + document
@@ -141,7 +141,9 @@ public final class SpanSearchTable {
             + WEIGHTS
             + ", "
             + document
-            + ", (select q from tsq), "
+            // ranked by the OR form in both passes: ts_rank of an AND query weighs the words'
+            // distance to each other, which a symbol repeated in its signature distorts
+            + ", (select rank_q from tsq), "
             + NORMALIZATION
             + ")"
             + similarity
@@ -166,6 +168,7 @@ public final class SpanSearchTable {
             + " limit ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
+      ps.setString(i++, query);
       ps.setString(i++, query);
       if (trigram) {
         String lower = query.toLowerCase(Locale.ROOT);
