@@ -153,7 +153,14 @@ public final class Bench {
             modes.add(
                 Runner.run(
                     new Runner.Spec(
-                        mode, batching, 1, concurrency, false, spans, options.docstringQuality()),
+                        mode,
+                        batching,
+                        1,
+                        concurrency,
+                        false,
+                        spans,
+                        options.docstringQuality(),
+                        options.retrievalQuality()),
                     ctx));
             checkpoints.write(modelLabel);
           }
@@ -184,6 +191,7 @@ public final class Bench {
                       c,
                       true,
                       spans.limit(options.scalingLimit()),
+                      false,
                       false),
                   fixedCtx));
           checkpoints.write(modelLabel);
@@ -224,6 +232,7 @@ public final class Bench {
                         1,
                         true,
                         spans.limit(options.realScalingLimit()),
+                        false,
                         false),
                     modelCtx));
             checkpoints.write(modelLabel);
@@ -460,8 +469,15 @@ public final class Bench {
     if (options.fixedLatency()) {
       parts.add("--fixed-latency");
     }
-    if (options.docstringQuality()) {
-      parts.add("--quality docstrings");
+    if (options.docstringQuality() || options.retrievalQuality()) {
+      List<String> q = new ArrayList<>();
+      if (options.docstringQuality()) {
+        q.add("docstrings");
+      }
+      if (options.retrievalQuality()) {
+        q.add("retrieval");
+      }
+      parts.add("--quality " + String.join(",", q));
     }
     return parts;
   }
