@@ -1,7 +1,9 @@
-package io.codegloss.worker.enrich;
+package io.codegloss.core.note;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.enrich.EnrichmentJson;
+import io.codegloss.core.note.ShowResult.ShownSpan;
+import io.codegloss.core.note.ShowResult.StoredEnrichment;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.store.EnrichmentTable;
 import io.codegloss.core.store.FileTable;
@@ -11,16 +13,18 @@ import io.codegloss.core.store.SpanLinkTable;
 import io.codegloss.core.store.SpanState;
 import io.codegloss.core.store.SpanStates;
 import io.codegloss.core.store.SpanTable;
-import io.codegloss.worker.enrich.ShowResult.ShownSpan;
-import io.codegloss.worker.enrich.ShowResult.StoredEnrichment;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Read side of enrichments for {@code ./codegloss show}. */
-public final class EnrichmentQueries {
+/**
+ * The read side of a span's note, shared by {@code codegloss show}, the MCP server's tools and the
+ * dashboard's span page: one lookup and one shape, so the three never disagree.
+ */
+public final class SpanNotes {
 
   /** At most this many spans for a whole file. */
   public static final int MAX_SPANS = 500;
@@ -28,7 +32,7 @@ public final class EnrichmentQueries {
   /** At most this many callers per span. */
   static final int MAX_CALLERS = 20;
 
-  private EnrichmentQueries() {}
+  private SpanNotes() {}
 
   /**
    * Looks {@code query} up in repository {@code repoId}, in this order: {@code FILE:LINE} (the
@@ -40,7 +44,8 @@ public final class EnrichmentQueries {
     return db.withConnection(c -> show(c, repoId, query));
   }
 
-  static ShowResult show(Connection c, long repoId, String query) throws SQLException {
+  /** {@link #show(Database, long, String)} inside the caller's transaction. */
+  public static ShowResult show(Connection c, long repoId, String query) throws SQLException {
     String q = query.strip();
     if (q.startsWith("./")) {
       q = q.substring(2);
@@ -70,6 +75,15 @@ public final class EnrichmentQueries {
       return result(c, query, "name", byName);
     }
     return new ShowResult(query, "none", List.of());
+  }
+
+  /** One span's note by its id, or empty when no such span exists (any more). */
+  public static Optional<ShownSpan> byId(Connection c, long spanId) throws SQLException {
+    List<Span> spans = SpanTable.byId(c, spanId);
+    if (spans.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(result(c, "#" + spanId, "id", spans).spans().get(0));
   }
 
   private static ShowResult result(Connection c, String query, String how, List<Span> spans)
