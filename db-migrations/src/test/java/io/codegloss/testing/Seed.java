@@ -224,6 +224,21 @@ public final class Seed {
     return this;
   }
 
+  /**
+   * Facts of the span's current code, as the indexer's analysis would store them: {@code json} is
+   * the stored form ({@code {"signature": ..., "params": [{"name": ...}], "docstring": ...}}).
+   */
+  public Seed facts(long spanId, String json) {
+    update(
+        "insert into span_facts (span_id, span_hash, analyzer_version, facts)"
+            + " select id, content_hash, 1, ?::jsonb from spans where id = ?"
+            + " on conflict (span_id) do update set span_hash = excluded.span_hash,"
+            + " facts = excluded.facts",
+        json,
+        spanId);
+    return this;
+  }
+
   // ------------------------------------------------------------------ enrichments and failures
 
   /** An enrichment of the current span. */
@@ -245,16 +260,18 @@ public final class Seed {
     options.accept(e);
     update(
         "insert into enrichments (span_id, model, prompt_version, span_hash, schema_version,"
-            + " generation, backend, mode, summary, payload, worker)"
+            + " generation, backend, mode, summary, payload, worker, summary_source)"
             + " select s.id, ?, coalesce(?, codegloss_current_prompt_version()),"
             + " coalesce(?, s.content_hash), 1, r.generation, 'test', ?, ?,"
-            + " '{}'::jsonb, 'w1' from spans s join repositories r on r.id = s.repo_id"
+            + " ?::jsonb, 'w1', ? from spans s join repositories r on r.id = s.repo_id"
             + " where s.id = ?",
         e.model,
         new OrNull(e.promptVersion, Types.INTEGER),
         new OrNull(e.hash, Types.VARCHAR),
         e.mode,
         e.summary,
+        e.payload,
+        e.summarySource,
         spanId);
     return this;
   }
@@ -458,8 +475,22 @@ public final class Seed {
     private @Nullable String hash;
     private String mode = "single";
     private String summary = "summary";
+    private String payload = "{}";
+    private String summarySource = "model";
 
     private EnrichmentSpec() {}
+
+    /** The stored note JSON ({@code summary_120w}, {@code pitfalls}, ...); by default empty. */
+    public EnrichmentSpec payload(String json) {
+      this.payload = json;
+      return this;
+    }
+
+    /** The summary is the span's own docstring, not model prose. */
+    public EnrichmentSpec fromDocstring() {
+      this.summarySource = "docstring";
+      return this;
+    }
 
     public EnrichmentSpec model(String model) {
       this.model = model;

@@ -6,7 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -273,5 +276,26 @@ public final class SpanStates {
         return rs.next() ? SpanState.fromDb(rs.getString(1)) : null;
       }
     }
+  }
+
+  /**
+   * The states of the given spans (a search's hits); spans that no longer exist are absent. One
+   * probe per span: the view's aggregates are narrowed to one span only by an equality on its id.
+   */
+  public static Map<Long, SpanState> states(Connection c, Collection<Long> spanIds)
+      throws SQLException {
+    Map<Long, SpanState> out = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement("select state from span_state where span_id = ?")) {
+      for (long id : spanIds) {
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            out.put(id, SpanState.fromDb(rs.getString(1)));
+          }
+        }
+      }
+    }
+    return out;
   }
 }

@@ -1,0 +1,222 @@
+package io.codegloss.core.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.codegloss.testing.Seed;
+import io.codegloss.testing.TestDatabase;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SpanSearchTest {
+
+  private TestDatabase db;
+  private Seed seed;
+  private SpanSearch search;
+  private long decoder;
+  private long encode;
+  private long setEmail;
+  private long parseHeaders;
+
+  @BeforeEach
+  void seedFixture() {
+    db = TestDatabase.fresh();
+    search = new SpanSearch(db.database());
+    seed = Seed.into(db).repo("/src/shop").file("shop/codec.py");
+    decoder =
+        seed.span("JSONDecoder", s -> s.kind("class").signature("class JSONDecoder(object):"))
+            .spanId();
+    seed.facts(
+        decoder, "{\"docstring\": \"Simple JSON decoder, turns text into Python objects.\"}");
+    encode = seed.span("encode_basestring", s -> s.signature("def encode_basestring(s):")).spanId();
+    seed.facts(
+        encode,
+        "{\"params\": [{\"name\": \"s\"}], \"calls\": [{\"name\": \"sub\", \"receiver\":"
+            + " \"ESCAPE\", \"line\": 3}], \"raises\": [{\"name\": \"UnicodeError\", \"line\": 4}]}");
+    seed.enrichment(
+        encode,
+        e ->
+            e.summary("Quotes a string for output, escaping control characters.")
+                .payload("{\"pitfalls\": [\"surrogates are left unpaired\"]}"));
+    seed.file("shop/user.py");
+    setEmail =
+        seed.span("User.set_email", s -> s.signature("def set_email(self, address):")).spanId();
+    seed.facts(setEmail, "{\"params\": [{\"name\": \"address\", \"type\": \"str\"}]}");
+    seed.file("web/Http.java");
+    parseHeaders =
+        seed.span(
+                "HttpParser.parseHeaders",
+                s -> s.signature("Map<String, String> parseHeaders(InputStream in)"))
+            .spanId();
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private List<Long> ids(String query) {
+    return ids(SearchRequest.of(query, 10), SearchLayer.all());
+  }
+
+  private List<Long> ids(SearchRequest r, java.util.Set<SearchLayer> layers) {
+    return search.search(r, layers).stream().map(SearchHit::spanId).toList();
+  }
+
+  @Test
+  void aSymbolNameRanksItsSpanFirstWithFileLinesKindAndState() {
+    List<SearchHit> hits = search.search(SearchRequest.of("set_email", 10));
+
+    assertThat(hits).isNotEmpty();
+    SearchHit top = hits.get(0);
+    assertThat(top.spanId()).isEqualTo(setEmail);
+    assertThat(top.repositoryRoot()).isEqualTo("/src/shop");
+    assertThat(top.path()).isEqualTo("shop/user.py");
+    assertThat(top.symbol()).isEqualTo("User.set_email");
+    assertThat(top.kind()).isEqualTo("method");
+    assertThat(top.language()).isEqualTo("python");
+    assertThat(top.state()).isEqualTo("facts_only");
+    assertThat(top.summary()).isNull();
+    assertThat(top.score()).isPositive();
+  }
+
+  @Test
+  void camelCaseAndSnakeCaseIdentifiersAreFoundByTheirWords() {
+    assertThat(ids("parse headers")).first().isEqualTo(parseHeaders);
+    assertThat(ids("headers")).contains(parseHeaders);
+    assertThat(ids("json decoder")).first().isEqualTo(decoder);
+    assertThat(ids("JSONDecoder")).first().isEqualTo(decoder);
+    assertThat(ids("email")).containsExactly(setEmail);
+    assertThat(ids("encode basestring")).first().isEqualTo(encode);
+  }
+
+  @Test
+  void aPartialIdentifierIsFoundByTrigrams() {
+    assertThat(ids("basestr")).first().isEqualTo(encode);
+    assertThat(ids("JSONDec")).first().isEqualTo(decoder);
+    assertThat(ids("parseHead")).first().isEqualTo(parseHeaders);
+  }
+
+  @Test
+  void docstringFactsAndModelProseAreSearchedEachInItsLayer() {
+    assertThat(ids("turns text into objects")).first().isEqualTo(decoder);
+    assertThat(ids("UnicodeError")).containsExactly(encode);
+    assertThat(ids("escaping control characters")).first().isEqualTo(encode);
+    assertThat(ids("unpaired surrogates")).containsExactly(encode);
+
+    assertThat(ids(SearchRequest.of("turns text into Python", 10), EnumSet.of(SearchLayer.NAMES)))
+        .isEmpty();
+    assertThat(
+            ids(
+                SearchRequest.of("escaping control characters", 10),
+                EnumSet.of(SearchLayer.NAMES, SearchLayer.FACTS)))
+        .isEmpty();
+    assertThat(ids(SearchRequest.of("UnicodeError", 10), EnumSet.of(SearchLayer.FACTS)))
+        .containsExactly(encode);
+  }
+
+  @Test
+  void aSummaryThatIsTheDocstringIsShownButIsNotModelProse() {
+    seed.enrichment(
+        setEmail, e -> e.summary("Stores a validated mailbox address.").fromDocstring());
+
+    assertThat(ids(SearchRequest.of("validated mailbox", 10), EnumSet.of(SearchLayer.PROSE)))
+        .isEmpty();
+    SearchHit hit = search.search(SearchRequest.of("set_email", 1)).get(0);
+    assertThat(hit.summary()).isEqualTo("Stores a validated mailbox address.");
+    assertThat(hit.state()).isEqualTo("enriched");
+  }
+
+  @Test
+  void filtersByRepositoryLanguageAndKind() {
+    seed.repo("/src/other").file("other/user.py");
+    long otherSetEmail = seed.span("Account.set_email").spanId();
+
+    assertThat(ids("set email")).contains(setEmail, otherSetEmail);
+    assertThat(
+            ids(
+                new SearchRequest(
+                    "set email", 10, Optional.of("/src/other"), Optional.empty(), Optional.empty()),
+                SearchLayer.all()))
+        .containsExactly(otherSetEmail);
+    assertThat(
+            ids(
+                new SearchRequest(
+                    "parse", 10, Optional.empty(), Optional.of("Java"), Optional.empty()),
+                SearchLayer.all()))
+        .containsExactly(parseHeaders);
+    assertThat(
+            ids(
+                new SearchRequest(
+                    "json", 10, Optional.empty(), Optional.empty(), Optional.of("class")),
+                SearchLayer.all()))
+        .containsExactly(decoder);
+  }
+
+  @Test
+  void prosePointsAtTheCurrentCodeOnly() {
+    assertThat(ids("escaping control characters")).contains(encode);
+
+    seed.editSpan(encode);
+
+    assertThat(ids("escaping control characters")).doesNotContain(encode);
+    assertThat(ids("UnicodeError")).doesNotContain(encode);
+    assertThat(ids("basestring")).contains(encode);
+  }
+
+  @Test
+  void aNoteStoredLaterIsFoundAtOnce() {
+    assertThat(ids("mailbox")).isEmpty();
+
+    seed.enrichment(setEmail, e -> e.summary("Replaces the user's mailbox address."));
+
+    assertThat(ids("mailbox")).containsExactly(setEmail);
+  }
+
+  @Test
+  void hostileTextIsAQueryNeverASyntaxError() {
+    for (String q :
+        List.of(
+            "",
+            "   ",
+            "'",
+            "\"",
+            "\"unterminated",
+            "a & b | !c",
+            "&|!():*",
+            "foo:*",
+            "<->",
+            "'; drop table spans; --",
+            "%_\\",
+            "ünïcödé 日本語 🙂",
+            "\u0000",
+            "x".repeat(SearchRequest.MAX_QUERY_BYTES),
+            "set_email ".repeat(SearchRequest.MAX_QUERY_BYTES / 10))) {
+      assertThat(search.search(SearchRequest.of(q, 10))).as(q).isNotNull();
+    }
+    assertThat(ids("&|!():*")).isEmpty();
+    assertThat(ids("'set_email'")).first().isEqualTo(setEmail);
+    assertThat(ids("!set_email")).first().isEqualTo(setEmail);
+  }
+
+  @Test
+  void aLimitOutsideOneToAHundredOrAQueryOverTenKilobytesIsRefused() {
+    assertThatThrownBy(() -> SearchRequest.of("x", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit");
+    assertThatThrownBy(() -> SearchRequest.of("x", 101))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SearchRequest.of("x".repeat(SearchRequest.MAX_QUERY_BYTES + 1), 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bytes");
+  }
+
+  @Test
+  void theLimitCapsTheHits() {
+    assertThat(search.search(SearchRequest.of("set email parse json encode", 2))).hasSize(2);
+  }
+}
