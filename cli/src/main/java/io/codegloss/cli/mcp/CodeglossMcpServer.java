@@ -84,6 +84,34 @@ public final class CodeglossMcpServer {
   List<SyncToolSpecification> specifications() {
     return List.of(
         tool(
+            "search_code",
+            "Search the repository's functions, methods and classes by name, docstring, facts"
+                + " and the notes' prose; any text is a query (identifiers, partial names, plain"
+                + " words). Ranked hits with path, lines, state and summary; then get_span.",
+            """
+            {"type":"object","properties":{
+              "query":{"type":"string","minLength":1},
+              "limit":{"type":"integer","minimum":1,"maximum":100,"default":10},
+              "language":{"type":"string","description":"python, java, go, ..."},
+              "kind":{"type":"string","description":"function, method, class, ..."}},
+             "required":["query"],"additionalProperties":false}
+            """,
+            """
+            {"type":"object","properties":{"query":{"type":"string"},
+             "hits":{"type":"array","items":{"type":"object","properties":{
+               "span_id":{"type":"integer"},"path":{"type":"string"},"symbol":{"type":"string"},
+               "start_line":{"type":"integer"},"end_line":{"type":"integer"},
+               "summary":{"type":["string","null"]},"state":{"type":"string"},
+               "score":{"type":"number"}},"required":["span_id","path","symbol"]}}},
+             "required":["query","hits"]}
+            """,
+            a ->
+                tools.searchCode(
+                    requireString(a, "query"),
+                    number(a, "limit"),
+                    string(a, "language"),
+                    string(a, "kind"))),
+        tool(
             "get_span",
             "A span's note: facts (signature, parameters, returns, raises, side effects,"
                 + " docstring; source analysis) and prose (summary, pitfalls, meanings; source"

@@ -6,6 +6,9 @@ import io.codegloss.core.note.ShowResult;
 import io.codegloss.core.note.ShowResult.ShownSpan;
 import io.codegloss.core.note.SpanNote;
 import io.codegloss.core.note.SpanNotes;
+import io.codegloss.core.search.SearchHit;
+import io.codegloss.core.search.SearchRequest;
+import io.codegloss.core.search.SpanSearch;
 import io.codegloss.scheduler.index.RepoQueries;
 import io.codegloss.scheduler.index.RepoStatus;
 import java.nio.file.Path;
@@ -29,11 +32,13 @@ public final class CodeglossTools {
   private final Database db;
   private final long repoId;
   private final String root;
+  private final SpanSearch search;
 
   public CodeglossTools(Database db, long repoId, String root) {
     this.db = db;
     this.repoId = repoId;
     this.root = root;
+    this.search = new SpanSearch(db);
   }
 
   public String root() {
@@ -90,6 +95,27 @@ public final class CodeglossTools {
       long failed,
       long factsOnly,
       long notIndexed) {}
+
+  /** Ranked hits for a query over names, docstrings, facts and prose. */
+  public record Search(String query, List<SearchHit> hits) {}
+
+  /**
+   * Searches this repository's spans.
+   *
+   * @param limit 1 to {@link SearchRequest#MAX_LIMIT}; null for {@link SearchRequest#DEFAULT_LIMIT}
+   */
+  public Search searchCode(
+      String query, @Nullable Long limit, @Nullable String language, @Nullable String kind) {
+    int n = limit == null ? SearchRequest.DEFAULT_LIMIT : (int) Math.max(0, Math.min(limit, 1000));
+    SearchRequest r =
+        new SearchRequest(
+            query,
+            n,
+            Optional.of(root),
+            Optional.ofNullable(language).filter(x -> !x.isBlank()),
+            Optional.ofNullable(kind).filter(x -> !x.isBlank()));
+    return new Search(query, search.search(r));
+  }
 
   /** A span's full note: its facts (source analysis), its prose (source model) and its code. */
   public Spans getSpan(@Nullable String symbol, @Nullable Long spanId) {
