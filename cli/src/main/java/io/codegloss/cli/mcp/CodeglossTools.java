@@ -59,21 +59,6 @@ public final class CodeglossTools {
   public record SpanCalls(
       long spanId, String symbol, String path, int startLine, List<SpanNote.Call> calls) {}
 
-  /** A file's spans in line order. */
-  public record Outline(String path, List<OutlineEntry> spans) {}
-
-  /**
-   * @param summary the note's summary, or null while the span has none
-   */
-  public record OutlineEntry(
-      long spanId,
-      String symbol,
-      String kind,
-      int startLine,
-      int endLine,
-      String state,
-      @Nullable String summary) {}
-
   /**
    * @param indexedFiles files indexed (skipped ones are counted apart)
    * @param spans spans indexed
@@ -161,31 +146,19 @@ public final class CodeglossTools {
   }
 
   /** The spans of one file (path relative to the root, absolute inside it, or a unique suffix). */
-  public Outline fileOutline(String path) {
+  public SpanNotes.Outline fileOutline(String path) {
     String relative = relative(path);
     return read(
-        c -> {
-          ShowResult r = SpanNotes.show(c, repoId, relative);
-          if (!r.matchedBy().equals("file")) {
-            throw new PermanentException(
-                "no indexed file '" + path + "' in " + root + " (paths are relative to the root)");
-          }
-          String resolved = r.spans().isEmpty() ? relative : r.spans().get(0).span().path();
-          List<OutlineEntry> entries = new ArrayList<>();
-          for (ShownSpan s : r.spans()) {
-            var e = s.enrichment();
-            entries.add(
-                new OutlineEntry(
-                    s.span().id(),
-                    s.span().symbol(),
-                    s.span().kind().dbName(),
-                    s.span().startLine(),
-                    s.span().endLine(),
-                    s.state() == null ? "unknown" : s.state(),
-                    e == null ? null : e.enrichment().summary120w()));
-          }
-          return new Outline(resolved, entries);
-        });
+        c ->
+            SpanNotes.outline(c, repoId, relative)
+                .orElseThrow(
+                    () ->
+                        new PermanentException(
+                            "no indexed file '"
+                                + path
+                                + "' in "
+                                + root
+                                + " (paths are relative to the root)")));
   }
 
   /** Indexed, enriched, pending and failed counts of the repository. */

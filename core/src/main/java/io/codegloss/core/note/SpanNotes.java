@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -75,6 +76,53 @@ public final class SpanNotes {
       return result(c, query, "name", byName);
     }
     return new ShowResult(query, "none", List.of());
+  }
+
+  /** A file's spans in line order, each with its state and summary (null while it has none). */
+  public record Outline(String path, List<OutlineEntry> spans) {}
+
+  public record OutlineEntry(
+      long spanId,
+      String symbol,
+      String kind,
+      int startLine,
+      int endLine,
+      String state,
+      @Nullable String summary) {}
+
+  /**
+   * The outline of one file, given as show takes a FILE (relative path or unique suffix), in three
+   * queries whatever its size; empty when the repository has no such file.
+   */
+  public static Optional<Outline> outline(Connection c, long repoId, String file)
+      throws SQLException {
+    String f = file.strip();
+    if (f.startsWith("./")) {
+      f = f.substring(2);
+    }
+    Long fileId = FileTable.idByPath(c, repoId, f);
+    if (fileId == null) {
+      return Optional.empty();
+    }
+    List<Span> first = SpanTable.ofFile(c, fileId, 1);
+    if (first.isEmpty()) {
+      return Optional.of(new Outline(f, List.of()));
+    }
+    String path = first.get(0).path();
+    Map<Long, String> summaries = EnrichmentTable.newestSummaries(c, fileId);
+    List<OutlineEntry> entries = new ArrayList<>();
+    for (SpanTable.Listed s : SpanTable.list(c, repoId, path)) {
+      entries.add(
+          new OutlineEntry(
+              s.id(),
+              s.symbol(),
+              s.kind(),
+              s.startLine(),
+              s.endLine(),
+              s.state(),
+              summaries.get(s.id())));
+    }
+    return Optional.of(new Outline(path, entries));
   }
 
   /** One span's note by its id, or empty when no such span exists (any more). */
