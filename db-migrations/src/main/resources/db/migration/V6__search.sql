@@ -57,6 +57,12 @@ create function codegloss_prose_text(summary text, payload jsonb) returns text
    where jsonb_typeof(v) = 'string'
 $$;
 
+-- Deleting a span sets its children's parent_id to null (on delete set null). Without an index
+-- every deleted span scanned the whole spans table for its children, and each of those updates now
+-- also fires the search triggers: a re-index that drops a large directory (140,000 spans of
+-- site-packages) ran for over 13 minutes before it was cancelled.
+create index if not exists spans_parent on spans (parent_id) where parent_id is not null;
+
 create table span_search (
     span_id     bigint   primary key references spans (id) on delete cascade,
     names       tsvector not null,
@@ -148,12 +154,13 @@ create trigger span_search_enrichments_delete after delete on enrichments
 -- share most of its words. Built lexeme by lexeme with plainto_tsquery, so no text is ever parsed
 -- as tsquery syntax: quotes, operators and unicode are words or nothing, never an error. Words are
 -- taken twice: as written, lower-cased (for identifiers, English stop words left out) and stemmed
--- (for docstrings and prose). At most 64 of each keep a 10 kB query cheap.
+-- (for docstrings and prose). At most 64 of each keep a 10 kB query cheap. Null when the text has
+-- no words: null matches nothing.
 create aggregate codegloss_tsquery_or_agg(tsquery) (sfunc = tsquery_or, stype = tsquery);
 
 create function codegloss_search_tsquery(q text) returns tsquery
     language sql immutable parallel safe as $$
-  select coalesce(codegloss_tsquery_or_agg(plainto_tsquery('simple', lex)), ''::tsquery)
+  select codegloss_tsquery_or_agg(plainto_tsquery('simple', lex))
     from (select lex
             from unnest(tsvector_to_array(to_tsvector('simple', codegloss_identifier_text(q)))) lex
            where to_tsvector('english', lex) <> ''::tsvector
@@ -161,6 +168,20 @@ create function codegloss_search_tsquery(q text) returns tsquery
     full join (select lex
                  from unnest(tsvector_to_array(to_tsvector('english', q))) lex
                 limit 64) stems using (lex)
+$$;
+
+-- The strict form: every word of the query (as written or stemmed), stop words aside. Spans that
+-- match it are ranked first; the OR form above only fills the rest. It is also the cheap form: a
+-- sentence of common words OR-ed matches a good part of a large index, all of them at once rarely.
+create aggregate codegloss_tsquery_and_agg(tsquery) (sfunc = tsquery_and, stype = tsquery);
+
+create function codegloss_search_tsquery_all(q text) returns tsquery
+    language sql immutable parallel safe as $$
+  select codegloss_tsquery_and_agg(plainto_tsquery('simple', lex) || plainto_tsquery('english', lex))
+    from (select lex
+            from unnest(tsvector_to_array(to_tsvector('simple', codegloss_identifier_text(q)))) lex
+           where to_tsvector('english', lex) <> ''::tsvector
+           limit 64) words
 $$;
 
 select codegloss_span_search_refresh(array(select id from spans));

@@ -153,7 +153,14 @@ public final class Bench {
             modes.add(
                 Runner.run(
                     new Runner.Spec(
-                        mode, batching, 1, concurrency, false, spans, options.docstringQuality()),
+                        mode,
+                        batching,
+                        1,
+                        concurrency,
+                        false,
+                        spans,
+                        options.docstringQuality(),
+                        options.retrievalQuality()),
                     ctx));
             checkpoints.write(modelLabel);
           }
@@ -183,6 +190,7 @@ public final class Bench {
                       1,
                       true,
                       spans.limit(options.scalingLimit()),
+                      false,
                       false),
                   fixedCtx));
           checkpoints.write(modelLabel);
@@ -223,6 +231,7 @@ public final class Bench {
                         1,
                         true,
                         spans.limit(options.realScalingLimit()),
+                        false,
                         false),
                     modelCtx));
             checkpoints.write(modelLabel);
@@ -456,8 +465,15 @@ public final class Bench {
     if (options.fixedLatency()) {
       parts.add("--fixed-latency");
     }
-    if (options.docstringQuality()) {
-      parts.add("--quality docstrings");
+    if (options.docstringQuality() || options.retrievalQuality()) {
+      List<String> q = new ArrayList<>();
+      if (options.docstringQuality()) {
+        q.add("docstrings");
+      }
+      if (options.retrievalQuality()) {
+        q.add("retrieval");
+      }
+      parts.add("--quality " + String.join(",", q));
     }
     return parts;
   }

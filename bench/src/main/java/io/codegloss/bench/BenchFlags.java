@@ -96,10 +96,12 @@ public final class BenchFlags {
 
   @Option(
       names = "--quality",
-      paramLabel = "docstrings",
+      paramLabel = "MEASURES",
       description =
-          "score each mode's prose against the first sentence of the spans' own docstrings"
-              + " (ROUGE-L, BLEU-4, name-words baseline)")
+          "docstrings: score each mode's prose against the first sentence of the spans' own"
+              + " docstrings (ROUGE-L, BLEU-4, name-words baseline); retrieval: search for each"
+              + " documented function by that sentence, docstrings excluded, and report MRR@10 and"
+              + " recall@10 for names, + facts, + model prose; both: docstrings,retrieval")
   @Nullable String quality;
 
   @Variable(LlmSettings.BACKEND)
@@ -171,6 +173,7 @@ public final class BenchFlags {
             : BenchOptions.counts("real-scaling-workers", realScalingWorkers),
         BenchOptions.range("timeout-minutes", timeoutMinutes, 1, 100_000),
         BenchOptions.docstringQuality(quality),
+        BenchOptions.retrievalQuality(quality),
         settingFlags);
   }
 }

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param timeoutMinutes a run that has not finished by then is stopped and reported as it is
  * @param docstringQuality score each mode's prose against the first sentence of the spans' own
  *     docstrings ({@code --quality docstrings})
+ * @param retrievalQuality search for each documented function by its docstring's first sentence and
+ *     report MRR@10 and recall@10 per layer set ({@code --quality retrieval})
  * @param flags settings given as flags (--db-url, --backend, --model, --max-tokens...)
  */
 public record BenchOptions(
@@ -46,6 +48,7 @@ public record BenchOptions(
     List<Integer> realScalingWorkers,
     int timeoutMinutes,
     boolean docstringQuality,
+    boolean retrievalQuality,
     Map<String, String> flags) {
 
   public static final String SINGLE = "single";
@@ -79,18 +82,29 @@ public record BenchOptions(
     return new ArrayList<>(out);
   }
 
-  /** {@code --quality}: only {@code docstrings} so far; a list leaves room for more measures. */
+  /** {@code --quality}: a comma-separated list of {@code docstrings} and {@code retrieval}. */
   static boolean docstringQuality(@Nullable String value) {
+    return quality(value).contains("docstrings");
+  }
+
+  static boolean retrievalQuality(@Nullable String value) {
+    return quality(value).contains("retrieval");
+  }
+
+  private static Set<String> quality(@Nullable String value) {
+    Set<String> out = new LinkedHashSet<>();
     if (value == null) {
-      return false;
+      return out;
     }
     for (String q : value.split(",")) {
-      if (!q.strip().equals("docstrings")) {
+      String m = q.strip();
+      if (!m.equals("docstrings") && !m.equals("retrieval")) {
         throw new ConfigException(
-            "bench: unknown measure '" + q.strip() + "' in --quality (expected docstrings)");
+            "bench: unknown measure '" + m + "' in --quality (expected docstrings or retrieval)");
       }
+      out.add(m);
     }
-    return true;
+    return out;
   }
 
   static List<Integer> counts(String name, String value) {

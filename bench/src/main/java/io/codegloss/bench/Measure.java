@@ -3,10 +3,12 @@ package io.codegloss.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.codegloss.bench.quality.DocstringQuality;
+import io.codegloss.bench.quality.Retrieval;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.PgStats;
 import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.queue.CapacityStorageProvider;
+import io.codegloss.core.search.SpanSearch;
 import io.codegloss.core.store.EnrichmentTable;
 import io.codegloss.core.store.JobTable;
 import io.codegloss.core.store.LlmCallTable;
@@ -467,6 +469,33 @@ final class Measure {
           }
           return DocstringQuality.score(cases);
         });
+  }
+
+  /**
+   * {@code --quality retrieval}: every documented function and method, searched for by its
+   * docstring's first sentence over the layer sets of {@link Retrieval}.
+   */
+  static Retrieval.Scores retrieval(Database db) {
+    List<Retrieval.Case> cases =
+        db.withConnection(
+            c -> {
+              List<SpanTable.Code> spans = SpanTable.allCode(c);
+              Map<Long, SpanFacts> facts =
+                  SpanFactsTable.read(c, spans.stream().map(SpanTable.Code::id).toList());
+              List<Retrieval.Case> out = new ArrayList<>();
+              for (SpanTable.Code s : spans) {
+                SpanFacts f = facts.get(s.id());
+                if (s.kind().equals("class")
+                    || f == null
+                    || f.docstring() == null
+                    || f.docstring().isBlank()) {
+                  continue;
+                }
+                out.add(new Retrieval.Case(s.id(), f.docstring()));
+              }
+              return out;
+            });
+    return Retrieval.score(new SpanSearch(db), cases);
   }
 
   static Quality quality(Database db) {

@@ -1,6 +1,7 @@
 package io.codegloss.bench;
 
 import io.codegloss.bench.quality.DocstringQuality;
+import io.codegloss.bench.quality.Retrieval;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  *     -1 when the server cannot tell
  * @param timedOut true when the run was stopped at the timeout
  * @param docstrings prose against the spans' docstrings ({@code --quality docstrings}), or null
+ * @param retrieval search's MRR@10 and recall@10 by layer set ({@code --quality retrieval}), or
+ *     null
  */
 record RunResult(
     String name,
@@ -34,7 +37,8 @@ record RunResult(
     boolean timedOut,
     java.util.List<Measure.CallRow> calls,
     Map<String, Integer> failureReasons,
-    DocstringQuality.@Nullable Scores docstrings) {
+    DocstringQuality.@Nullable Scores docstrings,
+    Retrieval.@Nullable Scores retrieval) {
 
   RunResult {
     calls = java.util.List.copyOf(calls);
@@ -184,6 +188,17 @@ record RunResult(
       d.put("baseline_bleu4", round(docstrings.baselineBleu4(), 4));
       d.put("missing", docstrings.missing());
       q.put("docstrings", d);
+    }
+    if (retrieval != null) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("queries", retrieval.queries());
+      Map<String, Object> mrr = new LinkedHashMap<>();
+      retrieval.mrr10().forEach((k, v) -> mrr.put(k, round(v, 4)));
+      Map<String, Object> recall = new LinkedHashMap<>();
+      retrieval.recall10().forEach((k, v) -> recall.put(k, round(v, 4)));
+      d.put("mrr10", mrr);
+      d.put("recall10", recall);
+      q.put("retrieval", d);
     }
     m.put("quality", q);
     Map<String, Object> queue = new LinkedHashMap<>();

@@ -55,6 +55,7 @@ final class Runner {
    * @param concurrency jobs at once per worker
    * @param childProcesses workers in their own JVMs (as on other machines) or in this one
    * @param docstringQuality score the prose against the spans' docstrings after the run
+   * @param retrievalQuality measure search's retrieval by layer set after the run
    */
   record Spec(
       String name,
@@ -63,7 +64,8 @@ final class Runner {
       int concurrency,
       boolean childProcesses,
       SpanSelection spans,
-      boolean docstringQuality) {}
+      boolean docstringQuality,
+      boolean retrievalQuality) {}
 
   /**
    * What every run of one benchmark shares.
@@ -203,7 +205,8 @@ final class Runner {
               timedOut,
               Measure.calls(db),
               Measure.failureReasons(db, 5),
-              spec.docstringQuality() ? Measure.docstrings(db) : null);
+              spec.docstringQuality() ? Measure.docstrings(db) : null,
+              spec.retrievalQuality() ? Measure.retrieval(db) : null);
       ctx.progress()
           .printf(
               "bench [%s]: done in %.1f s: %d/%d spans enriched, %d calls (%.2f per span),"

@@ -37,11 +37,18 @@ class BenchOptionsTest {
     assertThat(o.scaling()).isTrue();
     assertThat(o.fixedLatency()).isFalse();
     assertThat(o.docstringQuality()).isFalse();
+    assertThat(o.retrievalQuality()).isFalse();
   }
 
   @Test
-  void qualityDocstringsIsTheOnlyMeasure() {
+  void qualityTakesDocstringsAndRetrievalAndNothingElse() {
     assertThat(parse("--quality", "docstrings").docstringQuality()).isTrue();
+    assertThat(parse("--quality", "docstrings").retrievalQuality()).isFalse();
+    assertThat(parse("--quality", "retrieval").retrievalQuality()).isTrue();
+    assertThat(parse("--quality", "retrieval").docstringQuality()).isFalse();
+    BenchOptions both = parse("--quality", "docstrings, retrieval");
+    assertThat(both.docstringQuality()).isTrue();
+    assertThat(both.retrievalQuality()).isTrue();
     assertThatThrownBy(() -> parse("--quality", "judge"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--quality");

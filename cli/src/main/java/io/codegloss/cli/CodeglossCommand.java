@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
       UpCommand.class,
       ShowCommand.class,
       McpCommand.class,
+      SearchCommand.class,
       StatsCommand.class,
       BenchCommand.class,
       VersionCommand.class,

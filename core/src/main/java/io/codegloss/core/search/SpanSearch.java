@@ -34,7 +34,19 @@ public final class SpanSearch {
           // One snapshot for the hits and their states (the pool resets both on return).
           c.setReadOnly(true);
           c.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
-          List<SpanSearchTable.Match> matches = SpanSearchTable.search(c, r, layers);
+          List<SpanSearchTable.Match> matches =
+              SpanSearchTable.search(
+                  c,
+                  new SpanSearchTable.Query(
+                      r.query(),
+                      r.limit(),
+                      r.repositoryRoot().orElse(null),
+                      r.language().orElse(null),
+                      r.kind().orElse(null),
+                      layers.contains(SearchLayer.NAMES),
+                      layers.contains(SearchLayer.DOCSTRING),
+                      layers.contains(SearchLayer.FACTS),
+                      layers.contains(SearchLayer.PROSE)));
           if (matches.isEmpty()) {
             return List.of();
           }

@@ -1,7 +1,5 @@
 package io.codegloss.core.store;
 
-import io.codegloss.core.search.SearchLayer;
-import io.codegloss.core.search.SearchRequest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +7,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +35,26 @@ public final class SpanSearchTable {
 
   private SpanSearchTable() {}
 
+  /**
+   * A search as the table runs it: filters are null when absent; the booleans choose the layers
+   * searched (at least one).
+   */
+  public record Query(
+      String text,
+      int limit,
+      @Nullable String repositoryRoot,
+      @Nullable String language,
+      @Nullable String kind,
+      boolean names,
+      boolean docstring,
+      boolean facts,
+      boolean prose) {
+
+    boolean allLayers() {
+      return names && docstring && facts && prose;
+    }
+  }
+
   /** A ranked span before its state is read. */
   public record Match(
       long spanId,
@@ -55,21 +72,46 @@ public final class SpanSearchTable {
    * The best {@code r.limit()} spans for the query over the given layers, best first (ties by span
    * id). No text is parsed as tsquery syntax (see {@code codegloss_search_tsquery}).
    */
-  public static List<Match> search(Connection c, SearchRequest r, Set<SearchLayer> layers)
+  public static List<Match> search(Connection c, Query r) throws SQLException {
+    // Spans with every word first (score + 1, so that scores stay in hit order); only when they
+    // are fewer than the limit does the OR form, which on a large index matches a good part of it,
+    // fill the rest.
+    List<Match> all = search(c, r, "codegloss_search_tsquery_all", 1.0);
+    if (all.size() >= r.limit()) {
+      return all;
+    }
+    List<Match> out = new ArrayList<>(all);
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    all.forEach(m -> seen.add(m.spanId()));
+    for (Match m : search(c, r, "codegloss_search_tsquery", 0.0)) {
+      if (out.size() >= r.limit()) {
+        break;
+      }
+      if (seen.add(m.spanId())) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * @param tsqueryFunction the SQL function that turns the text into a tsquery (a constant here)
+   * @param bonus added to every score of this pass
+   */
+  private static List<Match> search(Connection c, Query r, String tsqueryFunction, double bonus)
       throws SQLException {
-    if (layers.isEmpty()) {
+    if (!(r.names() || r.docstring() || r.facts() || r.prose())) {
       throw new IllegalArgumentException("search needs at least one layer");
     }
     // PostgreSQL text cannot hold NUL; it separates words like any control character.
-    String query = r.query().replace('\u0000', ' ').strip();
+    String query = r.text().replace('\u0000', ' ').strip();
     if (query.isEmpty()) {
       return List.of();
     }
-    boolean allLayers = layers.containsAll(SearchLayer.all());
     // The whole document is stored and indexed; a subset (the benchmark's) is concatenated here.
-    String document = allLayers ? "ss.document" : concat(layers);
+    String document = r.allLayers() ? "ss.document" : concat(r);
     boolean trigram =
-        layers.contains(SearchLayer.NAMES)
+        r.names()
             && query.length() >= TRIGRAM_MIN
             && query.length() <= TRIGRAM_MAX
             && query.codePoints().noneMatch(Character::isWhitespace);
@@ -78,9 +120,17 @@ public final class SpanSearchTable {
             ? " union select span_id from span_search"
                 + " where identifiers like ? escape '\\' or ? <% identifiers"
             : "";
-    String similarity = trigram ? " + word_similarity(?, ss.identifiers)" : "";
+    // Only a real partial match adds its similarity: below the threshold every symbol shares a
+    // trigram or two with the query, and that noise would outweigh a full-text match.
+    String similarity =
+        trigram
+            ? " + case when ss.identifiers like ? escape '\\' or ? <% ss.identifiers"
+                + " then word_similarity(?, ss.identifiers) else 0 end"
+            : "";
     String sql =
-        "with tsq as materialized (select codegloss_search_tsquery(?) as q),"
+        "with tsq as materialized (select "
+            + tsqueryFunction
+            + "(?) as q),"
             + " candidates as (select ss.span_id from span_search ss"
             + " where "
             + document
@@ -98,7 +148,8 @@ public final class SpanSearchTable {
             + " as score"
             + " from span_search ss join candidates k on k.span_id = ss.span_id)"
             + " select s.id, r.root_path, f.path, s.start_line, s.end_line, s.symbol, s.kind,"
-            + " s.language, e.summary, ranked.score"
+            + " s.language, e.summary, ranked.score + "
+            + bonus
             + " from ranked"
             + " join spans s on s.id = ranked.span_id"
             + " join files f on f.id = s.file_id"
@@ -120,14 +171,16 @@ public final class SpanSearchTable {
         String lower = query.toLowerCase(Locale.ROOT);
         ps.setString(i++, "%" + escapeLike(lower) + "%");
         ps.setString(i++, lower);
+        ps.setString(i++, "%" + escapeLike(lower) + "%");
+        ps.setString(i++, lower);
         ps.setString(i++, lower);
       }
       // language and kind words are stored in lower case; a root path is taken as given
       for (String v :
           new String[] {
-            r.repositoryRoot().orElse(null),
-            r.language().map(SpanSearchTable::lower).orElse(null),
-            r.kind().map(SpanSearchTable::lower).orElse(null)
+            r.repositoryRoot(),
+            r.language() == null ? null : lower(r.language()),
+            r.kind() == null ? null : lower(r.kind())
           }) {
         ps.setString(i++, v);
         ps.setString(i++, v);
@@ -154,16 +207,19 @@ public final class SpanSearchTable {
     }
   }
 
-  private static String concat(Set<SearchLayer> layers) {
+  private static String concat(Query r) {
     StringJoiner j = new StringJoiner(" || ", "(", ")");
-    for (SearchLayer l : layers) {
-      j.add(
-          switch (l) {
-            case NAMES -> "ss.names";
-            case DOCSTRING -> "ss.doc";
-            case FACTS -> "ss.facts";
-            case PROSE -> "ss.prose";
-          });
+    if (r.names()) {
+      j.add("ss.names");
+    }
+    if (r.docstring()) {
+      j.add("ss.doc");
+    }
+    if (r.facts()) {
+      j.add("ss.facts");
+    }
+    if (r.prose()) {
+      j.add("ss.prose");
     }
     return j.toString();
   }
