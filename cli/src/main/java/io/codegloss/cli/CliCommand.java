@@ -26,6 +26,11 @@ abstract class CliCommand {
     return false;
   }
 
+  /** The console's log level: long-running processes INFO, one-shot commands only warnings. */
+  String consoleLevel() {
+    return longRunning() ? "INFO" : "WARN";
+  }
+
   /**
    * flag &gt; environment &gt; config file &gt; default, the flags read from this command's
    * options.

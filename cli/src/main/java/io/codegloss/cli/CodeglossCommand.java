@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
       DashboardCommand.class,
       UpCommand.class,
       ShowCommand.class,
+      McpCommand.class,
       SearchCommand.class,
       StatsCommand.class,
       BenchCommand.class,

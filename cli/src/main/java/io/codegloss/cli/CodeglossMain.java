@@ -94,7 +94,7 @@ public final class CodeglossMain {
     // Must happen before the first logger is created: logback reads these on start.
     System.setProperty("codegloss.logDir", home.resolve("logs").toString());
     if (System.getProperty("codegloss.consoleLevel") == null) {
-      System.setProperty("codegloss.consoleLevel", command.longRunning() ? "INFO" : "WARN");
+      System.setProperty("codegloss.consoleLevel", command.consoleLevel());
     }
     Printer printer = new Printer(out, err);
     try {

@@ -26,6 +26,11 @@ final class Printer {
     this.err = err;
   }
 
+  /** The raw stdout, for a command whose stdout is a protocol (mcp): nothing else may print. */
+  PrintStream stdout() {
+    return out;
+  }
+
   void json(Object value) {
     try {
       out.println(JSON.writeValueAsString(value));

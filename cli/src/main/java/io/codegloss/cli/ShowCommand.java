@@ -4,8 +4,8 @@ import io.codegloss.core.config.Settings;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.note.SpanNotes;
 import io.codegloss.scheduler.index.RepoQueries;
-import io.codegloss.worker.enrich.EnrichmentQueries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -58,7 +58,7 @@ final class ShowCommand extends CliCommand {
         query =
             root.relativize(asPath).toString().replace('\\', '/') + what.substring(file.length());
       }
-      var shown = EnrichmentQueries.show(db.database(), repoId, query);
+      var shown = SpanNotes.show(db.database(), repoId, query);
       if (shown.isEmpty()) {
         throw new PermanentException("no span matches '" + what + "' (try 'codegloss spans')");
       }

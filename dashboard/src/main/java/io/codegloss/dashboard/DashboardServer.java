@@ -7,11 +7,14 @@ import io.codegloss.core.db.Database;
 import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.error.RetryableException;
+import io.codegloss.core.search.SearchRequest;
 import io.codegloss.dashboard.view.DashboardQueries;
+import io.codegloss.dashboard.view.SpanView;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
@@ -20,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -100,6 +104,11 @@ public final class DashboardServer implements AutoCloseable {
         ctx -> asset(ctx, "dashboard.js", "text/javascript; charset=utf-8"));
     cfg.routes.get(
         "/assets/dashboard.css", ctx -> asset(ctx, "dashboard.css", "text/css; charset=utf-8"));
+    cfg.routes.get("/spans", ctx -> asset(ctx, "spans.html", "text/html; charset=utf-8"));
+    cfg.routes.get(
+        "/assets/spans.js", ctx -> asset(ctx, "spans.js", "text/javascript; charset=utf-8"));
+    cfg.routes.get("/api/search", this::search);
+    cfg.routes.get("/api/spans/{id}", this::span);
     cfg.routes.get("/api/summary", ctx -> ctx.json(queries.summary()));
     cfg.routes.get("/api/queue", ctx -> ctx.json(queries.queue()));
     cfg.routes.get(
@@ -145,6 +154,45 @@ public final class DashboardServer implements AutoCloseable {
                   : HttpStatus.INTERNAL_SERVER_ERROR);
           ctx.json(Map.of("error", e.oneLine()));
         });
+  }
+
+  private void search(Context ctx) {
+    String q = ctx.queryParam("q");
+    if (q == null || q.isBlank()) {
+      throw new BadRequestResponse("q (the search text) is required");
+    }
+    int limit = intParam(ctx, "limit", SearchRequest.DEFAULT_LIMIT, SearchRequest.MAX_LIMIT);
+    SearchRequest request;
+    try {
+      request =
+          new SearchRequest(
+              q,
+              limit,
+              optional(ctx, "repository"),
+              optional(ctx, "language"),
+              optional(ctx, "kind"));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestResponse(String.valueOf(e.getMessage()));
+    }
+    ctx.json(Map.of("query", q, "hits", queries.search(request)));
+  }
+
+  private void span(Context ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new BadRequestResponse("the span id must be a whole number");
+    }
+    Optional<SpanView> view = queries.span(id);
+    if (view.isEmpty()) {
+      throw new NotFoundResponse("no span with id " + id);
+    }
+    ctx.json(view.get());
+  }
+
+  private static Optional<String> optional(Context ctx, String name) {
+    return Optional.ofNullable(ctx.queryParam(name)).map(String::strip).filter(v -> !v.isEmpty());
   }
 
   /**

@@ -276,6 +276,22 @@ public final class Seed {
     return this;
   }
 
+  /**
+   * A call at {@code line} of span {@code fromSpanId}, resolved to {@code toSpanId} (or null while
+   * unresolved), after the span's other calls: what the indexer's call analysis stores.
+   */
+  public Seed spanCall(long fromSpanId, int line, String calleeName, @Nullable Long toSpanId) {
+    update(
+        "insert into span_calls (from_span_id, ordinal, repo_id, line, callee_name, to_span_id)"
+            + " select s.id, coalesce((select max(ordinal) + 1 from span_calls"
+            + " where from_span_id = s.id), 0), s.repo_id, ?, ?, ? from spans s where s.id = ?",
+        line,
+        calleeName,
+        new OrNull(toSpanId, Types.BIGINT),
+        fromSpanId);
+    return this;
+  }
+
   /** A failure of the span's current code; by default one attempt, due again in five minutes. */
   public Seed failure(long spanId) {
     return failure(spanId, f -> {});

@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -101,6 +103,29 @@ public final class EnrichmentTable {
       int droppedRelated,
       String payload,
       SummarySource summarySource) {}
+
+  /**
+   * The summary of each span's newest note, chosen as {@link #newest} chooses (current code first,
+   * then the latest), for the spans of one file in one query; spans without a note are absent.
+   */
+  public static Map<Long, String> newestSummaries(Connection c, long fileId) throws SQLException {
+    Map<Long, String> out = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select distinct on (e.span_id) e.span_id, e.summary"
+                + " from enrichments e join spans s on s.id = e.span_id"
+                + " where s.file_id = ?"
+                + " order by e.span_id, (e.span_hash = s.content_hash) desc, e.created_at desc,"
+                + " e.prompt_version desc")) {
+      ps.setLong(1, fileId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getLong(1), rs.getString(2));
+        }
+      }
+    }
+    return out;
+  }
 
   public static @Nullable Shown newest(Connection c, long spanId) throws SQLException {
     try (PreparedStatement ps =

@@ -160,6 +160,11 @@ public final class SpanTable {
         line);
   }
 
+  /** The span with this id: one element, or none when it does not exist. */
+  public static List<Span> byId(Connection c, long spanId) throws SQLException {
+    return select(c, " where s.id = ?", spanId);
+  }
+
   /** The file's spans in line order, at most {@code limit}. */
   public static List<Span> ofFile(Connection c, long fileId, int limit) throws SQLException {
     return select(c, " where s.file_id = ? order by s.start_line, s.id limit ?", fileId, limit);

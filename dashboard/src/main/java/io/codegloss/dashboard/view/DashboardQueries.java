@@ -1,11 +1,18 @@
 package io.codegloss.dashboard.view;
 
 import io.codegloss.core.db.Database;
+import io.codegloss.core.note.ShowResult;
+import io.codegloss.core.note.SpanNote;
+import io.codegloss.core.note.SpanNotes;
 import io.codegloss.core.report.Oversize;
+import io.codegloss.core.search.SearchHit;
+import io.codegloss.core.search.SearchRequest;
+import io.codegloss.core.search.SpanSearch;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobStatus;
 import io.codegloss.core.store.JobTable;
 import io.codegloss.core.store.LlmCallTable;
+import io.codegloss.core.store.RepositoryTable;
 import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.core.store.SpanStates;
 import io.codegloss.core.store.WorkerState;
@@ -18,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,6 +80,24 @@ public final class DashboardQueries {
     this.db = db;
     this.workerDeadSeconds = workerDeadSeconds;
     this.jobUrl = jobUrl;
+  }
+
+  /** The span browser's search: ranked hits (the search's own read-only snapshot). */
+  public List<SearchHit> search(SearchRequest request) {
+    return new SpanSearch(db).search(request);
+  }
+
+  /** The span page: one span's note with its sources, calls both ways and code; empty if none. */
+  public Optional<SpanView> span(long spanId) {
+    return read(
+        c -> {
+          Optional<ShowResult.ShownSpan> shown = SpanNotes.byId(c, spanId);
+          if (shown.isEmpty()) {
+            return Optional.<SpanView>empty();
+          }
+          String root = RepositoryTable.rootPath(c, shown.get().span().repoId());
+          return Optional.of(new SpanView(root == null ? "" : root, SpanNote.of(shown.get())));
+        });
   }
 
   public Snapshot snapshot() {

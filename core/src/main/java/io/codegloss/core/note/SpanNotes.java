@@ -1,7 +1,9 @@
-package io.codegloss.worker.enrich;
+package io.codegloss.core.note;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.enrich.EnrichmentJson;
+import io.codegloss.core.note.ShowResult.ShownSpan;
+import io.codegloss.core.note.ShowResult.StoredEnrichment;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.store.EnrichmentTable;
 import io.codegloss.core.store.FileTable;
@@ -11,16 +13,19 @@ import io.codegloss.core.store.SpanLinkTable;
 import io.codegloss.core.store.SpanState;
 import io.codegloss.core.store.SpanStates;
 import io.codegloss.core.store.SpanTable;
-import io.codegloss.worker.enrich.ShowResult.ShownSpan;
-import io.codegloss.worker.enrich.ShowResult.StoredEnrichment;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Read side of enrichments for {@code ./codegloss show}. */
-public final class EnrichmentQueries {
+/**
+ * The read side of a span's note, shared by {@code codegloss show}, the MCP server's tools and the
+ * dashboard's span page: one lookup and one shape, so the three never disagree.
+ */
+public final class SpanNotes {
 
   /** At most this many spans for a whole file. */
   public static final int MAX_SPANS = 500;
@@ -28,7 +33,7 @@ public final class EnrichmentQueries {
   /** At most this many callers per span. */
   static final int MAX_CALLERS = 20;
 
-  private EnrichmentQueries() {}
+  private SpanNotes() {}
 
   /**
    * Looks {@code query} up in repository {@code repoId}, in this order: {@code FILE:LINE} (the
@@ -40,7 +45,8 @@ public final class EnrichmentQueries {
     return db.withConnection(c -> show(c, repoId, query));
   }
 
-  static ShowResult show(Connection c, long repoId, String query) throws SQLException {
+  /** {@link #show(Database, long, String)} inside the caller's transaction. */
+  public static ShowResult show(Connection c, long repoId, String query) throws SQLException {
     String q = query.strip();
     if (q.startsWith("./")) {
       q = q.substring(2);
@@ -70,6 +76,62 @@ public final class EnrichmentQueries {
       return result(c, query, "name", byName);
     }
     return new ShowResult(query, "none", List.of());
+  }
+
+  /** A file's spans in line order, each with its state and summary (null while it has none). */
+  public record Outline(String path, List<OutlineEntry> spans) {}
+
+  public record OutlineEntry(
+      long spanId,
+      String symbol,
+      String kind,
+      int startLine,
+      int endLine,
+      String state,
+      @Nullable String summary) {}
+
+  /**
+   * The outline of one file, given as show takes a FILE (relative path or unique suffix), in three
+   * queries whatever its size; empty when the repository has no such file.
+   */
+  public static Optional<Outline> outline(Connection c, long repoId, String file)
+      throws SQLException {
+    String f = file.strip();
+    if (f.startsWith("./")) {
+      f = f.substring(2);
+    }
+    Long fileId = FileTable.idByPath(c, repoId, f);
+    if (fileId == null) {
+      return Optional.empty();
+    }
+    List<Span> first = SpanTable.ofFile(c, fileId, 1);
+    if (first.isEmpty()) {
+      return Optional.of(new Outline(f, List.of()));
+    }
+    String path = first.get(0).path();
+    Map<Long, String> summaries = EnrichmentTable.newestSummaries(c, fileId);
+    List<OutlineEntry> entries = new ArrayList<>();
+    for (SpanTable.Listed s : SpanTable.list(c, repoId, path)) {
+      entries.add(
+          new OutlineEntry(
+              s.id(),
+              s.symbol(),
+              s.kind(),
+              s.startLine(),
+              s.endLine(),
+              s.state(),
+              summaries.get(s.id())));
+    }
+    return Optional.of(new Outline(path, entries));
+  }
+
+  /** One span's note by its id, or empty when no such span exists (any more). */
+  public static Optional<ShownSpan> byId(Connection c, long spanId) throws SQLException {
+    List<Span> spans = SpanTable.byId(c, spanId);
+    if (spans.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(result(c, "#" + spanId, "id", spans).spans().get(0));
   }
 
   private static ShowResult result(Connection c, String query, String how, List<Span> spans)

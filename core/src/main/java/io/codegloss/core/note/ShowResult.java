@@ -1,4 +1,4 @@
-package io.codegloss.worker.enrich;
+package io.codegloss.core.note;
 
 import io.codegloss.core.enrich.Enrichment;
 import io.codegloss.core.facts.SpanFacts;
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * Instant) so that {@code --json} serialises them as they are.
  *
  * @param query what the user typed
- * @param matchedBy symbol, name, file, file_line, or none
+ * @param matchedBy symbol, name, file, file_line, id, or none
  * @param spans the matches, in file order
  */
 public record ShowResult(String query, String matchedBy, List<ShownSpan> spans) {

@@ -5,20 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codegloss.core.db.Database;
 import io.codegloss.core.enrich.Enrichment;
 import io.codegloss.core.enrich.Evidence;
+import io.codegloss.core.note.ShowResult;
+import io.codegloss.core.note.ShowResult.ShownSpan;
+import io.codegloss.core.note.SpanNotes;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.RetryPolicy;
 import io.codegloss.core.store.SpanLinkTable;
 import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
-import io.codegloss.worker.enrich.ShowResult.ShownSpan;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class EnrichmentQueriesTest {
+class SpanNotesTest {
 
   private TestDatabase testDb;
   private Database db;
@@ -92,7 +94,7 @@ class EnrichmentQueriesTest {
 
   @Test
   void showsASymbolWithItsEnrichmentAndRelatedSpansBothWays() {
-    ShowResult r = EnrichmentQueries.show(db, repo, "User.set_email");
+    ShowResult r = SpanNotes.show(db, repo, "User.set_email");
     assertThat(r.matchedBy()).isEqualTo("symbol");
     assertThat(r.spans()).hasSize(1);
     ShownSpan s = r.spans().get(0);
@@ -121,24 +123,24 @@ class EnrichmentQueriesTest {
 
   @Test
   void showsABareNameWhenNoSymbolMatches() {
-    ShowResult r = EnrichmentQueries.show(db, repo, "set_email");
+    ShowResult r = SpanNotes.show(db, repo, "set_email");
     assertThat(r.matchedBy()).isEqualTo("name");
     assertThat(r.spans()).extracting(s -> s.span().id()).containsExactly(setEmail.id());
   }
 
   @Test
   void showsTheInnermostSpanAroundAFileLine() {
-    ShowResult r = EnrichmentQueries.show(db, repo, "app/user.py:14");
+    ShowResult r = SpanNotes.show(db, repo, "app/user.py:14");
     assertThat(r.matchedBy()).isEqualTo("file_line");
     assertThat(r.spans()).extracting(s -> s.span().id()).containsExactly(setEmail.id());
-    assertThat(EnrichmentQueries.show(db, repo, "app/user.py:25").spans())
+    assertThat(SpanNotes.show(db, repo, "app/user.py:25").spans())
         .extracting(s -> s.span().id())
         .containsExactly(userClass.id());
   }
 
   @Test
   void showsEverySpanOfAFileGivenByAUniqueSuffix() {
-    ShowResult r = EnrichmentQueries.show(db, repo, "user.py");
+    ShowResult r = SpanNotes.show(db, repo, "user.py");
     assertThat(r.matchedBy()).isEqualTo("file");
     assertThat(r.spans())
         .extracting(s -> s.span().id())
@@ -152,14 +154,14 @@ class EnrichmentQueriesTest {
   @Test
   void marksANoteWhoseCodeChangedAsStale() {
     seed.editSpan(setEmail.id());
-    ShowResult r = EnrichmentQueries.show(db, repo, "User.set_email");
+    ShowResult r = SpanNotes.show(db, repo, "User.set_email");
     assertThat(r.spans().get(0).enrichment().current()).isFalse();
     assertThat(r.render()).contains("(stale: the code changed after this note was written)");
   }
 
   @Test
   void saysSoWhenNothingMatches() {
-    ShowResult r = EnrichmentQueries.show(db, repo, "no_such_thing");
+    ShowResult r = SpanNotes.show(db, repo, "no_such_thing");
     assertThat(r.isEmpty()).isTrue();
     assertThat(r.matchedBy()).isEqualTo("none");
     assertThat(r.render()).isEqualTo("no span matches 'no_such_thing'\n");
@@ -168,6 +170,6 @@ class EnrichmentQueriesTest {
   @Test
   void keepsRepositoriesApart() {
     long other = seed.repo("/src/other").repoId();
-    assertThat(EnrichmentQueries.show(db, other, "User.set_email").isEmpty()).isTrue();
+    assertThat(SpanNotes.show(db, other, "User.set_email").isEmpty()).isTrue();
   }
 }
