@@ -45,8 +45,10 @@ public final class EnrichmentTable {
   /**
    * Inserts or replaces the note of (span, model, prompt version): idempotent for retried jobs. A
    * note of a newer repository generation than {@code r}'s is kept.
+   *
+   * @return false when such a newer note was kept and nothing was written
    */
-  public static void upsert(Connection c, Row r) throws SQLException {
+  public static boolean upsert(Connection c, Row r) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into enrichments (span_id, model, prompt_version, span_hash, schema_version,"
@@ -82,7 +84,7 @@ public final class EnrichmentTable {
       ps.setString(i++, r.worker());
       ps.setObject(i++, r.jobId());
       ps.setString(i, r.summarySource().db());
-      ps.executeUpdate();
+      return ps.executeUpdate() > 0;
     }
   }
 
