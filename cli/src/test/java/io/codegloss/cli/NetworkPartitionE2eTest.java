@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a JobRunr server again). Skipped, saying why, where namespaces cannot be made (needs root).
  *
  * <p>The "model" is the bench's FIXED-LATENCY ENDPOINT (no model), one in the namespace (its
- * 127.0.0.1 is the namespace's own) answering after 120 s, one on the host answering at once: this
+ * 127.0.0.1 is the namespace's own) answering after 90 s, one on the host answering at once: this
  * is a queue and fault test, what is asserted is who completes the job and how often, not the
  * note's quality; the long latency keeps the partitioned worker's call in flight across the cut.
  */
@@ -79,7 +79,7 @@ class NetworkPartitionE2eTest {
                 Map.of("PATH", System.getenv("PATH")),
                 List.of(),
                 NamespacedEndpointMain.class,
-                "120000");
+                "90000");
         ChildJvm e = nsEndpoint;
         await()
             .atMost(Duration.ofSeconds(90))
@@ -100,6 +100,10 @@ class NetworkPartitionE2eTest {
                 "--name",
                 "part-w");
         // The job is in flight on the worker in the namespace: claimed, its call under way.
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(300))
+            .until(() -> e.output().contains("RECEIVED"));
         await()
             .atMost(Duration.ofSeconds(120))
             .pollInterval(Duration.ofMillis(300))
@@ -131,19 +135,30 @@ class NetworkPartitionE2eTest {
         assertThat(h.alive()).isTrue();
         ns.restore();
 
-        // The late answer (due 120 s after the call began) comes back over the restored link.
+        // The partitioned worker's answer falls due (90 s after its call began), over the
+        // restored link. JobRunr may already have interrupted that call when it stopped the
+        // partitioned worker's server (HTTP calls honour interrupts); an answer that does come
+        // back must be discarded (EnrichJobRunnerFaultsTest covers that path on its own).
         ChildJvm p = part;
         await()
             .atMost(Duration.ofSeconds(240))
             .pollInterval(Duration.ofSeconds(1))
+            .until(() -> e.output().contains("ANSWERED"));
+        await()
+            .during(Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(40))
+            .pollInterval(Duration.ofSeconds(1))
             .until(
                 () ->
-                    count(db, "select count(*) from llm_calls where worker = 'part-w'") > 0
-                        || !p.alive());
+                    count(
+                            db,
+                            "select count(*) from llm_calls where worker = 'part-w'"
+                                + " and outcome in ('ok', 'partial')")
+                        == 0);
         assertThat(part.alive()).as(() -> "part-w died:\n" + p.output()).isTrue();
 
-        // Nothing doubled, nothing overwritten: the host worker's note stands, the job completed
-        // once, and the partitioned worker's answer was recorded as discarded.
+        // Nothing doubled, nothing overwritten: the host worker's note stands and the job was
+        // completed once.
         assertThat(count(db, "select count(*) from enrichments")).isEqualTo(1);
         assertThat(count(db, "select count(*) from enrichments where worker = 'host-w'"))
             .isEqualTo(1);
@@ -160,13 +175,6 @@ class NetworkPartitionE2eTest {
                     "select count(*) from llm_calls where worker = 'part-w'"
                         + " and outcome in ('ok', 'partial')"))
             .isZero();
-        assertThat(
-                count(
-                    db,
-                    "select count(*) from llm_calls where worker = 'part-w' and error like ?",
-                    "late answer discarded%"))
-            .as(() -> "the late answer, discarded; part-w output:\n" + p.output())
-            .isEqualTo(1);
 
         // ... and the partitioned worker is back: a JobRunr server and a fresh heartbeat.
         await()
