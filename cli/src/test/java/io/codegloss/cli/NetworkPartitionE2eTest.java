@@ -156,6 +156,16 @@ class NetworkPartitionE2eTest {
                                 + " and outcome in ('ok', 'partial')")
                         == 0);
         assertThat(part.alive()).as(() -> "part-w died:\n" + p.output()).isTrue();
+        Matcher answered = Pattern.compile("ANSWERED (.*)").matcher(e.output());
+        // which way the late answer went, for whoever reads the test's output
+        System.out.println(
+            "partition: the cut-off worker's answer: "
+                + (answered.find() ? answered.group(1) : "?")
+                + "; discarded late answers recorded: "
+                + count(
+                    db,
+                    "select count(*) from llm_calls where worker = 'part-w' and error like ?",
+                    "late answer discarded%"));
 
         // Nothing doubled, nothing overwritten: the host worker's note stands and the job was
         // completed once.
