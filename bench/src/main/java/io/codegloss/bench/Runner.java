@@ -353,7 +353,7 @@ final class Runner {
   }
 
   /** INFO to the child's log file: JobRunr's DEBUG lines would drown the worker's own. */
-  private static Path logbackConfig(Path logDir) {
+  static Path logbackConfig(Path logDir) {
     Path file = logDir.resolve("bench-worker-logback.xml");
     try {
       Files.createDirectories(logDir);

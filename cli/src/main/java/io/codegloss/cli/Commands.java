@@ -7,6 +7,7 @@ import io.codegloss.core.db.DbSettings;
 import io.codegloss.core.db.OpenDatabase;
 import io.codegloss.core.error.ConfigException;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.error.RetryableException;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.store.LlmCallTable;
@@ -96,12 +97,54 @@ final class Commands {
         new RepoWalker(index.maxFileBytes(), index.extraExcludes()));
   }
 
-  /** Idle twice in a row, a poll apart, so that a job enqueued between two checks is not missed. */
-  static void waitUntilIdle(WorkerProcess worker) {
+  /**
+   * Idle twice in a row, a poll apart, so that a job enqueued between two checks is not missed.
+   * Through a database outage it waits (see {@link OutageWait}): the worker's JobRunr server comes
+   * back on its own, and its jobs are still to be done.
+   */
+  static void waitUntilIdle(WorkerProcess worker, Printer out) {
+    OutageWait outage = new OutageWait(out);
     int idleChecks = 0;
     while (idleChecks < 2) {
       sleep(Duration.ofSeconds(3));
-      idleChecks = worker.idle() ? idleChecks + 1 : 0;
+      Boolean idle = outage.attempt(worker::idle);
+      idleChecks = Boolean.TRUE.equals(idle) ? idleChecks + 1 : 0;
+    }
+  }
+
+  /**
+   * The wait loops of {@code worker --until-idle} and {@code up --until-done} through a database
+   * outage: one line when the database stops answering, one when it answers again, and the loop
+   * goes on in between (an outage is not the end of the work; Ctrl-C still drains and stops).
+   */
+  static final class OutageWait {
+    private final Printer out;
+    private boolean down;
+
+    OutageWait(Printer out) {
+      this.out = out;
+    }
+
+    /** The check's answer, or null while the database is unreachable. */
+    <T> @Nullable T attempt(java.util.function.Supplier<T> check) {
+      T result;
+      try {
+        result = check.get();
+      } catch (RetryableException e) {
+        if (!down) {
+          out.progress(
+              "codegloss: the database is unreachable ("
+                  + e.oneLine()
+                  + "); waiting for it to come back (Ctrl-C stops)");
+          down = true;
+        }
+        return null;
+      }
+      if (down) {
+        out.progress("codegloss: the database answers again; continuing");
+        down = false;
+      }
+      return result;
     }
   }
 

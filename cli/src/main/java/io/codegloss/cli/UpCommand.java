@@ -218,24 +218,35 @@ final class UpCommand extends CliCommand {
     return 0;
   }
 
-  /** Done when nothing is pending and no job of this repository is waiting or running. */
+  /**
+   * Done when nothing is pending and no job of this repository is waiting or running. Through a
+   * database outage it waits and says so (see {@link Commands.OutageWait}).
+   */
   private static void waitUntilDone(
       Database db, long repoId, SchedulerProcess scheduler, Printer out) {
+    Commands.OutageWait outage = new Commands.OutageWait(out);
     long lastPrint = 0;
     int quiet = 0;
     while (quiet < 2) {
       Commands.sleep(Duration.ofSeconds(2));
       if (System.nanoTime() - lastPrint > 10_000_000_000L) {
-        out.progress(progressLine(db, repoId));
-        lastPrint = System.nanoTime();
+        String line = outage.attempt(() -> progressLine(db, repoId));
+        if (line != null) {
+          out.progress(line);
+          lastPrint = System.nanoTime();
+        }
       }
-      if (liveJobs(db, repoId) == 0) {
-        // One more planning round: fallbacks and edits may have made new work.
-        scheduler.tick();
-        quiet = liveJobs(db, repoId) == 0 ? quiet + 1 : 0;
-      } else {
-        quiet = 0;
-      }
+      Boolean done =
+          outage.attempt(
+              () -> {
+                if (liveJobs(db, repoId) != 0) {
+                  return false;
+                }
+                // One more planning round: fallbacks and edits may have made new work.
+                scheduler.tick();
+                return liveJobs(db, repoId) == 0;
+              });
+      quiet = Boolean.TRUE.equals(done) ? quiet + 1 : 0;
     }
   }
 

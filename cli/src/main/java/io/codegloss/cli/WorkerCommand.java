@@ -71,7 +71,7 @@ final class WorkerCommand extends CliCommand {
               + backend.model()
               + (untilIdle ? "; exits when no job is left" : " (Ctrl-C drains and stops)"));
       if (untilIdle) {
-        Commands.waitUntilIdle(process);
+        Commands.waitUntilIdle(process, out);
         Runtime.getRuntime().removeShutdownHook(hook);
         process.drain(settings.drain());
       } else {

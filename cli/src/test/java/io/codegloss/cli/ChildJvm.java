@@ -34,13 +34,28 @@ final class ChildJvm implements AutoCloseable {
   /** As {@link #start(String, Path, Map, String...)}, with extra JVM options. */
   static ChildJvm start(
       String name, Path logDir, Map<String, String> env, List<String> jvmArgs, String... args) {
-    List<String> cmd = new ArrayList<>();
+    return startWrapped(List.of(), name, logDir, env, jvmArgs, CodeglossMain.class, args);
+  }
+
+  /**
+   * A JVM running {@code main} under {@code wrapper} (e.g. {@code ip netns exec NAME}, to put it in
+   * a network namespace of its own).
+   */
+  static ChildJvm startWrapped(
+      List<String> wrapper,
+      String name,
+      Path logDir,
+      Map<String, String> env,
+      List<String> jvmArgs,
+      Class<?> main,
+      String... args) {
+    List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(CodeglossMain.class.getName());
+    cmd.add(main.getName());
     cmd.addAll(List.of(args));
     try {
       Files.createDirectories(logDir);

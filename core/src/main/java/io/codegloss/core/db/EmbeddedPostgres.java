@@ -63,6 +63,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final int START_ATTEMPTS = 10;
   private static final Pattern SAFE_SETTING = Pattern.compile("[A-Za-z0-9_.]+");
 
+  /**
+   * Values may also list (comma, as listen_addresses does); pg_ctl's shell sees no comma meaning.
+   */
+  private static final Pattern SAFE_VALUE = Pattern.compile("[A-Za-z0-9_.]+(,[A-Za-z0-9_.]+)*");
+
   /** How initdb, pg_ctl and postgres are run; AUTO picks what works for the current user. */
   public enum RunAs {
     AUTO,
@@ -79,7 +84,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * @param binariesCache where binaries are extracted; null means {@code home/pg-bin}
    * @param keepRunning leave a server this handle started running after close
    * @param runAs how to run PostgreSQL's programs
-   * @param serverSettings extra {@code postgres -c name=value} settings (letters, digits, _ and .)
+   * @param serverSettings extra {@code postgres -c name=value} settings (letters, digits, _ and .;
+   *     values also a comma-separated list of those)
    */
   public record Options(
       Path home,
@@ -92,7 +98,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       serverSettings = Map.copyOf(serverSettings);
       serverSettings.forEach(
           (k, v) -> {
-            if (!SAFE_SETTING.matcher(k).matches() || !SAFE_SETTING.matcher(v).matches()) {
+            if (!SAFE_SETTING.matcher(k).matches() || !SAFE_VALUE.matcher(v).matches()) {
               throw new IllegalArgumentException("unsafe server setting " + k + "=" + v);
             }
           });

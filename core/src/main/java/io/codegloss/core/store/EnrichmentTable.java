@@ -44,8 +44,13 @@ public final class EnrichmentTable {
       @Nullable UUID jobId,
       SummarySource summarySource) {}
 
-  /** Inserts or replaces the note of (span, model, prompt version): idempotent for retried jobs. */
-  public static void upsert(Connection c, Row r) throws SQLException {
+  /**
+   * Inserts or replaces the note of (span, model, prompt version): idempotent for retried jobs. A
+   * note of a newer repository generation than {@code r}'s is kept.
+   *
+   * @return false when such a newer note was kept and nothing was written
+   */
+  public static boolean upsert(Connection c, Row r) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into enrichments (span_id, model, prompt_version, span_hash, schema_version,"
@@ -58,7 +63,9 @@ public final class EnrichmentTable {
                 + " mode = excluded.mode, summary = excluded.summary, payload = excluded.payload,"
                 + " dropped_related = excluded.dropped_related, notes = excluded.notes,"
                 + " worker = excluded.worker, job_id = excluded.job_id,"
-                + " summary_source = excluded.summary_source, created_at = now()")) {
+                + " summary_source = excluded.summary_source, created_at = now()"
+                // a late writer planned for an older generation never replaces a newer note
+                + " where enrichments.generation <= excluded.generation")) {
       int i = 1;
       ps.setLong(i++, r.spanId());
       ps.setString(i++, r.model());
@@ -79,7 +86,7 @@ public final class EnrichmentTable {
       ps.setString(i++, r.worker());
       ps.setObject(i++, r.jobId());
       ps.setString(i, r.summarySource().db());
-      ps.executeUpdate();
+      return ps.executeUpdate() > 0;
     }
   }
 
@@ -197,5 +204,20 @@ public final class EnrichmentTable {
       }
     }
     return out;
+  }
+
+  /** Notes in all, and spans with more than one note of one model (must be 0). */
+  public record Totals(long notes, long spansNotedTwice) {}
+
+  public static Totals totals(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select (select count(*) from enrichments),"
+                    + " (select count(*) from (select span_id from enrichments"
+                    + " group by span_id, model having count(*) > 1) x)");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return new Totals(rs.getLong(1), rs.getLong(2));
+    }
   }
 }

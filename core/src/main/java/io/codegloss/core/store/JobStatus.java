@@ -14,6 +14,14 @@ public enum JobStatus {
   SPLIT,
   FAILED;
 
+  /**
+   * A job in this state has delivered its result (whole, in part, or as single-span jobs): running
+   * it again, or storing a late answer of an earlier run, would complete it twice.
+   */
+  public boolean completed() {
+    return this == SUCCEEDED || this == PARTIAL || this == SPLIT;
+  }
+
   /** The lower-case word stored in the database and printed in JSON. */
   public String db() {
     return name().toLowerCase(Locale.ROOT);

@@ -374,6 +374,22 @@ public final class LlmCallTable {
   }
 
   /**
+   * Jobs with more than one call that delivered notes (ok or partial): a job that ran twice to
+   * completion. Such a call is written in the transaction that stores its notes and finishes the
+   * job, so a run killed before its commit leaves none. 0 is the soak's proof of exactly-once.
+   */
+  public static long jobsCompletedMoreThanOnce(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select count(*) from (select job_id from llm_calls where job_id is not null"
+                    + " and outcome in ('ok', 'partial') group by job_id having count(*) > 1) x");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
    * One call, for the split of LLM time into prefill and decode.
    *
    * @param rework not a first-pass call: time the first attempt did not make good

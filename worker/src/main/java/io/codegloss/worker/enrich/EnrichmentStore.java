@@ -41,7 +41,9 @@ public final class EnrichmentStore {
     /** Not written: the span's code changed after the job was planned; its note would be wrong. */
     STALE,
     /** Not written: the span no longer exists. */
-    SPAN_GONE
+    SPAN_GONE,
+    /** Not written: the span has a note of a newer generation (a late answer of an older job). */
+    SUPERSEDED
   }
 
   private final SpanFailureTable failures;
@@ -122,24 +124,29 @@ public final class EnrichmentStore {
       }
     }
 
-    EnrichmentTable.upsert(
-        c,
-        new EnrichmentTable.Row(
-            span.id(),
-            meta.model(),
-            meta.promptVersion(),
-            span.contentHash(),
-            meta.schemaVersion(),
-            meta.generation(),
-            meta.backend(),
-            meta.mode(),
-            e.summary120w(),
-            EnrichmentJson.toJson(e),
-            droppedRelated + unresolved,
-            meta.notes().isEmpty() ? null : String.join("; ", meta.notes()),
-            meta.worker(),
-            meta.jobId(),
-            source));
+    boolean written =
+        EnrichmentTable.upsert(
+            c,
+            new EnrichmentTable.Row(
+                span.id(),
+                meta.model(),
+                meta.promptVersion(),
+                span.contentHash(),
+                meta.schemaVersion(),
+                meta.generation(),
+                meta.backend(),
+                meta.mode(),
+                e.summary120w(),
+                EnrichmentJson.toJson(e),
+                droppedRelated + unresolved,
+                meta.notes().isEmpty() ? null : String.join("; ", meta.notes()),
+                meta.worker(),
+                meta.jobId(),
+                source));
+    if (!written) {
+      LOG.info("span {} has a note of a newer generation; enrichment not stored", span.id());
+      return StoreResult.SUPERSEDED;
+    }
     SpanLinkTable.replace(c, span.id(), meta.model(), related);
     SpanFailureTable.clear(c, span.id());
     return StoreResult.STORED;

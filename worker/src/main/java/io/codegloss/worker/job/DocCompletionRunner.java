@@ -23,6 +23,8 @@ import io.codegloss.worker.enrich.StoreMeta;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmResponse;
 import io.codegloss.worker.llm.TextRequest;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,14 +93,25 @@ final class DocCompletionRunner {
             : done == 0 ? JobStatus.FAILED : JobStatus.PARTIAL;
     db.inTransaction(
         (Database.TxAction)
-            c ->
-                JobTable.finish(
-                    c,
-                    work.job().id(),
-                    status,
-                    status == JobStatus.SUCCEEDED
-                        ? null
-                        : (work.spans().size() - done) + " span(s) without a summary"));
+            c -> {
+              if (completedElsewhere(c, work)) {
+                return; // its status is the other run's
+              }
+              JobTable.finish(
+                  c,
+                  work.job().id(),
+                  status,
+                  status == JobStatus.SUCCEEDED
+                      ? null
+                      : (work.spans().size() - done) + " span(s) without a summary");
+            });
+  }
+
+  /** Locks the job row (before any span, as the claim does) and says whether it is completed. */
+  private static boolean completedElsewhere(Connection c, EnrichJobRunner.Work work)
+      throws SQLException {
+    Optional<JobTable.Row> row = JobTable.lock(c, work.job().id());
+    return row.isEmpty() || row.get().status().completed();
   }
 
   /** One span: true when its note was stored. */
@@ -197,11 +210,33 @@ final class DocCompletionRunner {
             worker.name(),
             work.job().id(),
             List.of());
-    db.inTransaction(
-        c -> {
-          store.store(c, span, prose, meta, source);
-          LlmCallTable.insert(c, call(work, 1, response, CallOutcome.OK, null, secrets));
-        });
+    boolean late =
+        db.inTransaction(
+            (Database.TxWork<Boolean>)
+                c -> {
+                  // as EnrichJobRunner: a job completed elsewhere meanwhile keeps that note
+                  if (completedElsewhere(c, work)) {
+                    LlmCallTable.insert(
+                        c,
+                        call(
+                            work,
+                            0,
+                            response,
+                            CallOutcome.ERROR,
+                            EnrichJobRunner.LATE_ANSWER,
+                            secrets));
+                    return true;
+                  }
+                  store.store(c, span, prose, meta, source);
+                  LlmCallTable.insert(c, call(work, 1, response, CallOutcome.OK, null, secrets));
+                  return false;
+                });
+    if (late) {
+      log.warn(
+          "job {}: completed by another worker while this one waited for its answer; the late"
+              + " answer is discarded",
+          work.job().id());
+    }
     return true;
   }
 

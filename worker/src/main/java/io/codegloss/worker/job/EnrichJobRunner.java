@@ -51,6 +51,10 @@ public final class EnrichJobRunner implements EnrichJobHandler {
   private static final Logger log = LoggerFactory.getLogger(EnrichJobRunner.class);
   private static final int NEIGHBOURS = 4;
 
+  /** The error of a call whose answer came after another worker had completed the job. */
+  static final String LATE_ANSWER =
+      "late answer discarded: the job was completed by another worker";
+
   private final Database db;
   private final LlmBackend backend;
   private final WorkerIdentity worker;
@@ -121,9 +125,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       return Optional.empty();
     }
     JobTable.Row job = row.get();
-    if (job.status() == JobStatus.SUCCEEDED
-        || job.status() == JobStatus.PARTIAL
-        || job.status() == JobStatus.SPLIT) {
+    if (job.status().completed()) {
       return Optional.empty();
     }
     List<Span> todo = new ArrayList<>();
@@ -233,6 +235,11 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     int[] validCount = new int[1];
     db.inTransaction(
         c -> {
+          if (completedElsewhere(
+              c, work, JobKind.BATCH, spans.size(), response, redactions(prepared))) {
+            validCount[0] = -1;
+            return;
+          }
           EnrichmentPipeline.Outcome outcome =
               enrichment.parseBatch(response.text(), spans, work.facts());
           List<Span> failed = outcome.failed();
@@ -268,6 +275,9 @@ public final class EnrichJobRunner implements EnrichJobHandler {
                   : valid == 0 ? JobStatus.SPLIT : JobStatus.PARTIAL,
               failed.isEmpty() ? null : outcome.errorSummary());
         });
+    if (validCount[0] < 0) {
+      return;
+    }
     singles.forEach(s -> enqueuer.submit(s.id()));
     log.info(
         "batch {}: {} of {} spans enriched in {} ms, {} re-enqueued as single",
@@ -335,6 +345,10 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         db.inTransaction(
             (Database.TxWork<Boolean>)
                 c -> {
+                  if (completedElsewhere(
+                      c, work, JobKind.SINGLE, 1, response, redactions(prepared))) {
+                    return true;
+                  }
                   EnrichmentPipeline.Outcome outcome =
                       enrichment.parseSingle(response.text(), span, work.facts(), prepared.notes());
                   boolean valid = outcome.failed().isEmpty();
@@ -360,6 +374,30 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       failSpan(work, span, problem[0], false, fingerprint);
       throw new PermanentException("span " + span.symbol() + ": " + problem[0]);
     }
+  }
+
+  /**
+   * True when another run of this job completed it while this one waited for its answer: this
+   * worker was cut off from the database (or presumed dead) for longer than JobRunr's orphan
+   * timeout and the job went to another worker. The late answer is not stored, so a job completes
+   * once and never overwrites the other run's note; the call is recorded (it was paid for) as an
+   * error that says why. Locks the job row first, as the claim does, so two runs finishing at once
+   * are serialised.
+   */
+  private boolean completedElsewhere(
+      Connection c, Work work, JobKind mode, int spans, LlmResponse response, int secrets)
+      throws SQLException {
+    Optional<JobTable.Row> row = JobTable.lock(c, work.job().id());
+    if (row.isPresent() && !row.get().status().completed()) {
+      return false;
+    }
+    log.warn(
+        "job {}: completed by another worker while this one waited for its answer; the late"
+            + " answer is discarded",
+        work.job().id());
+    LlmCallTable.insert(
+        c, call(work, mode, spans, 0, response, CallOutcome.ERROR, LATE_ANSWER, secrets));
+    return true;
   }
 
   /**

@@ -138,7 +138,20 @@ public final class WorkerProcess implements AutoCloseable {
     if (state != WorkerState.RUNNING || !server.ensureRunning(this::databaseAnswers)) {
       return;
     }
-    writeHeartbeat(false);
+    // Checked again once the connection is in hand: waiting for it can outlast the outage that
+    // made JobRunr stop its server, and a heartbeat decided before that wait would then announce a
+    // worker with no JobRunr server behind it (the race the outage e2e test caught).
+    try {
+      db.inTransaction(
+          (Database.TxAction)
+              c -> {
+                if (server.isRunning()) {
+                  WorkerTable.heartbeat(c, identity.name(), running.get(), state);
+                }
+              });
+    } catch (RuntimeException e) {
+      log.warn("heartbeat failed: {}", WatchedServer.oneLine(e));
+    }
   }
 
   private boolean databaseAnswers() {
@@ -149,19 +162,13 @@ public final class WorkerProcess implements AutoCloseable {
     }
   }
 
-  /**
-   * @param quiet when the caller reports the outage itself (the drain, then close)
-   */
-  private void writeHeartbeat(boolean quiet) {
+  /** The drain's own state change; the drain and then close report an outage themselves. */
+  private void writeDrainingState() {
     try {
       db.inTransaction(
           (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), running.get(), state));
     } catch (RuntimeException e) {
-      if (quiet) {
-        log.debug("heartbeat failed: {}", WatchedServer.oneLine(e));
-      } else {
-        log.warn("heartbeat failed: {}", WatchedServer.oneLine(e));
-      }
+      log.debug("heartbeat failed: {}", WatchedServer.oneLine(e));
     }
   }
 
@@ -188,7 +195,7 @@ public final class WorkerProcess implements AutoCloseable {
    */
   public void drain(Duration grace) {
     state = WorkerState.DRAINING;
-    writeHeartbeat(true);
+    writeDrainingState();
     server.pauseProcessing();
     long deadline = System.nanoTime() + grace.toNanos();
     while (running.get() > 0 && System.nanoTime() < deadline) {

@@ -213,6 +213,23 @@ class EnrichmentStoreTest {
   }
 
   @Test
+  void aLateAnswerPlannedForAnOlderGenerationNeverReplacesTheNewerNoteOrItsLinks() {
+    StoreMeta newer =
+        StoreMeta.of("gemma-3-1b", "embedded", 2, JobKind.SINGLE, "worker-b", UUID.randomUUID());
+    StoreMeta older =
+        StoreMeta.of("gemma-3-1b", "embedded", 1, JobKind.SINGLE, "worker-a", UUID.randomUUID());
+    store(setEmail, enrichment("Newer note.", "get_email"), newer);
+
+    assertThat(store(setEmail, enrichment("Late, older note.", "validate_email"), older))
+        .isEqualTo(StoreResult.SUPERSEDED);
+
+    assertThat(count("select count(*) from enrichments where span_id = ?", setEmail.id()))
+        .isEqualTo(1);
+    assertThat(row(setEmail.id(), "gemma-3-1b").get("summary")).isEqualTo("Newer note.");
+    assertThat(linksFrom(setEmail.id(), "gemma-3-1b")).containsExactly(getEmail.id());
+  }
+
+  @Test
   void differentModelsKeepTheirOwnRowsAndLinks() {
     store(setEmail, enrichment("Small model.", "validate_email"), meta("gemma-3-270m"));
     store(setEmail, enrichment("Big model.", "get_email"), meta("qwen2.5-7b"));

@@ -14,6 +14,8 @@ import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobPlan;
+import io.codegloss.core.store.JobStatus;
+import io.codegloss.core.store.JobTable;
 import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.llm.LlmBackend;
@@ -54,6 +56,7 @@ class EnrichJobRunnerFaultsTest {
   private LlmBackend backend;
   private long repo;
   private final List<Long> spans = new ArrayList<>();
+  private volatile Runnable beforeAnswer = () -> {};
 
   @BeforeEach
   void setUp(@TempDir Path home) throws Exception {
@@ -63,6 +66,7 @@ class EnrichJobRunnerFaultsTest {
           @Override
           public MockResponse dispatch(RecordedRequest request) {
             if (request.getUrl().encodedPath().endsWith("/chat/completions")) {
+              beforeAnswer.run();
               MockResponse next = answers.poll();
               return next != null ? next : new MockResponse.Builder().code(500).build();
             }
@@ -120,6 +124,30 @@ class EnrichJobRunnerFaultsTest {
         .containsExactly("partial");
     assertThat(longs("select outcome || ':' || items_valid || '/' || span_count from llm_calls"))
         .containsExactly("partial:2/3");
+  }
+
+  @Test
+  void anAnswerThatArrivesAfterAnotherWorkerCompletedTheJobStoresNothingAndIsRecordedAsDiscarded() {
+    UUID job = enqueueSingle(spans.get(0));
+    // While this worker waits for its model (cut off, presumed dead), JobRunr gave the job to
+    // another worker, which completed it.
+    beforeAnswer =
+        () ->
+            db.inTransaction(
+                (Database.TxAction) c -> JobTable.finish(c, job, JobStatus.SUCCEEDED, null));
+    answers.add(
+        completion(
+            "{\"summary_120w\":\"Returns the stored email address of the user.\","
+                + "\"pitfalls\":[],\"inputs\":[],\"outputs\":[],\"side_effects\":[]}",
+            "stop"));
+
+    runner().run(new EnrichJobRequest(job));
+
+    assertThat(longs("select count(*) from enrichments")).containsExactly("0");
+    assertThat(longs("select outcome || ': ' || error from llm_calls"))
+        .containsExactly("error: " + EnrichJobRunner.LATE_ANSWER);
+    assertThat(longs("select status from jobs where id = '" + job + "'"))
+        .containsExactly("succeeded");
   }
 
   @Test
