@@ -27,22 +27,6 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
 
   private static final Path ROOT = Path.of(System.getProperty("codegloss.repoRoot", ".."));
-  private static final List<String> COMMANDS =
-      List.of(
-          "index",
-          "status",
-          "spans",
-          "plan",
-          "enqueue",
-          "scheduler",
-          "worker",
-          "dashboard",
-          "up",
-          "show",
-          "stats",
-          "bench");
-  private static final List<String> PRINT_DATA =
-      List.of("index", "status", "spans", "plan", "enqueue", "show", "stats", "bench");
 
   /** Documented flags per command; the value is true when the flag takes a value. */
   private static final Map<String, Map<String, Boolean>> flags = new LinkedHashMap<>();
@@ -80,20 +64,6 @@ class ComposeFileTest {
         variables.add(m.group(1));
       }
     }
-  }
-
-  @Test
-  void theCommandsDocListsEveryCommandAndJsonWhereTheyPrintData() {
-    assertThat(flags.keySet()).containsExactlyElementsOf(COMMANDS);
-    for (String c : PRINT_DATA) {
-      assertThat(flags.get(c)).as(c).containsKey("--json");
-    }
-    assertThat(flags.get("worker"))
-        .containsKeys(
-            "--max-tokens", "--concurrency", "--backend", "--model", "--name", "--until-idle");
-    assertThat(flags.get("dashboard")).containsKey("--port");
-    assertThat(flags.get("scheduler")).containsKeys("--jobrunr-port", "--interval-seconds");
-    assertThat(flags.get("enqueue")).containsKey("--full");
   }
 
   @Test
