@@ -8,10 +8,10 @@
 -- plus the lower-cased symbol for trigram matching of partial identifiers.
 --
 -- Kept current by ONE rule, the triggers below: every statement that writes spans, span_facts or
--- enrichments refreshes the rows of the spans it touched, whoever the writer is (indexer, worker,
--- a future tool, a test). A method every writer must remember to call would be forgotten by the
--- next writer; statement-level triggers with transition tables refresh a whole indexed file or
--- job in one set-based statement.
+-- enrichments marks the spans it touched, whoever the writer is (indexer, worker, a future tool,
+-- a test), and their rows are refreshed once when its transaction commits. A method every writer
+-- must remember to call would be forgotten by the next writer; statement-level triggers with
+-- transition tables and one refresh at commit handle a whole indexed file or job set-based.
 
 -- pg_trgm ships with the embedded PostgreSQL (zonky) binaries and is a trusted extension (PG 13+),
 -- so a database owner without superuser rights can create it too.
@@ -106,10 +106,36 @@ create function codegloss_span_search_refresh(ids bigint[]) returns void
          prose = excluded.prose, identifiers = excluded.identifiers
 $$;
 
+-- The rule runs in two steps so that each span's row is computed once per transaction, at commit,
+-- however many statements touched the span. An indexer writes a file's spans one statement per row
+-- (a JDBC batch) and then its facts: refreshing per statement computed every row twice and paid
+-- the refresh query and both GIN index updates per span (+80 % indexing time on the stdlib).
+--   1. statement triggers on spans, span_facts and enrichments only note the touched span ids in
+--      span_search_dirty, tagged with the writing transaction, and mark that transaction pending;
+--   2. a deferred constraint trigger on the pending mark fires once per transaction at commit and
+--      refreshes the distinct dirty spans in one set-based statement, then clears both.
+-- A reader in another transaction sees the new rows when it sees the commit; a search right after
+-- a writer's commit is current. Unlogged: the rows live only inside the writing transaction.
+create unlogged table span_search_dirty (
+    xact_id bigint not null,
+    span_id bigint not null
+);
+create index span_search_dirty_xact on span_search_dirty (xact_id);
+
+create unlogged table span_search_pending (
+    xact_id bigint primary key
+);
+
+create function codegloss_span_search_mark(ids bigint[]) returns void
+    language sql volatile as $$
+  insert into span_search_dirty (xact_id, span_id) select txid_current(), unnest(ids);
+  insert into span_search_pending (xact_id) values (txid_current()) on conflict do nothing;
+$$;
+
 create function codegloss_span_search_from_spans() returns trigger
     language plpgsql as $$
 begin
-  perform codegloss_span_search_refresh(array(select id from changed));
+  perform codegloss_span_search_mark(array(select id from changed));
   return null;
 end
 $$;
@@ -117,7 +143,18 @@ $$;
 create function codegloss_span_search_from_children() returns trigger
     language plpgsql as $$
 begin
-  perform codegloss_span_search_refresh(array(select distinct span_id from changed));
+  perform codegloss_span_search_mark(array(select distinct span_id from changed));
+  return null;
+end
+$$;
+
+create function codegloss_span_search_flush() returns trigger
+    language plpgsql as $$
+begin
+  perform codegloss_span_search_refresh(array(
+      select distinct span_id from span_search_dirty where xact_id = new.xact_id));
+  delete from span_search_dirty where xact_id = new.xact_id;
+  delete from span_search_pending where xact_id = new.xact_id;
   return null;
 end
 $$;
@@ -149,6 +186,10 @@ create trigger span_search_enrichments_update after update on enrichments
 create trigger span_search_enrichments_delete after delete on enrichments
     referencing old table as changed for each statement
     execute function codegloss_span_search_from_children();
+
+create constraint trigger span_search_flush_at_commit after insert on span_search_pending
+    deferrable initially deferred
+    for each row execute function codegloss_span_search_flush();
 
 -- A query as OR of its words (identifier parts included), so that a sentence finds the spans that
 -- share most of its words. Built lexeme by lexeme with plainto_tsquery, so no text is ever parsed

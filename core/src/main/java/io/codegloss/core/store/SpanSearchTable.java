@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Owner of {@code span_search}: one row per span with its search text as weighted layers (names A,
  * docstring B, facts C, model prose D) and its lower-cased symbol for trigram matching. The rows
- * are written by the triggers of migration V6 whenever spans, facts or enrichments change (the one
- * rule that keeps them current); this class only reads.
+ * are written by the triggers of migration V6, at the commit of any transaction that changed spans,
+ * facts or enrichments (the one rule that keeps them current); this class only reads.
  */
 public final class SpanSearchTable {
 

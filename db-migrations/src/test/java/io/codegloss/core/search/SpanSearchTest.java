@@ -178,6 +178,52 @@ class SpanSearchTest {
   }
 
   @Test
+  void aTransactionsWritesAreSearchableAtItsCommitAndLeaveNoMarksBehind() throws Exception {
+    try (java.sql.Connection c = db.database().dataSource().getConnection();
+        java.sql.Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      st.executeUpdate(
+          "update spans set doc_hint = 'Validates the mailbox.' where id = " + setEmail);
+      st.executeUpdate(
+          "update span_facts set facts = '{\"raises\": [{\"name\": \"BadAddress\"}]}'"
+              + " where span_id = "
+              + setEmail);
+
+      assertThat(ids("mailbox")).isEmpty();
+
+      c.commit();
+    }
+
+    assertThat(ids("mailbox")).containsExactly(setEmail);
+    assertThat(ids("BadAddress")).containsExactly(setEmail);
+    assertThat(count("select count(*) from span_search_dirty")).isZero();
+    assertThat(count("select count(*) from span_search_pending")).isZero();
+  }
+
+  @Test
+  void aRolledBackTransactionChangesNoSearchRow() throws Exception {
+    try (java.sql.Connection c = db.database().dataSource().getConnection();
+        java.sql.Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      st.executeUpdate(
+          "update spans set doc_hint = 'Validates the mailbox.' where id = " + setEmail);
+      c.rollback();
+    }
+
+    assertThat(ids("mailbox")).isEmpty();
+    assertThat(count("select count(*) from span_search_dirty")).isZero();
+  }
+
+  private long count(String sql) throws Exception {
+    try (java.sql.Connection c = db.database().dataSource().getConnection();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
   void hostileTextIsAQueryNeverASyntaxError() {
     for (String q :
         List.of(
