@@ -80,6 +80,19 @@ class DocumentedFlagsTest {
     runs.add(finishes("show", repo.resolve("app.py").toString(), "--json"));
     runs.add(finishes("stats", "--json"));
     runs.add(
+        finishes(
+            "search",
+            "greet",
+            "--json",
+            "--limit",
+            "5",
+            "--repo",
+            r,
+            "--lang",
+            "python",
+            "--kind",
+            "function"));
+    runs.add(
         reachesDatabase(
             concat(
                 new String[] {
@@ -151,6 +164,8 @@ class DocumentedFlagsTest {
             "off",
             "--workers",
             "1,2",
+            "--scaling-concurrency",
+            "1",
             "--latency-ms",
             "10",
             "--scaling-limit",
@@ -178,6 +193,8 @@ class DocumentedFlagsTest {
             "100",
             "--batch-min-size",
             "2"));
+    // last: the MCP server owns the process's stdout while it runs
+    runs.add(reachesDatabase("mcp", "--repo", r));
     return runs;
   }
 
