@@ -204,31 +204,11 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     try {
       response = backend.complete(request(prepared));
     } catch (PermanentException e) {
-      recordCall(
-          work,
-          JobKind.BATCH,
-          spans.size(),
-          0,
-          null,
-          null,
-          started,
-          CallOutcome.ERROR,
-          e.oneLine(),
-          redactions(prepared));
+      recordFailedCall(work, JobKind.BATCH, spans.size(), started, e, prepared);
       split(work, spans, "batch call failed: " + e.oneLine());
       return;
     } catch (RetryableException e) {
-      recordCall(
-          work,
-          JobKind.BATCH,
-          spans.size(),
-          0,
-          null,
-          null,
-          started,
-          CallOutcome.ERROR,
-          e.oneLine(),
-          redactions(prepared));
+      recordFailedCall(work, JobKind.BATCH, spans.size(), started, e, prepared);
       throw e;
     }
     List<JobPlan> singles = new ArrayList<>();
@@ -313,31 +293,11 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     try {
       response = backend.complete(request(prepared));
     } catch (PermanentException e) {
-      recordCall(
-          work,
-          JobKind.SINGLE,
-          1,
-          0,
-          null,
-          null,
-          started,
-          CallOutcome.ERROR,
-          e.oneLine(),
-          redactions(prepared));
+      recordFailedCall(work, JobKind.SINGLE, 1, started, e, prepared);
       failSpan(work, span, e.oneLine(), false, null);
       throw e;
     } catch (RetryableException e) {
-      recordCall(
-          work,
-          JobKind.SINGLE,
-          1,
-          0,
-          null,
-          null,
-          started,
-          CallOutcome.ERROR,
-          e.oneLine(),
-          redactions(prepared));
+      recordFailedCall(work, JobKind.SINGLE, 1, started, e, prepared);
       throw e;
     }
     String[] problem = new String[1];
@@ -504,6 +464,27 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         work.firstTry(),
         outcome == CallOutcome.OK ? null : error,
         secretsRedacted);
+  }
+
+  /** A call that returned no answer: paid for (time, the prompt's redactions), nothing valid. */
+  private void recordFailedCall(
+      Work work,
+      JobKind mode,
+      int spans,
+      long startedNanos,
+      CodeglossException e,
+      EnrichmentPipeline.Prepared prepared) {
+    recordCall(
+        work,
+        mode,
+        spans,
+        0,
+        null,
+        null,
+        startedNanos,
+        CallOutcome.ERROR,
+        e.oneLine(),
+        redactions(prepared));
   }
 
   private void recordCall(
