@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.codegloss.testing.Rows;
 import io.codegloss.testing.TestDatabase;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,18 +59,7 @@ class HostileInputCliTest {
   }
 
   private List<String> strings(String sql) {
-    return db.database()
-        .withConnection(
-            c -> {
-              List<String> out = new ArrayList<>();
-              try (PreparedStatement ps = c.prepareStatement(sql);
-                  ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  out.add(rs.getString(1));
-                }
-              }
-              return out;
-            });
+    return Rows.strings(db.database(), sql);
   }
 
   // ------------------------------------------------------------------ encodings (PEP 263)

@@ -1,5 +1,7 @@
 package io.codegloss.dashboard;
 
+import static io.codegloss.testing.Rows.count;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -255,17 +257,6 @@ public final class DashboardBench {
             return null;
           });
     }
-  }
-
-  private static long count(Database db, String sql) {
-    return db.withConnection(
-        c -> {
-          try (Statement st = c.createStatement();
-              ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        });
   }
 
   private static void execute(Database db, String sql) {

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.testing.Rows;
 import io.codegloss.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -175,15 +175,7 @@ class DbMigrationsTest {
   }
 
   private static String text(TestDatabase db, String sql) {
-    return db.database()
-        .withConnection(
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(sql);
-                  ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-              }
-            });
+    return Rows.string(db.database(), sql);
   }
 
   private static long count(TestDatabase db, String sql) {

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.codegloss.core.span.SpanKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -167,17 +164,6 @@ class SeedTest {
   }
 
   private List<String> strings(String sql) {
-    return db.database()
-        .withConnection(
-            c -> {
-              List<String> out = new ArrayList<>();
-              try (PreparedStatement ps = c.prepareStatement(sql);
-                  ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  out.add(rs.getString(1));
-                }
-              }
-              return out;
-            });
+    return Rows.strings(db.database(), sql);
   }
 }

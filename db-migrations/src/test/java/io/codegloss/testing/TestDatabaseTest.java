@@ -70,14 +70,6 @@ class TestDatabaseTest {
   }
 
   static long count(TestDatabase db, String sql) {
-    return db.database()
-        .withConnection(
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(sql);
-                  ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-              }
-            });
+    return Rows.count(db.database(), sql);
   }
 }

@@ -1,6 +1,7 @@
 package io.codegloss.scheduler.index;
 
 import io.codegloss.core.db.Database;
+import io.codegloss.testing.Rows;
 import io.codegloss.testing.Seed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -121,32 +122,11 @@ final class IndexFixture {
   }
 
   long count(String sql, Object... args) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-              ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          }
-        });
+    return Rows.count(db, sql, args);
   }
 
   String string(String sql, Object... args) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-              ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? rs.getString(1) : null;
-            }
-          }
-        });
+    return Rows.string(db, sql, args);
   }
 
   /** Stores an enrichment for the span's current code, as a worker would. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codegloss.scheduler.index.extract.Language;
 import io.codegloss.scheduler.index.walk.SkipReason;
 import io.codegloss.scheduler.index.walk.SkippedFile;
+import io.codegloss.testing.Rows;
 import io.codegloss.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +13,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -138,17 +136,7 @@ class IndexTreeFuzzTest {
   }
 
   private static List<String> strings(IndexFixture fx, String sql) {
-    return fx.db.withConnection(
-        c -> {
-          List<String> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql);
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(rs.getString(1));
-            }
-          }
-          return out;
-        });
+    return Rows.strings(fx.db, sql);
   }
 
   // ------------------------------------------------------------------ generators

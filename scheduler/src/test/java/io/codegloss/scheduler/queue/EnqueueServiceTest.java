@@ -10,12 +10,10 @@ import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
 import io.codegloss.scheduler.plan.BatchPlanner;
 import io.codegloss.scheduler.plan.PlanSettings;
+import io.codegloss.testing.Rows;
 import io.codegloss.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -144,27 +142,10 @@ class EnqueueServiceTest {
   }
 
   private long count(String sql) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql);
-              ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        });
+    return Rows.count(db, sql);
   }
 
   private List<String> strings(String sql) {
-    return db.withConnection(
-        c -> {
-          List<String> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql);
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(rs.getString(1));
-            }
-          }
-          return out;
-        });
+    return Rows.strings(db, sql);
   }
 }

@@ -12,6 +12,7 @@ import io.codegloss.core.span.Span;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.RetryPolicy;
 import io.codegloss.core.store.SpanFailureTable.FailureState;
+import io.codegloss.testing.Rows;
 import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.enrich.EnrichmentStore.StoreResult;
@@ -101,18 +102,7 @@ class EnrichmentStoreTest {
   }
 
   private long count(String sql, Object... params) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-              ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          }
-        });
+    return Rows.count(db, sql, params);
   }
 
   private List<Long> linksFrom(long spanId, String model) {

@@ -1,5 +1,6 @@
 package io.codegloss.worker.job;
 
+import static io.codegloss.testing.Rows.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -209,17 +210,6 @@ class CapacityFetchTest {
             }
           }
           return out;
-        });
-  }
-
-  private static long count(Database db, String sql) {
-    return db.withConnection(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql);
-              ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-          }
         });
   }
 }

@@ -16,13 +16,12 @@ import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobPlan;
 import io.codegloss.core.store.JobStatus;
 import io.codegloss.core.store.JobTable;
+import io.codegloss.testing.Rows;
 import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -446,16 +445,6 @@ class EnrichJobRunnerFaultsTest {
   }
 
   private List<String> longs(String sql) {
-    return db.withConnection(
-        c -> {
-          List<String> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql);
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(rs.getString(1));
-            }
-          }
-          return out;
-        });
+    return Rows.strings(db, sql);
   }
 }
