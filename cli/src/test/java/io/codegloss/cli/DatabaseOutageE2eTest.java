@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.codegloss.core.db.Database;
-import io.codegloss.core.db.EmbeddedPostgres;
-import io.codegloss.migrations.DbMigrations;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
@@ -33,30 +28,18 @@ class DatabaseOutageE2eTest {
   @Test
   void aWorkerResumesAfterALongDatabaseOutageAndNeverHeartbeatsWithoutAJobRunrServer(
       @TempDir Path tmp) throws Exception {
-    EmbeddedPostgres.Options options = pgOptions(tmp);
-    EmbeddedPostgres pg = EmbeddedPostgres.start(options);
-    Path repo = oneFunctionRepo(tmp);
-    Map<String, String> env = workerEnv(pg, tmp);
-    ChildJvm worker = null;
-    try (Database db = Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), 6, "outage")) {
-      DbMigrations.apply(db.dataSource());
-      worker = startWorker(tmp, env);
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(500))
-          .until(() -> jobServers(db) == 1 && alive(db));
+    try (FaultFixture f = FaultFixture.start(tmp);
+        Database db = f.migratedDatabase(6, "outage")) {
+      Path repo = f.oneFunctionRepo();
+      Map<String, String> env = workerEnv(f);
+      ChildJvm worker = f.start("worker", env, "worker", "--name", NAME);
+      awaitAliveWithAJobRunrServer(db);
       String firstServer = jobServerId(db);
 
       // The outage: long enough for JobRunr to give its server up.
-      int port = pg.port();
-      pg.stop();
-      ChildJvm w = worker;
-      await()
-          .atMost(Duration.ofSeconds(100))
-          .pollInterval(Duration.ofSeconds(1))
-          .until(() -> w.output().contains("unrecoverable error"));
-      pg = EmbeddedPostgres.start(options);
-      assertThat(pg.port()).as("the database came back on its port").isEqualTo(port);
+      f.stopDatabase();
+      awaitUnrecoverableError(worker);
+      f.startDatabaseAgain();
 
       // Back: a fresh heartbeat is only ever written once a new JobRunr server is announced. One
       // statement, one snapshot: a heartbeat seen without a new server is the bug.
@@ -79,9 +62,10 @@ class DatabaseOutageE2eTest {
       // This once failed 2 of 5 runs: a heartbeat decided before the outage waited for a pooled
       // connection and was written once the database was back, after JobRunr had stopped its
       // server. The worker now checks its server again with the connection in hand.
-      ChildJvm w2 = worker;
       assertThat(heartbeatWithoutServer)
-          .as(() -> "a heartbeat after the outage without a new JobRunr server:\n" + w2.output())
+          .as(
+              () ->
+                  "a heartbeat after the outage without a new JobRunr server:\n" + worker.output())
           .isFalse();
 
       // ... and it has capacity: a job enqueued after the outage gets done.
@@ -106,34 +90,17 @@ class DatabaseOutageE2eTest {
       assertThat(
               count(db, "select count(*) from workers where name = ? and state = 'stopped'", NAME))
           .isEqualTo(1);
-    } finally {
-      if (worker != null) {
-        worker.close();
-      }
-      if (EmbeddedPostgres.isRunning(options.home())) {
-        pg.stop();
-      }
     }
   }
 
   @Test
   void sigtermDuringTheOutageExitsWithOneLineAndNoStackTrace(@TempDir Path tmp) throws Exception {
-    EmbeddedPostgres.Options options = pgOptions(tmp);
-    EmbeddedPostgres pg = EmbeddedPostgres.start(options);
-    ChildJvm worker = null;
-    try (Database db = Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), 6, "outage")) {
-      DbMigrations.apply(db.dataSource());
-      worker = startWorker(tmp, workerEnv(pg, tmp));
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(500))
-          .until(() -> jobServers(db) == 1 && alive(db));
-      pg.stop();
-      ChildJvm w = worker;
-      await()
-          .atMost(Duration.ofSeconds(100))
-          .pollInterval(Duration.ofSeconds(1))
-          .until(() -> w.output().contains("unrecoverable error"));
+    try (FaultFixture f = FaultFixture.start(tmp);
+        Database db = f.migratedDatabase(6, "outage")) {
+      ChildJvm worker = f.start("worker", workerEnv(f), "worker", "--name", NAME);
+      awaitAliveWithAJobRunrServer(db);
+      f.stopDatabase();
+      awaitUnrecoverableError(worker);
 
       int before = worker.output().length();
       worker.terminate();
@@ -143,61 +110,25 @@ class DatabaseOutageE2eTest {
           .doesNotContain("Exception in thread")
           .doesNotContain("\tat ")
           .contains("cannot record 'stopped'");
-    } finally {
-      if (worker != null) {
-        worker.close();
-      }
-      if (EmbeddedPostgres.isRunning(options.home())) {
-        pg.stop();
-      }
     }
-  }
-
-  /**
-   * A worker JVM with the production logging set-up (the test classpath carries a test one that
-   * prints stack traces), so that its output is what an operator's console shows.
-   */
-  private static ChildJvm startWorker(Path tmp, Map<String, String> env) {
-    return startChild("worker", tmp, env, "worker", "--name", NAME);
-  }
-
-  private static ChildJvm startChild(
-      String name, Path tmp, Map<String, String> env, String... args) {
-    return ChildJvm.start(
-        name,
-        tmp.resolve("logs"),
-        env,
-        List.of(
-            "-Dlogback.configurationFile="
-                + Path.of("target/classes/logback.xml").toAbsolutePath()),
-        args);
   }
 
   @Test
   void theSchedulerRunsANewJobRunrMasterAfterALongOutageAndItsRoundsGoOn(@TempDir Path tmp)
       throws Exception {
-    EmbeddedPostgres.Options options = pgOptions(tmp);
-    EmbeddedPostgres pg = EmbeddedPostgres.start(options);
-    Map<String, String> env = workerEnv(pg, tmp);
-    env.put("CODEGLOSS_SCHEDULER_INTERVAL_SECONDS", "3");
-    ChildJvm scheduler = null;
-    try (Database db = Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), 6, "outage")) {
-      DbMigrations.apply(db.dataSource());
-      scheduler = startChild("scheduler", tmp, env, "scheduler", "--jobrunr-port", "0");
+    try (FaultFixture f = FaultFixture.start(tmp);
+        Database db = f.migratedDatabase(6, "outage")) {
+      Map<String, String> env = workerEnv(f);
+      env.put("CODEGLOSS_SCHEDULER_INTERVAL_SECONDS", "3");
+      ChildJvm scheduler = f.start("scheduler", env, "scheduler", "--jobrunr-port", "0");
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
           .until(() -> servers(db, "scheduler") == 1);
       String first = serverId(db, "scheduler");
-      int port = pg.port();
-      pg.stop();
-      ChildJvm s = scheduler;
-      await()
-          .atMost(Duration.ofSeconds(100))
-          .pollInterval(Duration.ofSeconds(1))
-          .until(() -> s.output().contains("unrecoverable error"));
-      pg = EmbeddedPostgres.start(options);
-      assertThat(pg.port()).as("the database came back on its port").isEqualTo(port);
+      f.stopDatabase();
+      awaitUnrecoverableError(scheduler);
+      f.startDatabaseAgain();
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
@@ -212,14 +143,22 @@ class DatabaseOutageE2eTest {
                       == 1);
       assertThat(scheduler.alive()).isTrue();
       assertThat(scheduler.output()).doesNotContain("\tat ");
-    } finally {
-      if (scheduler != null) {
-        scheduler.close();
-      }
-      if (EmbeddedPostgres.isRunning(options.home())) {
-        pg.stop();
-      }
     }
+  }
+
+  /** The outage has lasted long enough for JobRunr to stop its server (or master). */
+  private static void awaitUnrecoverableError(ChildJvm child) {
+    await()
+        .atMost(Duration.ofSeconds(100))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> child.output().contains("unrecoverable error"));
+  }
+
+  private static void awaitAliveWithAJobRunrServer(Database db) {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> jobServers(db) == 1 && alive(db));
   }
 
   private static long servers(Database db, String name) {
@@ -241,30 +180,11 @@ class DatabaseOutageE2eTest {
         });
   }
 
-  private static EmbeddedPostgres.Options pgOptions(Path tmp) throws Exception {
-    EmbeddedPostgres.Options options =
-        EmbeddedPostgres.Options.of(tmp.resolve("pg"))
-            .withBinariesCache(
-                Path.of(
-                    System.getProperty("java.io.tmpdir"),
-                    "codegloss-pg-bin-" + System.getProperty("user.name")))
-            .withServerSettings(Map.of("fsync", "off", "synchronous_commit", "off"));
-    Files.createDirectories(options.home());
-    return options;
-  }
-
-  /** A worker on {@code pg} with the e2e tests' fast JobRunr timings. */
-  private static Map<String, String> workerEnv(EmbeddedPostgres pg, Path tmp) {
-    Map<String, String> env = new HashMap<>();
-    env.put("CODEGLOSS_DB_URL", pg.jdbcUrl());
-    env.put("CODEGLOSS_DB_USER", pg.user());
-    env.put("CODEGLOSS_DB_PASSWORD", pg.password());
-    env.put("CODEGLOSS_HOME", tmp.resolve("home").toString());
+  /** A worker on the real model, with the e2e tests' fast JobRunr timings. */
+  private static Map<String, String> workerEnv(FaultFixture f) {
+    Map<String, String> env = f.env();
     env.put("CODEGLOSS_MODEL_PATH", E2e.model().toString());
-    env.put("CODEGLOSS_POLL_SECONDS", "5");
-    env.put("CODEGLOSS_SERVER_TIMEOUT_MULTIPLICAND", "4");
     env.put("CODEGLOSS_RETRY_BASE_SECONDS", "3600");
-    env.put("PATH", System.getenv("PATH"));
     return env;
   }
 
@@ -314,14 +234,5 @@ class DatabaseOutageE2eTest {
             }
           }
         });
-  }
-
-  private static Path oneFunctionRepo(Path tmp) throws Exception {
-    Path repo = tmp.resolve("repo");
-    Files.createDirectories(repo);
-    Files.writeString(
-        repo.resolve("calc.py"),
-        "def add(a, b):\n    \"\"\"Adds two numbers.\"\"\"\n    return a + b\n");
-    return repo;
   }
 }

@@ -6,13 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.codegloss.bench.FixedLatencyEndpoint;
 import io.codegloss.core.db.Database;
-import io.codegloss.core.db.EmbeddedPostgres;
-import io.codegloss.migrations.DbMigrations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -46,64 +43,60 @@ class NetworkPartitionE2eTest {
     String unavailable = NetNs.unavailableBecause();
     Assumptions.assumeTrue(unavailable == null, unavailable);
     NetNs.deleteLeftovers();
-    NetNs ns = NetNs.create();
-    EmbeddedPostgres.Options options = null;
-    EmbeddedPostgres pg = null;
-    ChildJvm nsEndpoint = null;
-    ChildJvm part = null;
-    ChildJvm host = null;
-    try (FixedLatencyEndpoint hostEndpoint = FixedLatencyEndpoint.start(Duration.ofMillis(200))) {
-      options = pgOptions(tmp, ns);
-      pg = EmbeddedPostgres.start(options);
+    try (NetNs ns = NetNs.create();
+        // the host end of the veth too: the only address the namespace can reach
+        FaultFixture f =
+            FaultFixture.start(tmp, Map.of("listen_addresses", "127.0.0.1," + ns.hostAddress));
+        FixedLatencyEndpoint hostEndpoint = FixedLatencyEndpoint.start(Duration.ofMillis(200))) {
       // the namespace's address may log in (password, as from any other machine)
       Files.writeString(
-          pg.dataDirectory().resolve("pg_hba.conf"),
+          f.pg().dataDirectory().resolve("pg_hba.conf"),
           "\nhost all all " + ns.nsAddress + "/32 scram-sha-256\n",
           StandardOpenOption.APPEND);
-      pg.stop();
-      pg = EmbeddedPostgres.start(options);
-      try (Database db = Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), 4, "part")) {
-        DbMigrations.apply(db.dataSource());
-        Map<String, String> hostEnv = env(pg, tmp, pg.jdbcUrl(), hostEndpoint.baseUrl(), "x");
-        Path repo = oneFunctionRepo(tmp);
+      f.stopDatabase();
+      f.startDatabaseAgain();
+      try (Database db = f.migratedDatabase(4, "part")) {
+        Map<String, String> hostEnv = env(f, f.pg().jdbcUrl(), hostEndpoint.baseUrl(), "x");
+        Path repo = f.oneFunctionRepo();
         assertThat(E2e.run(hostEnv, "index", repo.toString()).code()).isZero();
         E2e.Result enqueued = E2e.run(hostEnv, "enqueue", repo.toString());
         assertThat(enqueued.code()).as(enqueued.err()).isZero();
         assertThat(count(db, "select count(*) from jobs")).as("one span, one job").isEqualTo(1);
 
-        nsEndpoint =
-            ChildJvm.startWrapped(
-                ns.exec(),
-                "endpoint-ns",
-                tmp.resolve("logs"),
-                Map.of("PATH", System.getenv("PATH")),
-                List.of(),
-                NamespacedEndpointMain.class,
-                "90000");
-        ChildJvm e = nsEndpoint;
+        ChildJvm nsEndpoint =
+            f.closeAtEnd(
+                ChildJvm.startWrapped(
+                    ns.exec(),
+                    "endpoint-ns",
+                    f.logs(),
+                    Map.of("PATH", System.getenv("PATH")),
+                    List.of(),
+                    NamespacedEndpointMain.class,
+                    "90000"));
         await()
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(300))
-            .until(() -> ENDPOINT.matcher(e.output()).find());
+            .until(() -> ENDPOINT.matcher(nsEndpoint.output()).find());
         Matcher m = ENDPOINT.matcher(nsEndpoint.output());
         assertThat(m.find()).isTrue();
-        String nsUrl = "jdbc:postgresql://" + ns.hostAddress + ":" + pg.port() + "/codegloss";
-        part =
-            ChildJvm.startWrapped(
-                ns.exec(),
-                "part-w",
-                tmp.resolve("logs"),
-                env(pg, tmp, nsUrl, m.group(1), m.group(2)),
-                productionLogging(),
-                CodeglossMain.class,
-                "worker",
-                "--name",
-                "part-w");
+        String nsUrl = "jdbc:postgresql://" + ns.hostAddress + ":" + f.pg().port() + "/codegloss";
+        ChildJvm part =
+            f.closeAtEnd(
+                ChildJvm.startWrapped(
+                    ns.exec(),
+                    "part-w",
+                    f.logs(),
+                    env(f, nsUrl, m.group(1), m.group(2)),
+                    FaultFixture.PRODUCTION_LOGGING,
+                    CodeglossMain.class,
+                    "worker",
+                    "--name",
+                    "part-w"));
         // The job is in flight on the worker in the namespace: claimed, its call under way.
         await()
             .atMost(Duration.ofSeconds(120))
             .pollInterval(Duration.ofMillis(300))
-            .until(() -> e.output().contains("RECEIVED"));
+            .until(() -> nsEndpoint.output().contains("RECEIVED"));
         await()
             .atMost(Duration.ofSeconds(120))
             .pollInterval(Duration.ofMillis(300))
@@ -116,34 +109,30 @@ class NetworkPartitionE2eTest {
                         == 1);
 
         ns.cut();
-        host =
-            ChildJvm.start(
+        ChildJvm host =
+            f.start(
                 "host-w",
-                tmp.resolve("logs"),
-                env(pg, tmp, pg.jdbcUrl(), hostEndpoint.baseUrl(), hostEndpoint.modelName()),
-                productionLogging(),
+                env(f, f.pg().jdbcUrl(), hostEndpoint.baseUrl(), hostEndpoint.modelName()),
                 "worker",
                 "--name",
                 "host-w");
         // JobRunr gives the orphaned job to the host worker, which completes it.
-        ChildJvm h = host;
         await()
             .atMost(Duration.ofSeconds(240))
             .pollInterval(Duration.ofSeconds(1))
             .until(
                 () -> count(db, "select count(*) from enrichments where worker = 'host-w'") == 1);
-        assertThat(h.alive()).isTrue();
+        assertThat(host.alive()).isTrue();
         ns.restore();
 
         // The partitioned worker's answer falls due (90 s after its call began), over the
         // restored link. JobRunr may already have interrupted that call when it stopped the
         // partitioned worker's server (HTTP calls honour interrupts); an answer that does come
         // back must be discarded (EnrichJobRunnerFaultsTest covers that path on its own).
-        ChildJvm p = part;
         await()
             .atMost(Duration.ofSeconds(240))
             .pollInterval(Duration.ofSeconds(1))
-            .until(() -> e.output().contains("ANSWERED"));
+            .until(() -> nsEndpoint.output().contains("ANSWERED"));
         await()
             .during(Duration.ofSeconds(20))
             .atMost(Duration.ofSeconds(40))
@@ -155,8 +144,8 @@ class NetworkPartitionE2eTest {
                             "select count(*) from llm_calls where worker = 'part-w'"
                                 + " and outcome in ('ok', 'partial')")
                         == 0);
-        assertThat(part.alive()).as(() -> "part-w died:\n" + p.output()).isTrue();
-        Matcher answered = Pattern.compile("ANSWERED (.*)").matcher(e.output());
+        assertThat(part.alive()).as(() -> "part-w died:\n" + part.output()).isTrue();
+        Matcher answered = Pattern.compile("ANSWERED (.*)").matcher(nsEndpoint.output());
         // which way the late answer went, for whoever reads the test's output
         System.out.println(
             "partition: the cut-off worker's answer: "
@@ -205,69 +194,13 @@ class NetworkPartitionE2eTest {
                             == 1);
         assertThat(part.output()).doesNotContain("\tat ").doesNotContain("Exception in thread");
       }
-    } finally {
-      for (ChildJvm c : new ChildJvm[] {part, host, nsEndpoint}) {
-        if (c != null) {
-          c.close();
-        }
-      }
-      ns.close();
-      if (pg != null && options != null && EmbeddedPostgres.isRunning(options.home())) {
-        pg.stop();
-      }
     }
   }
 
-  private static List<String> productionLogging() {
-    return List.of(
-        "-Dlogback.configurationFile=" + Path.of("target/classes/logback.xml").toAbsolutePath());
-  }
-
-  private static Map<String, String> env(
-      EmbeddedPostgres pg, Path tmp, String url, String llmUrl, String model) {
-    Map<String, String> env = new HashMap<>();
-    env.put("CODEGLOSS_DB_URL", url);
-    env.put("CODEGLOSS_DB_USER", pg.user());
-    env.put("CODEGLOSS_DB_PASSWORD", pg.password());
-    env.put("CODEGLOSS_HOME", tmp.resolve("home").toString());
-    env.put("CODEGLOSS_BACKEND", "openai");
-    env.put("OPENAI_BASE_URL", llmUrl);
-    env.put("CODEGLOSS_MODEL", model);
-    env.put("OPENAI_API_KEY", "");
-    env.put("CODEGLOSS_OPENAI_RESPONSE_FORMAT", "json_schema");
-    env.put("CODEGLOSS_POLL_SECONDS", "5");
-    env.put("CODEGLOSS_SERVER_TIMEOUT_MULTIPLICAND", "4");
+  /** A worker on the database at {@code url}, asking the model at {@code llmUrl}. */
+  private static Map<String, String> env(FaultFixture f, String url, String llmUrl, String model) {
+    Map<String, String> env = FaultFixture.withEndpoint(f.env(url), llmUrl, model);
     env.put("CODEGLOSS_RETRY_BASE_SECONDS", "3600");
-    env.put("PATH", System.getenv("PATH"));
     return env;
-  }
-
-  private static EmbeddedPostgres.Options pgOptions(Path tmp, NetNs ns) throws Exception {
-    EmbeddedPostgres.Options options =
-        EmbeddedPostgres.Options.of(tmp.resolve("pg"))
-            .withBinariesCache(
-                Path.of(
-                    System.getProperty("java.io.tmpdir"),
-                    "codegloss-pg-bin-" + System.getProperty("user.name")))
-            .withServerSettings(
-                Map.of(
-                    "fsync",
-                    "off",
-                    "synchronous_commit",
-                    "off",
-                    // the host end of the veth too: the only address the namespace can reach
-                    "listen_addresses",
-                    "127.0.0.1," + ns.hostAddress));
-    Files.createDirectories(options.home());
-    return options;
-  }
-
-  private static Path oneFunctionRepo(Path tmp) throws Exception {
-    Path repo = tmp.resolve("repo");
-    Files.createDirectories(repo);
-    Files.writeString(
-        repo.resolve("calc.py"),
-        "def add(a, b):\n    \"\"\"Adds two numbers.\"\"\"\n    return a + b\n");
-    return repo;
   }
 }
