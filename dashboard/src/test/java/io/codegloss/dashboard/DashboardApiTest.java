@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.codegloss.core.db.Database;
 import io.codegloss.core.error.PermanentException;
-import io.codegloss.testing.Seed;
-import io.codegloss.testing.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -20,35 +17,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DashboardApiTest {
-
-  private TestDatabase testDb;
-  private Database db;
-  private Seed seed;
-  private DashboardServer server;
-  private Http http;
-
-  @BeforeEach
-  void start() {
-    testDb = TestDatabase.fresh();
-    db = testDb.database();
-    seed = Seed.into(testDb);
-    server =
-        new DashboardServer(
-                db, new DashboardSettings(0, 45, "http://jobrunr.test:8000", 1, null, null))
-            .start(0);
-    http = new Http(server.port());
-  }
-
-  @AfterEach
-  void stop() {
-    server.stop();
-    testDb.close();
-  }
+class DashboardApiTest extends SeededDashboardTest {
 
   @Test
   void theQueueCountsJobsPerRepositoryKindAndState() {

@@ -3,40 +3,11 @@ package io.codegloss.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.codegloss.core.db.Database;
-import io.codegloss.testing.Seed;
-import io.codegloss.testing.TestDatabase;
 import java.sql.PreparedStatement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** /api/lineup: the order workers take enqueued jobs in, and the jobs none of them takes. */
-class DashboardLineUpTest {
-
-  private TestDatabase testDb;
-  private Database db;
-  private Seed seed;
-  private DashboardServer server;
-  private Http http;
-
-  @BeforeEach
-  void start() {
-    testDb = TestDatabase.fresh();
-    db = testDb.database();
-    seed = Seed.into(testDb);
-    server =
-        new DashboardServer(
-                db, new DashboardSettings(0, 45, "http://jobrunr.test:8000", 1, null, null))
-            .start(0);
-    http = new Http(server.port());
-  }
-
-  @AfterEach
-  void stop() {
-    server.stop();
-    testDb.close();
-  }
+class DashboardLineUpTest extends SeededDashboardTest {
 
   @Test
   void interactiveJobsAreCountedAheadOfBulkOnesAndOversizeJobsNameTheLimitThatTakesThem() {
