@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.error.ConfigException;
+import io.codegloss.testing.RawHttp;
 import io.codegloss.testing.TestDatabase;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -121,7 +117,7 @@ class DashboardSecurityTest {
   }
 
   private static int status(String response) {
-    return Integer.parseInt(response.split(" ", 3)[1]);
+    return RawHttp.status(response);
   }
 
   /** A raw request, because java.net.http will not send a Host header of our choosing. */
@@ -130,28 +126,12 @@ class DashboardSecurityTest {
   }
 
   private static String get(int port, String path, String host) throws IOException {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-      s.setSoTimeout(10_000);
-      String req =
-          "GET "
-              + path
-              + " HTTP/1.1\r\n"
-              + (host == null ? "" : "Host: " + host + "\r\n")
-              + "Connection: close\r\n\r\n";
-      OutputStream out = s.getOutputStream();
-      out.write(req.getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = s.getInputStream();
-      StringBuilder head = new StringBuilder();
-      int c;
-      while ((c = in.read()) != -1) {
-        head.append((char) c);
-        if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-          break;
-        }
-      }
-      return head.toString().replace("\r\n", "\n");
-    }
+    return RawHttp.head(
+        port,
+        "GET "
+            + path
+            + " HTTP/1.1\r\n"
+            + (host == null ? "" : "Host: " + host + "\r\n")
+            + "Connection: close\r\n\r\n");
   }
 }

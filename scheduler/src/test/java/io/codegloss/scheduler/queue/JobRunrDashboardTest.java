@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codegloss.core.config.Settings;
 import io.codegloss.core.error.ConfigException;
+import io.codegloss.testing.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -170,39 +167,23 @@ class JobRunrDashboardTest {
   }
 
   private static int status(String response) {
-    return Integer.parseInt(response.split(" ", 3)[1]);
+    return RawHttp.status(response);
   }
 
   /** A raw request, because java.net.http will not send a Host header of our choosing. */
   private String send(String method, String path, String host, String basic, String origin)
       throws IOException {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", dashboard.address().getPort()), 5000);
-      s.setSoTimeout(10_000);
-      StringBuilder req = new StringBuilder();
-      req.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-      req.append("Host: ").append(host).append("\r\n");
-      if (basic != null) {
-        req.append("Authorization: Basic ").append(basic).append("\r\n");
-      }
-      if (origin != null) {
-        req.append("Origin: ").append(origin).append("\r\n");
-      }
-      req.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
-      OutputStream out = s.getOutputStream();
-      out.write(req.toString().getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = s.getInputStream();
-      // Status line and headers are enough; SSE bodies never end.
-      StringBuilder head = new StringBuilder();
-      int c;
-      while ((c = in.read()) != -1) {
-        head.append((char) c);
-        if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-          break;
-        }
-      }
-      return head.toString().replace("\r\n", "\n");
+    StringBuilder req = new StringBuilder();
+    req.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+    req.append("Host: ").append(host).append("\r\n");
+    if (basic != null) {
+      req.append("Authorization: Basic ").append(basic).append("\r\n");
     }
+    if (origin != null) {
+      req.append("Origin: ").append(origin).append("\r\n");
+    }
+    req.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+    // Status line and headers are enough; SSE bodies never end.
+    return RawHttp.head(dashboard.address().getPort(), req.toString());
   }
 }
