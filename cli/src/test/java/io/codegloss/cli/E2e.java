@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** Shared set-up of the end-to-end tests: a fixture repository, a database, the real model. */
-final class E2e {
+public final class E2e {
 
   private E2e() {}
 
@@ -33,8 +33,8 @@ final class E2e {
     return model;
   }
 
-  /** A copy of src/test/resources/fixture-repo in {@code dir}. */
-  static Path fixtureRepo(Path dir) {
+  /** A copy of src/test/resources/fixture-repo in {@code dir} (the MCP tests' too). */
+  public static Path fixtureRepo(Path dir) {
     Path source = Path.of("src/test/resources/fixture-repo").toAbsolutePath();
     Path target = dir.resolve("repo");
     try (Stream<Path> files = Files.walk(source)) {

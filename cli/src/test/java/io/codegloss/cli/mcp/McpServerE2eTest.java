@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.codegloss.cli.CodeglossMain;
+import io.codegloss.cli.E2e;
 import io.codegloss.core.enrich.Enrichment;
 import io.codegloss.core.enrich.EnrichmentJson;
 import io.codegloss.testing.Seed;
@@ -24,14 +25,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +55,7 @@ class McpServerE2eTest {
   void indexTheFixtureAndWriteOneNote(@TempDir Path dir) throws IOException {
     tmp = dir;
     db = TestDatabase.fresh();
-    repo = fixtureRepo(tmp);
+    repo = E2e.fixtureRepo(tmp);
     env = new HashMap<>(db.childEnvironment());
     env.put("CODEGLOSS_HOME", tmp.resolve("home").toString());
     env.put("PATH", System.getenv("PATH"));
@@ -301,21 +300,5 @@ class McpServerE2eTest {
     a.add(CodeglossMain.class.getName());
     a.addAll(List.of(args));
     return a;
-  }
-
-  private static Path fixtureRepo(Path dir) throws IOException {
-    Path source = Path.of("src/test/resources/fixture-repo").toAbsolutePath();
-    Path target = dir.resolve("repo");
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path t = target.resolve(source.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    return target;
   }
 }
