@@ -64,7 +64,8 @@ class EnrichJobRunnerFaultsTest {
         new Dispatcher() {
           @Override
           public MockResponse dispatch(RecordedRequest request) {
-            if (request.getUrl().encodedPath().endsWith("/chat/completions")) {
+            // chat (/v1/chat/completions) and text continuation (/v1/completions) alike
+            if (request.getUrl().encodedPath().endsWith("/completions")) {
               beforeAnswer.run();
               MockResponse next = answers.poll();
               return next != null ? next : new MockResponse.Builder().code(500).build();
@@ -142,6 +143,35 @@ class EnrichJobRunnerFaultsTest {
 
     runner().run(new EnrichJobRequest(job));
 
+    assertThat(longs("select count(*) from enrichments")).containsExactly("0");
+    assertThat(longs("select outcome || ': ' || error from llm_calls"))
+        .containsExactly("error: " + EnrichJobRunner.LATE_ANSWER);
+    assertThat(longs("select status from jobs where id = '" + job + "'"))
+        .containsExactly("succeeded");
+  }
+
+  @Test
+  void aDocCommentContinuationThatArrivesAfterAnotherWorkerCompletedTheJobIsDiscarded(
+      @TempDir Path home) throws Exception {
+    // The same race on a base model's path (DocCompletionRunner has a guard of its own): the job
+    // is completed elsewhere while this worker waits for its continuation.
+    UUID job = enqueueSingle(spans.get(0));
+    beforeAnswer =
+        () ->
+            db.inTransaction(
+                (Database.TxAction) c -> JobTable.finish(c, job, JobStatus.SUCCEEDED, null));
+    answers.add(textCompletion(" Returns the stored email address of the user.", "stop"));
+
+    try (LlmBackend base = baseModelBackend(home)) {
+      runner(base).run(new EnrichJobRequest(job));
+    }
+
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < server.getRequestCount(); i++) {
+      paths.add(server.takeRequest().getUrl().encodedPath());
+    }
+    assertThat(paths).as("asked as a base model").contains("/v1/completions");
+    assertThat(paths).doesNotContain("/v1/chat/completions");
     assertThat(longs("select count(*) from enrichments")).containsExactly("0");
     assertThat(longs("select outcome || ': ' || error from llm_calls"))
         .containsExactly("error: " + EnrichJobRunner.LATE_ANSWER);
@@ -350,13 +380,30 @@ class EnrichJobRunnerFaultsTest {
   }
 
   private EnrichJobRunner runner() {
+    return runner(backend);
+  }
+
+  private EnrichJobRunner runner(LlmBackend llm) {
     Queue client = Queue.openClientOnly(db.dataSource());
     return new EnrichJobRunner(
         db,
-        backend,
+        llm,
         new WorkerIdentity("w1", "localhost", 8192, 1),
         new JobEnqueuer(db, client),
-        EnrichmentPipeline.create(backend, Settings.of(Map.of())));
+        EnrichmentPipeline.create(llm, Settings.of(Map.of())));
+  }
+
+  /** The same server as a base model's: doc-comment continuation (DocCompletionRunner). */
+  private LlmBackend baseModelBackend(Path home) {
+    return LlmBackends.create(
+        Settings.of(
+            Map.of(
+                "CODEGLOSS_BACKEND", "openai",
+                "OPENAI_BASE_URL", server.url("/v1").toString(),
+                "CODEGLOSS_MODEL", "fault-model",
+                "CODEGLOSS_PROMPT_SHAPE", "completion",
+                "CODEGLOSS_LLM_MAX_ATTEMPTS", "1")),
+        home);
   }
 
   /** A prose item as the version 2 prompt asks for it (no evidence, usage or related names). */
@@ -378,6 +425,20 @@ class EnrichJobRunnerFaultsTest {
     choice.putObject("message").put("role", "assistant").put("content", content);
     choice.put("finish_reason", finishReason);
     n.putObject("usage").put("prompt_tokens", 300).put("completion_tokens", 120);
+    return new MockResponse.Builder()
+        .setHeader("Content-Type", "application/json")
+        .body(n.toString())
+        .build();
+  }
+
+  /** A {@code /v1/completions} answer: the continuation of the prompt's open doc comment. */
+  private static MockResponse textCompletion(String text, String finishReason) {
+    ObjectNode n = JSON.createObjectNode();
+    ObjectNode choice = n.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.put("text", text);
+    choice.put("finish_reason", finishReason);
+    n.putObject("usage").put("prompt_tokens", 120).put("completion_tokens", 12);
     return new MockResponse.Builder()
         .setHeader("Content-Type", "application/json")
         .body(n.toString())
