@@ -128,13 +128,7 @@ class EnrichJobRunnerFaultsTest {
 
   @Test
   void anAnswerThatArrivesAfterAnotherWorkerCompletedTheJobStoresNothingAndIsRecordedAsDiscarded() {
-    UUID job = enqueueSingle(spans.get(0));
-    // While this worker waits for its model (cut off, presumed dead), JobRunr gave the job to
-    // another worker, which completed it.
-    beforeAnswer =
-        () ->
-            db.inTransaction(
-                (Database.TxAction) c -> JobTable.finish(c, job, JobStatus.SUCCEEDED, null));
+    UUID job = aJobCompletedElsewhereWhileTheModelAnswers();
     answers.add(
         completion(
             "{\"summary_120w\":\"Returns the stored email address of the user.\","
@@ -143,23 +137,14 @@ class EnrichJobRunnerFaultsTest {
 
     runner().run(new EnrichJobRequest(job));
 
-    assertThat(longs("select count(*) from enrichments")).containsExactly("0");
-    assertThat(longs("select outcome || ': ' || error from llm_calls"))
-        .containsExactly("error: " + EnrichJobRunner.LATE_ANSWER);
-    assertThat(longs("select status from jobs where id = '" + job + "'"))
-        .containsExactly("succeeded");
+    assertTheLateAnswerIsDiscarded(job);
   }
 
   @Test
   void aDocCommentContinuationThatArrivesAfterAnotherWorkerCompletedTheJobIsDiscarded(
       @TempDir Path home) throws Exception {
-    // The same race on a base model's path (DocCompletionRunner has a guard of its own): the job
-    // is completed elsewhere while this worker waits for its continuation.
-    UUID job = enqueueSingle(spans.get(0));
-    beforeAnswer =
-        () ->
-            db.inTransaction(
-                (Database.TxAction) c -> JobTable.finish(c, job, JobStatus.SUCCEEDED, null));
+    // The same race on a base model's path (DocCompletionRunner has a guard of its own).
+    UUID job = aJobCompletedElsewhereWhileTheModelAnswers();
     answers.add(textCompletion(" Returns the stored email address of the user.", "stop"));
 
     try (LlmBackend base = baseModelBackend(home)) {
@@ -172,6 +157,24 @@ class EnrichJobRunnerFaultsTest {
     }
     assertThat(paths).as("asked as a base model").contains("/v1/completions");
     assertThat(paths).doesNotContain("/v1/chat/completions");
+    assertTheLateAnswerIsDiscarded(job);
+  }
+
+  /**
+   * A single-span job that, while this worker waits for its model (cut off, presumed dead), JobRunr
+   * gives to another worker, which completes it.
+   */
+  private UUID aJobCompletedElsewhereWhileTheModelAnswers() {
+    UUID job = enqueueSingle(spans.get(0));
+    beforeAnswer =
+        () ->
+            db.inTransaction(
+                (Database.TxAction) c -> JobTable.finish(c, job, JobStatus.SUCCEEDED, null));
+    return job;
+  }
+
+  /** The other worker's completion stands: no note from this one, its call recorded as late. */
+  private void assertTheLateAnswerIsDiscarded(UUID job) {
     assertThat(longs("select count(*) from enrichments")).containsExactly("0");
     assertThat(longs("select outcome || ': ' || error from llm_calls"))
         .containsExactly("error: " + EnrichJobRunner.LATE_ANSWER);
