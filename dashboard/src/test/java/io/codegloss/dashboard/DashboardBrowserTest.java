@@ -11,39 +11,21 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 
 /**
  * The dashboard in headless Chromium, filled with the rows a running system writes. Saves
  * target/dashboard.png; with -Dcodegloss.docsScreenshot=true also refreshes docs/dashboard.png.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardBrowserTest {
+class DashboardBrowserTest extends BrowserTest {
 
-  private WebDriver browser;
   private TestDatabase testDb;
   private Database db;
   private Seed seed;
   private final List<DashboardServer> servers = new ArrayList<>();
-
-  @BeforeAll
-  void startBrowser() {
-    browser = HeadlessChromium.start();
-  }
-
-  @AfterAll
-  void quitBrowser() {
-    if (browser != null) {
-      browser.quit();
-    }
-  }
 
   @BeforeEach
   void freshSystem() {

@@ -8,12 +8,9 @@ import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -21,31 +18,17 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The span browser in headless Chromium: search, a span's note, links both ways, escaping. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SpanBrowserTest {
+class SpanBrowserTest extends BrowserTest {
 
   private static final String TAG_SYMBOL = "<b>render</b>";
   private static final String HOSTILE_SUMMARY =
       "Renders <script>document.title='pwned'</script> the user's <i>profile</i>.";
 
-  private WebDriver browser;
   private TestDatabase testDb;
   private DashboardServer server;
   private long setEmail;
   private long validateEmail;
   private long tagSpan;
-
-  @BeforeAll
-  void startBrowser() {
-    browser = HeadlessChromium.start();
-  }
-
-  @AfterAll
-  void quitBrowser() {
-    if (browser != null) {
-      browser.quit();
-    }
-  }
 
   @BeforeEach
   void indexedRepositoryWithOneNote() {
