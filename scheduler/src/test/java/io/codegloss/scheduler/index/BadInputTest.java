@@ -7,35 +7,16 @@ import io.codegloss.core.error.PermanentException;
 import io.codegloss.scheduler.index.extract.Language;
 import io.codegloss.scheduler.index.walk.SkipReason;
 import io.codegloss.scheduler.index.walk.SkippedFile;
-import io.codegloss.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Input that must never crash the indexer, and must never reach the index when it is secret. */
-class BadInputTest {
+class BadInputTest extends FreshIndexTest {
 
   private static final String GOOD = "def ok():\n    return 1\n";
-
-  @TempDir Path repo;
-  private TestDatabase testDb;
-  private IndexFixture fx;
-
-  @BeforeEach
-  void setUp() {
-    testDb = TestDatabase.fresh();
-    fx = new IndexFixture(testDb.database(), repo);
-  }
-
-  @AfterEach
-  void tearDown() {
-    testDb.close();
-  }
 
   private String reasonOf(IndexReport report, String path) {
     return report.filesSkipped().stream()
@@ -218,10 +199,7 @@ class BadInputTest {
 
   @Test
   void aMissingRootIsAClearPermanentError() {
-    assertThatThrownBy(
-            () ->
-                new Indexer(testDb.database(), IndexSettings.defaults())
-                    .index(repo.resolve("nope")))
+    assertThatThrownBy(() -> new Indexer(db, IndexSettings.defaults()).index(repo.resolve("nope")))
         .isInstanceOf(PermanentException.class)
         .hasMessageContaining("no such directory");
   }

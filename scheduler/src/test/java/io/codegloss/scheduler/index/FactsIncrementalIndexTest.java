@@ -2,7 +2,6 @@ package io.codegloss.scheduler.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codegloss.core.db.Database;
 import io.codegloss.core.facts.FileImport;
 import io.codegloss.core.facts.SideEffectKind;
 import io.codegloss.core.facts.SpanFacts;
@@ -12,18 +11,13 @@ import io.codegloss.core.store.SpanCallTable;
 import io.codegloss.core.store.SpanCallTable.Edge;
 import io.codegloss.core.store.SpanFactsTable;
 import io.codegloss.scheduler.index.extract.FactsAnalyzer;
-import io.codegloss.testing.TestDatabase;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Facts and call edges stored by the indexer, and kept right as files change. */
-class FactsIncrementalIndexTest {
+class FactsIncrementalIndexTest extends FreshIndexTest {
 
   private static final String HELPERS =
       "import json\n"
@@ -44,23 +38,6 @@ class FactsIncrementalIndexTest {
           + "def main(argv):\n"
           + "    config = load_config(argv[1])\n"
           + "    return parse_json(config['extra'])\n";
-
-  @TempDir Path repo;
-  private TestDatabase testDb;
-  private Database db;
-  private IndexFixture fx;
-
-  @BeforeEach
-  void setUp() {
-    testDb = TestDatabase.fresh();
-    db = testDb.database();
-    fx = new IndexFixture(db, repo);
-  }
-
-  @AfterEach
-  void tearDown() {
-    testDb.close();
-  }
 
   private long id(String key) {
     return Objects.requireNonNull(fx.spans().get(key), key).id();

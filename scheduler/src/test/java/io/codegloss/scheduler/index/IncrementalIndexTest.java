@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import io.codegloss.core.db.Database;
 import io.codegloss.scheduler.index.IndexFixture.Row;
-import io.codegloss.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class IncrementalIndexTest {
+class IncrementalIndexTest extends FreshIndexTest {
 
   private static final String USER =
       "class User:\n"
@@ -36,23 +32,6 @@ class IncrementalIndexTest {
           + "\n"
           + "def load_config(path):\n"
           + "    return parse_json(open(path).read())\n";
-
-  @TempDir Path repo;
-  private TestDatabase testDb;
-  private Database db;
-  private IndexFixture fx;
-
-  @BeforeEach
-  void setUp() {
-    testDb = TestDatabase.fresh();
-    db = testDb.database();
-    fx = new IndexFixture(db, repo);
-  }
-
-  @AfterEach
-  void tearDown() {
-    testDb.close();
-  }
 
   @Test
   void firstRunStoresEveryFileAndSpanWithItsPlaceAndParent() throws Exception {

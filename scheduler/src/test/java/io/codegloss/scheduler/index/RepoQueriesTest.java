@@ -5,37 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codegloss.core.error.PermanentException;
 import io.codegloss.scheduler.index.RepoStatus.LanguageKindCount;
-import io.codegloss.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RepoQueriesTest {
+class RepoQueriesTest extends FreshIndexTest {
 
-  @TempDir Path repo;
-  private TestDatabase testDb;
-  private IndexFixture fx;
   private RepoQueries queries;
 
   @BeforeEach
   void setUp() throws Exception {
-    testDb = TestDatabase.fresh();
-    fx = new IndexFixture(testDb.database(), repo);
-    queries = new RepoQueries(testDb.database());
+    queries = new RepoQueries(db);
     fx.write(
         "app/user.py",
         "class User:\n    def get(self):\n        return 1\n\n    def put(self):\n        pass\n");
     fx.write("web/main.go", "package main\n\nfunc main() {}\n");
     fx.write(".env", "X=1\n");
     fx.index();
-  }
-
-  @AfterEach
-  void tearDown() {
-    testDb.close();
   }
 
   @Test
@@ -122,7 +110,7 @@ class RepoQueriesTest {
   @Test
   void findsTheNearestIndexedRootAndRefusesPathsOutsideEveryRepository(@TempDir Path other)
       throws Exception {
-    IndexFixture nested = new IndexFixture(testDb.database(), fx.repo.resolve("web"));
+    IndexFixture nested = new IndexFixture(db, fx.repo.resolve("web"));
     long outer = queries.repoIdFor(fx.repo).orElseThrow();
     long inner = nested.index().repoId();
 

@@ -3,28 +3,18 @@ package io.codegloss.scheduler.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codegloss.scheduler.index.walk.SkippedFile;
-import io.codegloss.testing.TestDatabase;
-import java.nio.file.Path;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run scoped to the paths a watcher saw change looks at those paths only: what lies outside is
  * neither read, removed nor forgotten, and ignore files above the paths still decide.
  */
-class ScopedIndexTest {
-
-  @TempDir Path repo;
-  private TestDatabase testDb;
-  private IndexFixture fx;
+class ScopedIndexTest extends FreshIndexTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    testDb = TestDatabase.fresh();
-    fx = new IndexFixture(testDb.database(), repo);
     fx.write(".gitignore", "*.gen.py\n");
     fx.write("a/one.py", "def one():\n    return 1\n");
     fx.write("b/two.py", "def two():\n    return 2\n");
@@ -32,14 +22,8 @@ class ScopedIndexTest {
     fx.index();
   }
 
-  @AfterEach
-  void tearDown() {
-    testDb.close();
-  }
-
   private IndexReport indexOnly(String... paths) {
-    return new Indexer(testDb.database(), IndexSettings.defaults().withThreads(1))
-        .index(repo, Set.of(paths));
+    return new Indexer(db, IndexSettings.defaults().withThreads(1)).index(repo, Set.of(paths));
   }
 
   @Test

@@ -3,36 +3,21 @@ package io.codegloss.scheduler.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codegloss.core.store.SpanStates;
-import io.codegloss.testing.TestDatabase;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The span_state view is the one definition of a span's state; these are its rules. */
-class SpanStateViewTest {
-
-  @TempDir Path repo;
-  private TestDatabase testDb;
-  private IndexFixture fx;
+class SpanStateViewTest extends FreshIndexTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    testDb = TestDatabase.fresh();
-    fx = new IndexFixture(testDb.database(), repo);
     fx.write("app/user.py", "class User:\n    def get(self):\n        return 1\n");
     fx.index();
   }
 
-  @AfterEach
-  void tearDown() {
-    testDb.close();
-  }
-
   private SpanStates.Counts counts() {
-    return testDb.database().withConnection(c -> SpanStates.counts(c, null));
+    return db.withConnection(c -> SpanStates.counts(c, null));
   }
 
   @Test
@@ -71,7 +56,7 @@ class SpanStateViewTest {
     assertThat(c.unsettled()).isEqualTo(1);
     long repoId = fx.count("select id from repositories");
     List<SpanStates.Plannable> plannable =
-        testDb.database().withConnection(cn -> SpanStates.plannable(cn, repoId, 10));
+        db.withConnection(cn -> SpanStates.plannable(cn, repoId, 10));
     assertThat(plannable).extracting(SpanStates.Plannable::symbol).containsExactly("User");
   }
 
