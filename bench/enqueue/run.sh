@@ -3,7 +3,8 @@
 # of the same pending spans, in the same run, on the embedded PostgreSQL.
 #
 # Usage: bench/enqueue/run.sh [JAR] [REPS]   (JAR default cli/target/codegloss.jar, REPS default 2)
-# Knobs: BENCH_WORK (a folder to reuse: the stdlib copy and its index are kept between runs).
+# Knobs: BENCH_WORK (a folder to reuse: the stdlib copy and its index are kept between runs);
+# JAVA_OPTS (JVM options of every timed command, e.g. the launcher's short-lived set, see ./codegloss).
 # Each rep: `plan --json` (timed), `enqueue` (timed, peak RSS), a repeat `enqueue` (timed, must add
 # nothing), then checks that no span is lost or doubled (every pending span in exactly one live job;
 # one JobRunr job per row of ours) and removes the jobs again so the next rep starts alike.
@@ -27,7 +28,7 @@ if [[ ! -d "$work/Lib" ]]; then
   tar -C "$stdlib" --exclude=./site-packages --exclude=__pycache__ -cf - . | tar -C "$work/Lib" -xf -
 fi
 echo "indexing $work/Lib (once)..." >&2
-java -jar "$jar" index "$work/Lib" >/dev/null
+java ${JAVA_OPTS:-} -jar "$jar" index "$work/Lib" >/dev/null
 
 sql() {
   PGPASSWORD=$(cat "$work/home/pgdata.password") psql -qtAX -h 127.0.0.1 \
@@ -53,15 +54,15 @@ check() { # label
 
 reset
 for rep in $(seq 1 "$reps"); do
-  timed "rep$rep.plan" java -jar "$jar" plan "$work/Lib" --json
-  timed "rep$rep.enqueue" java -jar "$jar" enqueue "$work/Lib"
-  timed "rep$rep.enqueue_again" java -jar "$jar" enqueue "$work/Lib"
+  timed "rep$rep.plan" java ${JAVA_OPTS:-} -jar "$jar" plan "$work/Lib" --json
+  timed "rep$rep.enqueue" java ${JAVA_OPTS:-} -jar "$jar" enqueue "$work/Lib"
+  timed "rep$rep.enqueue_again" java ${JAVA_OPTS:-} -jar "$jar" enqueue "$work/Lib"
   check "rep$rep.check"
   reset
 done
 
 if [[ ${KILL:-on} == on ]]; then
-  java -jar "$jar" enqueue "$work/Lib" >/dev/null 2>"$work/killed.err" &
+  java ${JAVA_OPTS:-} -jar "$jar" enqueue "$work/Lib" >/dev/null 2>"$work/killed.err" &
   pid=$!
   until grep -q "jobs written" "$work/killed.err" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do
     sleep 0.2
@@ -69,7 +70,7 @@ if [[ ${KILL:-on} == on ]]; then
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   echo "killed.at $(grep "jobs written" "$work/killed.err" | tail -1) jobs_then=$(sql 'select count(*) from jobs')"
-  timed "killed.enqueue_again" java -jar "$jar" enqueue "$work/Lib"
+  timed "killed.enqueue_again" java ${JAVA_OPTS:-} -jar "$jar" enqueue "$work/Lib"
   check "killed.check"
   reset
 fi

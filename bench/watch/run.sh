@@ -6,7 +6,9 @@
 # edited span pending (facts_only). See WatchBench.
 #
 # Database: CODEGLOSS_DB_URL (+ _USER, _PASSWORD) if set, else an embedded PostgreSQL under a
-# temporary CODEGLOSS_HOME. Knobs: CORPUS (a folder), EDITS (10), BENCH_WORK (a folder to reuse).
+# temporary CODEGLOSS_HOME. Knobs: CORPUS (a folder), EDITS (10), BENCH_WORK (a folder to reuse),
+# PAUSE_MILLIS (8000: wait after each edit is pending; 0 saves the next file while the previous
+# edit's call resolution still runs, as a person saving file after file does).
 # Output: one JSON line on stdout, also written to bench/out/watch-<date>.json, with the load.
 set -euo pipefail
 
@@ -34,13 +36,15 @@ if [[ -z "${CODEGLOSS_DB_URL:-}" ]]; then
 fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 result=$(java -cp "$cp" -Dlogback.configurationFile="$repo/bench/index/logback-bench.xml" \
+  -Dcodegloss.bench.pauseMillis="${PAUSE_MILLIS:-8000}" \
   io.codegloss.scheduler.index.WatchBench "$work/corpus" "${EDITS:-10}" | tail -1)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 out="$repo/bench/out/watch-$(date +%Y%m%d-%H%M%S).json"
-python3 - "$result" "$load_before" "$load_after" "$(nproc)" "$out" <<'PY'
+python3 - "$result" "$load_before" "$load_after" "$(nproc)" "$out" "${PAUSE_MILLIS:-8000}" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])
-r.update(load_before=sys.argv[2], load_after=sys.argv[3], cores=int(sys.argv[4]))
+r.update(load_before=sys.argv[2], load_after=sys.argv[3], cores=int(sys.argv[4]),
+         pause_millis=int(sys.argv[6]))
 json.dump(r, open(sys.argv[5], "w"), indent=2)
 print(json.dumps({k: v for k, v in r.items() if k != "each"}))
 print(f"edit to pending: median {r['median_ms']:.0f} ms (min {r['min_ms']:.0f}, max {r['max_ms']:.0f})"

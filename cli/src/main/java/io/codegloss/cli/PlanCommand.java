@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
     name = "plan",
     description =
         "Show the batches the planner would enqueue now from the pending spans, with the reason"
-            + " each batch ended, and the jobs larger than every live worker's limit; no model is"
-            + " called.")
+            + " each batch ended, the jobs larger than every live worker's limit, and the spans"
+            + " that run with their code cut to fit a default worker; no model is called.")
 final class PlanCommand extends CliCommand {
 
   @Parameters(
@@ -55,6 +55,7 @@ final class PlanCommand extends CliCommand {
               ? live.largestMaxTokens()
               : LlmSettings.from(s, ctx.home()).contextWindow();
       List<Oversize> oversize = OversizeJobs.of(batches, limit);
+      List<Oversize> cut = OversizeJobs.cut(batches, limit);
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batches", Reports.planJson(batches));
@@ -64,10 +65,12 @@ final class PlanCommand extends CliCommand {
         fleet.put("limit_from", live.count() > 0 ? "live_workers" : "default_worker");
         m.put("fleet", fleet);
         m.put("oversize", Reports.oversizeJson(oversize));
+        m.put("cut", Reports.oversizeJson(cut));
         ctx.out().json(m);
       } else {
         Reports.plan(ctx.out(), batches);
         Reports.oversize(ctx.out(), oversize, live.count(), limit);
+        Reports.cut(ctx.out(), cut);
       }
     }
     return 0;

@@ -3,6 +3,7 @@ package io.codegloss.cli;
 import io.codegloss.core.report.Oversize;
 import io.codegloss.core.report.QueueHealth;
 import io.codegloss.core.report.StatsQuery;
+import io.codegloss.core.store.JobKind;
 import io.codegloss.scheduler.index.IndexReport;
 import io.codegloss.scheduler.index.RepoStatus;
 import io.codegloss.scheduler.index.SpanInfo;
@@ -124,6 +125,7 @@ final class Reports {
       m.put("job_tokens", o.jobTokens());
       m.put("span_tokens", o.spanTokens());
       m.put("min_max_tokens", o.minMaxTokens());
+      m.put("whole_max_tokens", o.wholeMaxTokens());
       m.put("cut_to_tokens", o.cutToTokens());
       m.put("cut_to_lines", o.cutToLines());
       out.add(m);
@@ -152,33 +154,69 @@ final class Reports {
             + " --max-tokens of at least the job's size joins:",
         oversize.size(), oversize.size() == 1 ? " is" : "s are", fleet);
     for (Oversize o : oversize) {
-      String cut =
-          o.cutToTokens() == null
+      String how =
+          o.kind() == JobKind.BATCH
               ? "a batch: a worker that cannot take it whole splits it into single-span jobs"
-              : String.format(
-                  Locale.ROOT,
-                  "on %d tokens its code would be cut to %d of %d tokens (about %d of %d lines)",
-                  limit,
-                  o.cutToTokens(),
-                  o.spanTokens(),
-                  o.cutToLines(),
-                  o.endLine() - o.startLine() + 1);
+              : o.runsCut()
+                  ? String.format(
+                      Locale.ROOT,
+                      "there it runs with its code cut to %d of %d tokens (about %d of %d lines);"
+                          + " --max-tokens %d takes it whole",
+                      o.cutToTokens(),
+                      o.spanTokens(),
+                      o.cutToLines(),
+                      o.endLine() - o.startLine() + 1,
+                      o.wholeMaxTokens())
+                  : "it runs whole there";
       out.linef(
           "  %s:%d-%d %s %s: job %d tokens, needs --max-tokens %d; %s",
           o.path(),
           o.startLine(),
           o.endLine(),
           o.kind().db(),
-          o.symbols().size() <= 3
-              ? String.join(", ", o.symbols())
-              : String.join(", ", o.symbols().subList(0, 3))
-                  + " and "
-                  + (o.symbols().size() - 3)
-                  + " more",
+          symbols(o),
           o.jobTokens(),
           o.minMaxTokens(),
-          cut);
+          how);
     }
+  }
+
+  /** The single spans larger than a default worker: they run, with their code cut to fit. */
+  static void cut(Printer out, List<Oversize> cut) {
+    if (cut.isEmpty()) {
+      return;
+    }
+    out.linef(
+        "%d span%s larger than a default worker; %s with %s code cut to fit (the note records"
+            + " the cut):",
+        cut.size(),
+        cut.size() == 1 ? " is" : "s are",
+        cut.size() == 1 ? "it runs" : "they run",
+        cut.size() == 1 ? "its" : "their");
+    for (Oversize o : cut) {
+      out.linef(
+          "  %s:%d-%d single %s: runs with its code cut to %d of %d tokens (about %d of %d lines)"
+              + " on a worker of %d tokens; --max-tokens %d takes it whole",
+          o.path(),
+          o.startLine(),
+          o.endLine(),
+          symbols(o),
+          o.cutToTokens(),
+          o.spanTokens(),
+          o.cutToLines(),
+          o.endLine() - o.startLine() + 1,
+          o.minMaxTokens(),
+          o.wholeMaxTokens());
+    }
+  }
+
+  private static String symbols(Oversize o) {
+    return o.symbols().size() <= 3
+        ? String.join(", ", o.symbols())
+        : String.join(", ", o.symbols().subList(0, 3))
+            + " and "
+            + (o.symbols().size() - 3)
+            + " more";
   }
 
   static void plan(Printer out, List<PlannedBatch> batches) {

@@ -73,11 +73,12 @@ class PlanCommandTest {
       assertThat(o.path("min_max_tokens").asInt())
           .isEqualTo(o.path("job_tokens").asInt())
           .isGreaterThan(4096);
-      assertThat(o.path("cut_to_tokens").asInt())
-          .as("4096 minus the prompt's fixed part and one span's output cap")
-          .isEqualTo(4096 - 624 - 368)
-          .isLessThan(o.path("span_tokens").asInt());
-      assertThat(o.path("cut_to_lines").asInt()).isBetween(1, 402);
+      assertThat(o.path("whole_max_tokens").asInt())
+          .as("it fits a default worker, so it is enqueued whole and runs whole")
+          .isEqualTo(o.path("job_tokens").asInt())
+          .isLessThan(8192);
+      assertThat(o.path("cut_to_tokens").isNull()).isTrue();
+      assertThat(plan.path("cut")).as("nothing runs cut on this fleet").isEmpty();
 
       E2e.Result text = E2e.run(env, "plan", repo.toString());
       assertThat(text.code()).as(text.err()).isZero();
@@ -85,7 +86,7 @@ class PlanCommandTest {
           .contains("1 job is larger than every live worker's limit")
           .contains("big.py:1-402 single huge")
           .contains("needs --max-tokens " + o.path("job_tokens").asInt())
-          .contains("cut to " + (4096 - 624 - 368) + " of " + o.path("span_tokens").asInt());
+          .contains("; it runs whole there");
     }
   }
 }

@@ -34,7 +34,40 @@ class DashboardLineUpTest extends SeededDashboardTest {
     assertThat(job.path("symbols").get(0).asText()).isEqualTo("huge");
     assertThat(job.path("path").asText()).isEqualTo("big.py");
     assertThat(job.path("minMaxTokens").asInt()).isEqualTo(12_000);
-    assertThat(job.path("cutToTokens").asInt()).isEqualTo(4_096 - 624 - 368);
+    assertThat(job.path("cutToTokens").isNull())
+        .as("enqueued whole, it runs whole on a worker that takes it")
+        .isTrue();
+  }
+
+  @Test
+  void aSpanLargerThanADefaultWorkerIsListedAsRunningCutNotAsWaiting() {
+    seed.repo("/srv/app").file("test_big.py");
+    long huge = seed.span("TestEverything", 1, 3000).spanId();
+    seed.job(j -> j.kind("single").status("enqueued").tokens(8_192).spans(huge));
+    setSpanTokens(seed.jobId(), 8_600);
+    seed.worker("default", w -> w.maxTokens(8_192));
+
+    JsonNode l = http.json("/api/lineup");
+
+    assertThat(l.path("oversizeTotal").asLong()).isZero();
+    assertThat(l.path("cutTotal").asLong()).isEqualTo(1);
+    JsonNode job = l.path("cut").get(0);
+    assertThat(job.path("symbols").get(0).asText()).isEqualTo("TestEverything");
+    assertThat(job.path("minMaxTokens").asInt()).isEqualTo(8_192);
+    assertThat(job.path("wholeMaxTokens").asInt()).isEqualTo(8_600 + 624 + 368);
+    assertThat(job.path("cutToTokens").asInt()).isEqualTo(8_192 - 624 - 368);
+  }
+
+  private void setSpanTokens(java.util.UUID id, int spanTokens) {
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("update jobs set span_tokens = ? where id = ?")) {
+            ps.setInt(1, spanTokens);
+            ps.setObject(2, id);
+            ps.executeUpdate();
+          }
+        });
   }
 
   private void setInteractive(java.util.UUID id) {

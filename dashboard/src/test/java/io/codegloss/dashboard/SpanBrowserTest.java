@@ -62,6 +62,18 @@ class SpanBrowserTest extends BrowserTest {
                     EnrichmentJson.toJson(
                         note("Stores the address once validate_email accepts it."))));
     seed.enrichment(tagSpan, e -> e.payload(EnrichmentJson.toJson(note(HOSTILE_SUMMARY))));
+    // as a worker records a note written from cut code (DocCompletionRunner, EnrichmentPipeline)
+    testDb
+        .database()
+        .inTransaction(
+            c -> {
+              try (java.sql.PreparedStatement ps =
+                  c.prepareStatement("update enrichments set notes = ? where span_id = ?")) {
+                ps.setString(1, CUT_NOTE);
+                ps.setLong(2, setEmail);
+                ps.executeUpdate();
+              }
+            });
     server =
         new DashboardServer(
                 testDb.database(),
@@ -74,6 +86,9 @@ class SpanBrowserTest extends BrowserTest {
     server.stop();
     testDb.close();
   }
+
+  private static final String CUT_NOTE =
+      "code cut: its last 3 lines left out to fit a 384-token prompt";
 
   private static Enrichment note(String summary) {
     return new Enrichment(
@@ -115,10 +130,16 @@ class SpanBrowserTest extends BrowserTest {
     assertThat(source("signature")).isEqualTo("analysis");
     assertThat(text("code")).contains("raise ValueError(email)");
     assertThat(text("callers")).contains(TAG_SYMBOL).contains("line 23");
+    assertThat(text("note-notes"))
+        .as("a reader sees the prose rests on cut code")
+        .contains(CUT_NOTE);
 
     browser.findElement(By.id("callees")).findElement(By.linkText("User.validate_email")).click();
     waitFor("the callee's page", d -> text("span-symbol").equals("User.validate_email"));
     assertThat(text("callers")).contains("User.set_email").contains("line 14");
+    assertThat(browser.findElement(By.id("note-notes")).isDisplayed())
+        .as("no note, nothing to say about it")
+        .isFalse();
   }
 
   @Test

@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * @param calledBy resolved calls into the span, callers in tests first
  * @param usage a real call site, or null
  * @param code the span's code as stored
+ * @param proseNotes how the prose was written when that matters to a reader, e.g. "code cut to
+ *     lines 1-412 of 1-980 to fit 7200 tokens" (the model saw only part of the code); null when
+ *     there is nothing to say or no prose
  */
 public record SpanNote(
     long spanId,
@@ -37,7 +40,8 @@ public record SpanNote(
     List<Call> calls,
     List<Call> calledBy,
     ShowResult.@Nullable Usage usage,
-    String code) {
+    String code,
+    @Nullable String proseNotes) {
 
   /** The source of a fact: analysis of the code, no model involved. */
   public static final String ANALYSIS = "analysis";
@@ -105,7 +109,8 @@ public record SpanNote(
         s.calls().stream().map(SpanNote::callee).toList(),
         s.calledBy().stream().map(SpanNote::caller).toList(),
         s.usage(),
-        span.code());
+        span.code(),
+        s.enrichment() == null ? null : s.enrichment().notes());
   }
 
   /** The prose summary, or null when no note has one. */

@@ -76,6 +76,24 @@ public final class JobSizing {
   }
 
   /**
+   * The size a single-span job is stored and fetched at: its whole size when that is within {@code
+   * capTokens} (a default worker's context, or the planner's larger {@code maxJobTokens}), else
+   * {@code capTokens}. A worker cuts a span's code by whole lines from the head to fit its own
+   * budget and records the cut beside the note, so a span larger than every default worker still
+   * gets a note from a default worker instead of waiting forever for a larger one; a larger worker
+   * that fetches it first sends more of the code (all of it when it fits there).
+   */
+  public static int singleJobTokens(int spanTokens, int capTokens) {
+    int whole = jobTokens(spanTokens, 1);
+    return Math.min(whole, Math.max(capTokens, jobTokens(0, 1)));
+  }
+
+  /** {@link #singleJobTokens(int, int)} with a default worker's context as the cap. */
+  public static int singleJobTokens(int spanTokens) {
+    return singleJobTokens(spanTokens, DEFAULT_CONTEXT_TOKENS);
+  }
+
+  /**
    * The tokens of code a job of {@code spans} spans can carry on a worker whose limit is {@code
    * maxTokens}: what a larger span's code has to be cut to (by whole lines from the head, as the
    * prompt builder cuts) to fit there; 0 when not even the prompt's fixed part fits.

@@ -410,6 +410,43 @@ public final class JobTable {
   /** At most {@code limit} enqueued jobs larger than {@code tokens}, the largest first. */
   public static List<LargeJob> enqueuedLargerThan(Connection c, int tokens, int limit)
       throws SQLException {
+    return largeJobs(c, "j.tokens > ?", limit, tokens);
+  }
+
+  /**
+   * Enqueued single-span jobs of at most {@code tokens} that are smaller than their span's code
+   * plus {@code singleOverhead} (the prompt's fixed part and one output cap): they run with their
+   * code cut to fit ({@code JobSizing.singleJobTokens}). At most {@code limit}, the largest span
+   * first.
+   */
+  public static List<LargeJob> enqueuedCut(Connection c, int singleOverhead, int tokens, int limit)
+      throws SQLException {
+    return largeJobs(
+        c,
+        "j.kind = 'single' and j.tokens <= ? and j.span_tokens + ? > j.tokens",
+        limit,
+        tokens,
+        singleOverhead);
+  }
+
+  /** How many enqueued jobs {@link #enqueuedCut} would list without its limit. */
+  public static long countEnqueuedCut(Connection c, int singleOverhead, int tokens)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select count(*) from jobs where status = 'enqueued' and kind = 'single'"
+                + " and tokens <= ? and span_tokens + ? > tokens")) {
+      ps.setInt(1, tokens);
+      ps.setInt(2, singleOverhead);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static List<LargeJob> largeJobs(Connection c, String condition, int limit, int... params)
+      throws SQLException {
     List<LargeJob> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -417,10 +454,14 @@ public final class JobTable {
                 + " array_agg(s.symbol order by js.ordinal), j.tokens, j.span_tokens"
                 + " from jobs j join job_spans js on js.job_id = j.id"
                 + " join spans s on s.id = js.span_id left join files f on f.id = s.file_id"
-                + " where j.status = 'enqueued' and j.tokens > ?"
-                + " group by j.id order by j.tokens desc, j.id limit ?")) {
-      ps.setInt(1, tokens);
-      ps.setInt(2, limit);
+                + " where j.status = 'enqueued' and "
+                + condition
+                + " group by j.id order by j.tokens desc, j.span_tokens desc, j.id limit ?")) {
+      int i = 1;
+      for (int p : params) {
+        ps.setInt(i++, p);
+      }
+      ps.setInt(i, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(

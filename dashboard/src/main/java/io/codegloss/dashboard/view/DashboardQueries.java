@@ -4,6 +4,7 @@ import io.codegloss.core.db.Database;
 import io.codegloss.core.note.ShowResult;
 import io.codegloss.core.note.SpanNote;
 import io.codegloss.core.note.SpanNotes;
+import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.report.Oversize;
 import io.codegloss.core.search.SearchHit;
 import io.codegloss.core.search.SearchRequest;
@@ -122,23 +123,39 @@ public final class DashboardQueries {
           if (limit != null) {
             for (JobTable.LargeJob j :
                 JobTable.enqueuedLargerThan(c, limit, LineUp.OVERSIZE_LIMIT)) {
-              oversize.add(
-                  LineUp.Job.of(
-                      new Oversize(
-                          j.kind(),
-                          j.path(),
-                          j.startLine(),
-                          j.endLine(),
-                          j.symbols(),
-                          j.tokens(),
-                          j.spanTokens(),
-                          limit)));
+              oversize.add(lineUpJob(j, limit));
             }
             total = JobTable.countEnqueuedLargerThan(c, limit);
           }
+          // without a live worker every job waits; the cut ones are still worth naming
+          int fetched = limit == null ? Integer.MAX_VALUE : limit;
+          int overhead = JobSizing.jobTokens(0, 1);
+          List<LineUp.Job> cut = new ArrayList<>();
+          for (JobTable.LargeJob j :
+              JobTable.enqueuedCut(c, overhead, fetched, LineUp.OVERSIZE_LIMIT)) {
+            cut.add(lineUpJob(j, fetched));
+          }
           return new LineUp(
-              LineUp.Priority.of(JobTable.enqueuedByPriority(c)), limit, oversize, total);
+              LineUp.Priority.of(JobTable.enqueuedByPriority(c)),
+              limit,
+              oversize,
+              total,
+              cut,
+              JobTable.countEnqueuedCut(c, overhead, fetched));
         });
+  }
+
+  private static LineUp.Job lineUpJob(JobTable.LargeJob j, int limit) {
+    return LineUp.Job.of(
+        new Oversize(
+            j.kind(),
+            j.path(),
+            j.startLine(),
+            j.endLine(),
+            j.symbols(),
+            j.tokens(),
+            j.spanTokens(),
+            limit));
   }
 
   public Summary summary() {

@@ -14,12 +14,18 @@ import org.jspecify.annotations.Nullable;
  * @param oversize the largest enqueued jobs above that limit (at most {@link #OVERSIZE_LIMIT}),
  *     each with the {@code --max-tokens} that would take it; empty when no worker is alive
  * @param oversizeTotal how many enqueued jobs are above that limit
+ * @param cut the largest enqueued single spans that a live worker fetches but that run with their
+ *     code cut to fit, being larger than a default worker (at most {@link #OVERSIZE_LIMIT}); every
+ *     such job when no worker is alive
+ * @param cutTotal how many enqueued jobs run cut
  */
 public record LineUp(
     List<LineUp.Priority> priorities,
     @Nullable Integer maxLiveWorkerTokens,
     List<LineUp.Job> oversize,
-    long oversizeTotal) {
+    long oversizeTotal,
+    List<LineUp.Job> cut,
+    long cutTotal) {
 
   public static final int OVERSIZE_LIMIT = 20;
 
@@ -32,7 +38,7 @@ public record LineUp(
     }
   }
 
-  /** An enqueued job no live worker takes, as the page shows it. */
+  /** An enqueued job no live worker takes, or one that runs cut, as the page shows it. */
   public record Job(
       String kind,
       String path,
@@ -42,6 +48,7 @@ public record LineUp(
       int jobTokens,
       int spanTokens,
       int minMaxTokens,
+      int wholeMaxTokens,
       @Nullable Integer cutToTokens,
       @Nullable Integer cutToLines) {
 
@@ -55,6 +62,7 @@ public record LineUp(
           o.jobTokens(),
           o.spanTokens(),
           o.minMaxTokens(),
+          o.wholeMaxTokens(),
           o.cutToTokens(),
           o.cutToLines());
     }

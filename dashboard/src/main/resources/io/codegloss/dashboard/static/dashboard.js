@@ -353,6 +353,7 @@
     body.replaceChildren(...l.priorities.map((p) => el('tr', { 'data-priority': p.priority },
       el('td', { class: 'text' }, p.priority), el('td', {}, fmt(p.jobs)),
       el('td', { class: 'text' }, p.oldest ? dateTime(p.oldest) : '–'))));
+    renderCut(l);
     const table = $('#oversize-table');
     if (l.maxLiveWorkerTokens === null || l.maxLiveWorkerTokens === undefined) {
       setText('#oversize-note', 'No live worker: every job waits.');
@@ -373,9 +374,35 @@
       el('td', { class: 'text' }, j.kind + ' ' + j.path + ':' + j.startLine + '-' + j.endLine),
       el('td', { class: 'text' }, j.symbols.length <= 3 ? j.symbols.join(', ') : j.symbols.slice(0, 3).join(', ') + ' and ' + (j.symbols.length - 3) + ' more'),
       el('td', {}, fmt(j.jobTokens)), el('td', {}, fmt(j.minMaxTokens)),
-      el('td', { class: 'text' }, j.cutToTokens === null || j.cutToTokens === undefined
+      el('td', { class: 'text' }, j.kind === 'batch'
         ? 'a batch: split into single-span jobs by a worker that cannot take it whole'
-        : fmt(j.cutToTokens) + ' of ' + fmt(j.spanTokens) + ' tokens (about ' + fmt(j.cutToLines) + ' of ' + fmt(j.endLine - j.startLine + 1) + ' lines)'))));
+        : j.cutToTokens === null || j.cutToTokens === undefined
+          ? 'whole'
+          : 'with its code cut to ' + fmt(j.cutToTokens) + ' of ' + fmt(j.spanTokens) + ' tokens (about ' + fmt(j.cutToLines) + ' of ' + fmt(j.endLine - j.startLine + 1) + ' lines); whole with --max-tokens ' + fmt(j.wholeMaxTokens)))));
+  }
+
+  // single spans larger than a default worker: enqueued at its size, they run with their code cut
+  function renderCut(l) {
+    const cut = l.cut || [];
+    const table = $('#cut-table');
+    const note = $('#cut-note');
+    if (!l.cutTotal) {
+      table.hidden = true;
+      note.hidden = true;
+      return;
+    }
+    note.hidden = false;
+    setText('#cut-note', fmt(l.cutTotal) + ' enqueued span' + (l.cutTotal === 1 ? ' is' : 's are')
+      + ' larger than a default worker and ' + (l.cutTotal === 1 ? 'runs' : 'run')
+      + ' with ' + (l.cutTotal === 1 ? 'its' : 'their') + ' code cut to fit; the note records the cut'
+      + (l.cutTotal > cut.length ? '; the ' + cut.length + ' largest:' : ':'));
+    table.hidden = false;
+    $('#cut-table tbody').replaceChildren(...cut.map((j) => el('tr', { 'data-testid': 'cut-job' },
+      el('td', { class: 'text' }, j.path + ':' + j.startLine + '-' + j.endLine),
+      el('td', { class: 'text' }, j.symbols.join(', ')),
+      el('td', {}, fmt(j.spanTokens)),
+      el('td', {}, fmt(j.cutToTokens) + ' (' + fmt(j.minMaxTokens) + ')'),
+      el('td', {}, fmt(j.wholeMaxTokens)))));
   }
 
   window.addEventListener('resize', () => { if (lastSnapshot) renderThroughput(lastSnapshot.throughput); });

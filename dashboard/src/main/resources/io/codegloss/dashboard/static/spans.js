@@ -125,6 +125,10 @@
       body.appendChild(tr);
     }
     if (n.fields.length === 0) body.appendChild(el('tr', 'no note yet'));
+    // e.g. the model saw the code cut to fit its worker: a reader must know what the prose rests on
+    const notes = $('note-notes');
+    notes.textContent = n.proseNotes ? 'Prose written with: ' + n.proseNotes : '';
+    notes.hidden = !n.proseNotes;
     calls(n.calls, 'callees');
     calls(n.calledBy, 'callers');
     $('code').textContent = n.code;

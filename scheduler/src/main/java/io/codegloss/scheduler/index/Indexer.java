@@ -104,6 +104,47 @@ public final class Indexer {
    * @throws CodeglossException when the database fails; files written so far stay consistent
    */
   public IndexReport index(Path root, @Nullable Set<String> changedPaths) {
+    return run(root, changedPaths, false).report();
+  }
+
+  /**
+   * The calls a run wrote but left unresolved ({@link #indexDeferringCalls}): {@link
+   * #resolve(OwedCalls)} resolves them; several runs' debts merge into one resolution.
+   */
+  public record OwedCalls(long repoId, IndexFacts.Run run, boolean changed, boolean storedBefore) {
+
+    /** This debt and a later run's of the same repository, resolved together. */
+    public OwedCalls merge(OwedCalls later) {
+      if (later.repoId != repoId) {
+        throw new IllegalArgumentException("calls of two repositories: " + repoId + ", " + later);
+      }
+      IndexFacts.Run both = new IndexFacts.Run();
+      both.absorb(run);
+      both.absorb(later.run);
+      return new OwedCalls(repoId, both, changed || later.changed, storedBefore);
+    }
+  }
+
+  /** A run whose call resolution was left for later; {@code owed} null when facts are off. */
+  public record DeferredRun(IndexReport report, @Nullable OwedCalls owed) {}
+
+  /**
+   * {@link #index(Path, Set)} without the call resolution at its end: the changed spans are pending
+   * (their files committed) when this returns, and the repository-wide resolution of calls (seconds
+   * on a large repository) can run later, merged with that of other edits, while the next edit is
+   * already being written. Until it runs, calls of the changed files keep their old targets; their
+   * files stay in the call-resolution queue, so a crash leaves nothing unresolved for good.
+   */
+  public DeferredRun indexDeferringCalls(Path root, Set<String> changedPaths) {
+    return run(root, changedPaths, true);
+  }
+
+  /** Resolves what {@link #indexDeferringCalls} left (IndexFacts.relink). */
+  public int resolve(OwedCalls owed) {
+    return IndexFacts.relink(db, owed.repoId(), owed.run(), owed.changed(), owed.storedBefore());
+  }
+
+  private DeferredRun run(Path root, @Nullable Set<String> changedPaths, boolean deferCalls) {
     WalkScope scope = changedPaths == null ? null : new WalkScope(changedPaths);
     long started = System.nanoTime();
     long runStartMs = System.currentTimeMillis();
@@ -212,9 +253,13 @@ public final class Indexer {
               }
               return IndexStore.deleteFiles(c, toDelete.values());
             });
+    OwedCalls owed = null;
     if (factsRun != null) {
-      IndexFacts.relink(
-          db, repoId, factsRun, changed > 0 || !toDelete.isEmpty(), !stored.isEmpty());
+      owed = new OwedCalls(repoId, factsRun, changed > 0 || !toDelete.isEmpty(), !stored.isEmpty());
+      if (!deferCalls) {
+        resolve(owed);
+        owed = null;
+      }
     }
     long spansTotal =
         db.inTransaction(
@@ -255,7 +300,7 @@ public final class Indexer {
         report.spansRemoved(),
         report.spansTotal(),
         report.seconds());
-    return report;
+    return new DeferredRun(report, owed);
   }
 
   private static String stripSlash(String path) {

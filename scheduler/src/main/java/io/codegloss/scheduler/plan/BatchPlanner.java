@@ -35,6 +35,11 @@ import org.jspecify.annotations.Nullable;
  * ({@link CloseReason#BELOW_MIN_SIZE}); a large span alone keeps {@link CloseReason#LARGE_SPAN}.
  * With {@code RAG_BATCH_ENRICHMENT=off} every span is a single ({@link CloseReason#BATCHING_OFF}).
  *
+ * <p>A single span whose job would outgrow {@link PlanSettings#maxJobTokens()} is sized to it
+ * ({@link JobSizing#singleJobTokens(int, int)}): a default worker fetches it and cuts its code to
+ * fit, recording the cut beside the note, instead of the job waiting for a worker that may never
+ * come ({@link PlannedBatch#runsCut()}).
+ *
  * <p>Grouping by kind before cutting (rather than closing a batch at every span of another kind, as
  * the seed's sketch does) lets two helper functions on either side of a small class, or the methods
  * of a class on either side of a nested class, still share a batch when they are close enough.
@@ -95,7 +100,7 @@ public final class BatchPlanner {
     List<PlannedBatch> out = new ArrayList<>();
     if (!settings.enabled()) {
       for (PlanSpan s : sorted) {
-        out.add(PlannedBatch.of(List.of(s), CloseReason.BATCHING_OFF));
+        out.add(single(s, CloseReason.BATCHING_OFF));
       }
       return out;
     }
@@ -110,7 +115,7 @@ public final class BatchPlanner {
           out.add(cut);
         } else {
           for (PlanSpan s : cut.spans()) {
-            out.add(PlannedBatch.of(List.of(s), CloseReason.BELOW_MIN_SIZE));
+            out.add(single(s, CloseReason.BELOW_MIN_SIZE));
           }
         }
       }
@@ -126,17 +131,17 @@ public final class BatchPlanner {
     for (PlanSpan s : group) {
       if (settings.isLarge(s)) {
         if (!open.isEmpty()) {
-          cuts.add(PlannedBatch.of(open, CloseReason.LARGE_SPAN));
+          cuts.add(batch(open, CloseReason.LARGE_SPAN));
           open = new ArrayList<>();
           openTokens = 0;
         }
-        cuts.add(PlannedBatch.of(List.of(s), CloseReason.LARGE_SPAN));
+        cuts.add(single(s, CloseReason.LARGE_SPAN));
         continue;
       }
       if (!open.isEmpty()) {
         CloseReason reason = closeBefore(open.get(open.size() - 1), openTokens, open.size(), s);
         if (reason != null) {
-          cuts.add(PlannedBatch.of(open, reason));
+          cuts.add(batch(open, reason));
           open = new ArrayList<>();
           openTokens = 0;
         }
@@ -147,8 +152,7 @@ public final class BatchPlanner {
     if (!open.isEmpty()) {
       PlanSpan last = open.get(open.size() - 1);
       cuts.add(
-          PlannedBatch.of(
-              open, last.equals(lastOfFile) ? CloseReason.END_OF_FILE : CloseReason.OTHER_KIND));
+          batch(open, last.equals(lastOfFile) ? CloseReason.END_OF_FILE : CloseReason.OTHER_KIND));
     }
     return cuts;
   }
@@ -166,6 +170,14 @@ public final class BatchPlanner {
       return CloseReason.TOKEN_BUDGET;
     }
     return null;
+  }
+
+  private PlannedBatch single(PlanSpan span, CloseReason reason) {
+    return batch(List.of(span), reason);
+  }
+
+  private PlannedBatch batch(List<PlanSpan> spans, CloseReason reason) {
+    return PlannedBatch.of(spans, reason, settings.maxJobTokens());
   }
 
   private boolean isLargeAlone(PlannedBatch batch) {

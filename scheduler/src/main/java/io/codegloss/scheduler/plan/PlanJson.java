@@ -11,12 +11,14 @@ import java.util.Locale;
  * The JSON printed by {@code codegloss plan --json}:
  *
  * <pre>
- * {"batches": [{"file", "tokens", "job_tokens", "reason",
+ * {"batches": [{"file", "tokens", "job_tokens", "whole_job_tokens", "reason",
  *               "spans": [{"symbol", "kind", "start_line", "end_line", "tokens", "content"}]}]}
  * </pre>
  *
  * {@code tokens} of a batch is its span tokens (what {@code RAG_BATCH_MAX_TOKENS} limits); {@code
- * job_tokens} adds prompt overhead and output cap ({@link JobSizing}); {@code reason} is a {@link
+ * job_tokens} adds prompt overhead and output cap ({@link JobSizing}), the size it is enqueued at;
+ * {@code whole_job_tokens} is larger only for a single span that runs with its code cut to fit a
+ * default worker ({@link PlannedBatch#runsCut()}); {@code reason} is a {@link
  * CloseReason#jsonName()}; {@code content} is {@code whole} or {@code outline} ({@link
  * SpanContent}). Single-span jobs are batches of one.
  */
@@ -34,6 +36,7 @@ public final class PlanJson {
       batch.put("file", b.path());
       batch.put("tokens", b.spanTokens());
       batch.put("job_tokens", b.jobTokens());
+      batch.put("whole_job_tokens", b.wholeJobTokens());
       batch.put("reason", b.reason().jsonName());
       ArrayNode spans = batch.putArray("spans");
       for (PlanSpan s : b.spans()) {

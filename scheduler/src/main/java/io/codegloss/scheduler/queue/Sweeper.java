@@ -97,7 +97,7 @@ public final class Sweeper {
                             batch.fileId(),
                             JobKind.SINGLE,
                             List.of(ref),
-                            JobSizing.jobTokens(s.tokens(), 1),
+                            JobSizing.singleJobTokens(s.tokens()),
                             s.tokens(),
                             "batch job " + batch.jobRunrState(),
                             batch.id());

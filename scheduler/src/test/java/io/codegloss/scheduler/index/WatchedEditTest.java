@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.store.JobTable;
 import io.codegloss.core.store.RetryPolicy;
 import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.core.store.SpanState;
@@ -21,6 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,22 +56,33 @@ class WatchedEditTest {
     fx.enrich(fx.spans().get("app/user.py:User.get").id());
     assertThat(state("app/user.py:User.get")).isEqualTo(SpanState.ENRICHED);
 
+    startScheduler(SchedulerProcess.Reindexer.of(new Indexer(testDb.database(), INDEX)));
+  }
+
+  private static final IndexSettings INDEX = IndexSettings.defaults().withThreads(1);
+
+  private void startScheduler(SchedulerProcess.Reindexer reindexer) {
     var db = testDb.database();
     Queue queue = Queue.openClientOnly(db.dataSource());
     JobEnqueuer enqueuer = new JobEnqueuer(db, queue);
-    IndexSettings index = IndexSettings.defaults().withThreads(1);
     scheduler =
         new SchedulerProcess(
             db,
             queue,
             new EnqueueService(db, new BatchPlanner(PlanSettings.defaults()), enqueuer),
             new Sweeper(db, enqueuer, 120, new SpanFailureTable(RetryPolicy.defaults())),
-            SchedulerProcess.Reindexer.of(new Indexer(db, index)),
+            reindexer,
             new SchedulerProcess.Options(
                 Duration.ofHours(1), 0, null, null, 5, 12, 3, "127.0.0.1", true),
-            new RepoWalker(index.maxFileBytes(), index.extraExcludes()));
+            new RepoWalker(INDEX.maxFileBytes(), INDEX.extraExcludes()));
     scheduler.start();
     await().atMost(Duration.ofSeconds(60)).until(() -> scheduler.watching(repo));
+  }
+
+  private long jobs() {
+    return testDb.database().withConnection(c -> JobTable.countByKindAndStatus(c)).values().stream()
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   @AfterEach
@@ -103,6 +119,61 @@ class WatchedEditTest {
     assertThat(state("app/user.py:User"))
         .as("the class's own code changed too: it holds the method")
         .isEqualTo(SpanState.FACTS_ONLY);
+  }
+
+  @Test
+  void aSaveDuringThePreviousEditsCallResolutionIsPendingWithoutWaitingForIt() throws Exception {
+    // the resolution of calls after an edit takes seconds on a large repository; here it is held
+    // until the test lets it go, so a second save certainly arrives while it runs
+    scheduler.close();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger resolutions = new AtomicInteger();
+    SchedulerProcess.Reindexer real =
+        SchedulerProcess.Reindexer.of(new Indexer(testDb.database(), INDEX));
+    startScheduler(
+        new SchedulerProcess.Reindexer() {
+          @Override
+          public long applyAsLong(Path root) {
+            return real.applyAsLong(root);
+          }
+
+          @Override
+          public Deferred reindexDeferring(Path root, Set<String> changed) {
+            return real.reindexDeferring(root, changed);
+          }
+
+          @Override
+          public void resolve(Indexer.OwedCalls owed) {
+            resolutions.incrementAndGet();
+            try {
+              release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            real.resolve(owed);
+          }
+        });
+    long jobsBefore = jobs();
+
+    save("app/user.py", "class User:\n    def get(self):\n        return 2\n");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> state("app/user.py:User.get") == SpanState.FACTS_ONLY && resolutions.get() == 1);
+    save("app/other.py", "def other():\n    return User().get()\n");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> fx.spans().containsKey("app/other.py:other"));
+    assertThat(state("app/other.py:other")).isEqualTo(SpanState.FACTS_ONLY);
+    assertThat(release.getCount()).as("the first edit's resolution is still running").isOne();
+    assertThat(jobs()).as("enqueueing follows the resolution").isEqualTo(jobsBefore);
+
+    release.countDown();
+    await().atMost(Duration.ofSeconds(30)).until(() -> jobs() > jobsBefore);
+    assertThat(resolutions.get())
+        .as("the second edit's calls were resolved with the first's or right after")
+        .isBetween(1, 2);
   }
 
   @Test

@@ -153,6 +153,68 @@ class BatchPlannerTest {
   }
 
   @Test
+  void aSingleSpanLargerThanADefaultWorkerIsEnqueuedAtADefaultWorkersSizeAndRunsCut() {
+    // 8,000 tokens of code: the whole job (8,992) fits no default worker, so a default worker
+    // takes it at 8,192 and sends its code cut to 7,200 tokens instead of it waiting forever.
+    List<PlannedBatch> plan =
+        planner.plan(
+            List.of(py.function("huge_test_class", 1, 900, 8_000), py.function("f", 901, 910, 50)));
+
+    PlannedBatch huge = plan.get(0);
+    assertThat(huge.isSingle()).isTrue();
+    assertThat(huge.wholeJobTokens()).isEqualTo(JobSizing.jobTokens(8_000, 1)).isEqualTo(8_992);
+    assertThat(huge.jobTokens()).isEqualTo(JobSizing.DEFAULT_CONTEXT_TOKENS);
+    assertThat(huge.runsCut()).isTrue();
+    assertThat(JobSizing.codeBudget(huge.jobTokens(), 1)).isEqualTo(7_200);
+    PlannedBatch small = plan.get(1);
+    assertThat(small.runsCut()).isFalse();
+    assertThat(small.jobTokens()).isEqualTo(small.wholeJobTokens());
+  }
+
+  @Test
+  void anOperatorWhoRaisesTheBatchBudgetAboveADefaultWorkerRaisesTheSingleSpanSizeWithIt() {
+    BatchPlanner large = new BatchPlanner(new PlanSettings(true, 12_000, 100, 2, 200));
+    PlannedBatch fits = large.plan(List.of(py.function("big", 1, 900, 8_000))).get(0);
+    PlannedBatch cut = large.plan(List.of(py.function("bigger", 1, 900, 20_000))).get(0);
+
+    assertThat(fits.runsCut()).isFalse();
+    assertThat(fits.jobTokens()).isEqualTo(8_992);
+    assertThat(cut.runsCut()).isTrue();
+    assertThat(cut.jobTokens()).isEqualTo(12_000);
+  }
+
+  @Test
+  void oversizeJobsNameWhatNoWorkerFetchesAndTheCutListNamesWhatRunsCut() {
+    List<PlannedBatch> plan =
+        planner.plan(
+            List.of(
+                py.function("huge", 1, 1000, 9_000),
+                py.function("medium", 1001, 1400, 5_000),
+                py.function("small", 1401, 1410, 50)));
+
+    // a default worker: nothing waits, the huge span runs cut
+    assertThat(OversizeJobs.of(plan, 8_192)).isEmpty();
+    assertThat(OversizeJobs.cut(plan, 8_192))
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.symbols()).containsExactly("huge");
+              assertThat(o.runsCut()).isTrue();
+              assertThat(o.minMaxTokens()).isEqualTo(8_192);
+              assertThat(o.wholeMaxTokens()).isEqualTo(JobSizing.jobTokens(9_000, 1));
+              assertThat(o.cutToTokens()).isEqualTo(7_200);
+              assertThat(o.cutToLines()).isEqualTo(800);
+            });
+    // only a 4,096-token worker: the huge and the medium span wait; the medium one runs whole
+    assertThat(OversizeJobs.cut(plan, 4_096)).isEmpty();
+    assertThat(OversizeJobs.of(plan, 4_096))
+        .extracting(o -> o.symbols().get(0), o -> o.minMaxTokens(), o -> o.cutToTokens())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("huge", 8_192, 7_200),
+            org.assertj.core.groups.Tuple.tuple("medium", JobSizing.jobTokens(5_000, 1), null));
+  }
+
+  @Test
   void theTokenBudgetIsAStrictUpperBound() {
     List<PlannedBatch> fits =
         planner.plan(List.of(py.function("a", 1, 10, 1000), py.function("b", 11, 20, 999)));

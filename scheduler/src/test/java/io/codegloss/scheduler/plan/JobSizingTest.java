@@ -40,4 +40,18 @@ class JobSizingTest {
     assertThatThrownBy(() -> JobSizing.jobTokens(Integer.MAX_VALUE - 10, 1))
         .isInstanceOf(ArithmeticException.class);
   }
+
+  @Test
+  void aSingleSpanIsStoredWholeUpToADefaultWorkerAndAtADefaultWorkersSizeAbove() {
+    assertThat(JobSizing.singleJobTokens(7_200))
+        .isEqualTo(JobSizing.jobTokens(7_200, 1))
+        .isEqualTo(8_192);
+    assertThat(JobSizing.singleJobTokens(7_201)).isEqualTo(8_192);
+    assertThat(JobSizing.singleJobTokens(69_157)).isEqualTo(8_192);
+    assertThat(JobSizing.singleJobTokens(100)).isEqualTo(JobSizing.jobTokens(100, 1));
+    assertThat(JobSizing.singleJobTokens(20_000, 12_000)).isEqualTo(12_000);
+    assertThat(JobSizing.singleJobTokens(5_000, 10))
+        .as("never below the prompt's fixed part and one output cap")
+        .isEqualTo(JobSizing.jobTokens(0, 1));
+  }
 }

@@ -172,11 +172,23 @@ final class DocCompletionRunner {
         DocCompletionParser.parse(
             response.text(), "length".equals(response.finishReason()), sp, text);
     // Java 17: no pattern switch; the Outcome interface is sealed, so these three are all
+    // the model saw only the code's head: whoever reads the note must be able to tell
+    List<String> notes =
+        sp.cutLines() == 0
+            ? List.of()
+            : List.of(
+                "code cut: its last "
+                    + sp.cutLines()
+                    + " lines left out to fit a "
+                    + budget
+                    + "-token prompt");
     if (outcome instanceof DocCompletionParser.Summary s) {
-      return store(work, span, response, s.text(), SummarySource.MODEL, secrets);
+      return store(work, span, response, s.text(), SummarySource.MODEL, secrets, notes);
     }
     if (outcome instanceof DocCompletionParser.SameAsDocstring d) {
-      return store(work, span, response, d.docstring(), SummarySource.DOCSTRING, secrets);
+      // the summary is the span's own docstring: the cut does not touch what it says
+      return store(
+          work, span, response, d.docstring(), SummarySource.DOCSTRING, secrets, List.of());
     }
     DocCompletionParser.Refused r = (DocCompletionParser.Refused) outcome;
     String why =
@@ -195,7 +207,8 @@ final class DocCompletionRunner {
       LlmResponse response,
       String summary,
       SummarySource source,
-      int secrets) {
+      int secrets,
+      List<String> notes) {
     Enrichment prose =
         new Enrichment(
             summary, List.of(), List.of(), List.of(), List.of(), null, List.of(), List.of());
@@ -209,7 +222,7 @@ final class DocCompletionRunner {
             work.job().kind(),
             worker.name(),
             work.job().id(),
-            List.of());
+            notes);
     boolean late =
         db.inTransaction(
             (Database.TxWork<Boolean>)

@@ -8,6 +8,7 @@ import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.core.job.EnrichJobHandler;
 import io.codegloss.core.job.EnrichJobRequest;
 import io.codegloss.core.queue.JobEnqueuer;
+import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.span.SecretRedactor;
 import io.codegloss.core.span.Span;
 import io.codegloss.core.span.SpanKind;
@@ -403,7 +404,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         span.fileId(),
         JobKind.SINGLE,
         List.of(ref),
-        enrichment.estimateJobTokens(List.of(span)),
+        // sized as the planner sizes a single: at most a default worker, which cuts the code
+        JobSizing.singleJobTokens(span.tokenEstimate()),
         span.tokenEstimate(),
         reason,
         job.id());

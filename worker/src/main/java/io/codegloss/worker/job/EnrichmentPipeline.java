@@ -144,11 +144,6 @@ public final class EnrichmentPipeline {
     return perOutputToken;
   }
 
-  int estimateJobTokens(List<Span> spans) {
-    int code = spans.stream().mapToInt(Span::tokenEstimate).sum();
-    return JobSizing.jobTokens(code, spans.size());
-  }
-
   /**
    * @param facts the spans' facts by span id; a span without an entry is prompted without facts
    */

@@ -84,6 +84,17 @@ public final class IndexFacts {
       touchedNames.addAll(names);
     }
 
+    /**
+     * Takes in a later run's calls, names and files, so that one resolution covers both runs (a
+     * call of a span the later run replaced updates no row).
+     */
+    public void absorb(Run later) {
+      touchedNames.addAll(later.touchedNames);
+      calls.addAll(later.calls);
+      writtenFiles.putAll(later.writtenFiles);
+      imports.putAll(later.imports);
+    }
+
     public void add(FileCalls file) {
       touchedNames.addAll(file.names());
       calls.addAll(file.calls());
