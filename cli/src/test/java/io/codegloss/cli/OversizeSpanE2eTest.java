@@ -1,6 +1,6 @@
 package io.codegloss.cli;
 
-import static io.codegloss.cli.E2e.count;
+import static io.codegloss.testing.Rows.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
