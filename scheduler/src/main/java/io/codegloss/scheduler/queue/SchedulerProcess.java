@@ -160,6 +160,15 @@ public final class SchedulerProcess implements AutoCloseable {
    */
   private final Object editsLock = new Object();
 
+  /**
+   * Failed writes of edits per repository. A write can lose a deadlock to the resolver's pass over
+   * the same rows; waiting for the next interval (30 s) would make that edit look ignored, so it is
+   * tried again after 1, 2 and 4 s first.
+   */
+  private final Map<Path, Integer> editRetries = new HashMap<>();
+
+  private static final int EDIT_RETRIES = 3;
+
   private final Map<Path, Set<String>> editedPaths = new LinkedHashMap<>();
   private final Set<Path> editedWhole = new LinkedHashSet<>();
   private boolean draining;
@@ -325,13 +334,36 @@ public final class SchedulerProcess implements AutoCloseable {
       }
       Reindexer.Deferred d = reindexer.reindexDeferring(root, changed);
       log.debug("{}: {} edited paths written; calls resolved next", root, changed.size());
+      synchronized (editsLock) {
+        editRetries.remove(root);
+      }
       owe(d.repoId(), d.owed());
     } catch (CodeglossException e) {
-      log.warn("re-indexing edits failed, the next round tries again: {}", e.oneLine());
+      retryEdits(root, changed, e.oneLine());
     } catch (RuntimeException | LinkageError | AssertionError e) {
-      log.warn(
-          "re-indexing edits failed, the next round tries again: {}", WatchedServer.oneLine(e));
+      retryEdits(root, changed, WatchedServer.oneLine(e));
       log.debug("re-index failure", e);
+    }
+  }
+
+  private void retryEdits(Path root, @Nullable Set<String> changed, String why) {
+    int attempt;
+    synchronized (editsLock) {
+      attempt = editRetries.merge(root, 1, Integer::sum);
+      if (attempt > EDIT_RETRIES) {
+        editRetries.remove(root);
+      }
+    }
+    if (attempt > EDIT_RETRIES) {
+      log.warn("re-indexing edits failed, the next round tries again: {}", why);
+      return;
+    }
+    long seconds = 1L << (attempt - 1);
+    log.warn("re-indexing edits failed, trying again in {} s: {}", seconds, why);
+    try {
+      ticker.schedule(() -> edited(root, changed), seconds, TimeUnit.SECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
     }
   }
 

@@ -3,6 +3,7 @@ package io.codegloss.scheduler.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.codegloss.core.error.RetryableException;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.store.JobTable;
@@ -174,6 +175,42 @@ class WatchedEditTest {
     assertThat(resolutions.get())
         .as("the second edit's calls were resolved with the first's or right after")
         .isBetween(1, 2);
+  }
+
+  @Test
+  void anEditWhoseWriteFailedIsWrittenAgainWithinSecondsNotAtTheNextInterval() throws Exception {
+    // a write of edits can lose a deadlock to the resolver's pass over the same rows
+    scheduler.close();
+    AtomicInteger writes = new AtomicInteger();
+    SchedulerProcess.Reindexer real =
+        SchedulerProcess.Reindexer.of(new Indexer(testDb.database(), INDEX));
+    startScheduler(
+        new SchedulerProcess.Reindexer() {
+          @Override
+          public long applyAsLong(Path root) {
+            return real.applyAsLong(root);
+          }
+
+          @Override
+          public Deferred reindexDeferring(Path root, Set<String> changed) {
+            if (writes.incrementAndGet() == 1) {
+              throw new RetryableException("deadlock detected (injected)");
+            }
+            return real.reindexDeferring(root, changed);
+          }
+
+          @Override
+          public void resolve(Indexer.OwedCalls owed) {
+            real.resolve(owed);
+          }
+        });
+
+    save("app/user.py", "class User:\n    def get(self):\n        return 3\n");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> state("app/user.py:User.get") == SpanState.FACTS_ONLY);
+    assertThat(writes.get()).as("the failed write and the one that succeeded").isEqualTo(2);
   }
 
   @Test
