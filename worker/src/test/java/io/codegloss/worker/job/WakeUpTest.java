@@ -10,6 +10,7 @@ import io.codegloss.core.queue.Queue;
 import io.codegloss.core.queue.WakeChannel;
 import io.codegloss.core.store.JobKind;
 import io.codegloss.core.store.JobPlan;
+import io.codegloss.core.store.JobTable;
 import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -146,6 +147,36 @@ class WakeUpTest {
         PGNotification[] more = pg.getNotifications(500);
         assertThat(more == null ? 0 : more.length).isZero();
         assertThat(heard).hasSize(3).allMatch(n -> n.getName().equals(WakeChannel.NAME));
+      }
+    }
+  }
+
+  @Test
+  void aSingleJobSubmittedOnItsOwnIsAnnouncedToo() throws Exception {
+    try (TestDatabase t = TestDatabase.fresh()) {
+      Database db = t.database();
+      long repo = Seed.into(t).repo("/src/app").repoId();
+      try (Connection listener = db.openDedicated("test listener");
+          Statement s = listener.createStatement()) {
+        s.execute("listen " + WakeChannel.NAME);
+        // a split batch's single: our row first, then JobRunr's own save (JobEnqueuer.submit)
+        JobPlan single = plan(repo, "single");
+        db.inTransaction((Database.TxWork<Boolean>) c -> JobTable.insert(c, single));
+        new JobEnqueuer(db, Queue.openClientOnly(db.dataSource())).submit(single.id());
+
+        PGConnection pg = listener.unwrap(PGConnection.class);
+        List<PGNotification> heard = new ArrayList<>();
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () -> {
+                  PGNotification[] got = pg.getNotifications(100);
+                  if (got != null) {
+                    heard.addAll(List.of(got));
+                  }
+                  return !heard.isEmpty();
+                });
+        assertThat(heard).hasSize(1);
       }
     }
   }
