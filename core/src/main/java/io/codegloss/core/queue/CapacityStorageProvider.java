@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.jobrunr.jobs.Job;
@@ -39,6 +40,7 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
   private final IntSupplier maxTokens;
   private volatile JobMapper mapper;
   private volatile long lastFetchEndNanos = System.nanoTime() - 1_000_000_000L;
+  private final AtomicLong fetchesStarted = new AtomicLong();
 
   public CapacityStorageProvider(DataSource dataSource, IntSupplier maxTokens) {
     super(dataSource, DatabaseOptions.SKIP_CREATE);
@@ -139,11 +141,17 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
    */
   @Override
   public List<Job> getJobsToProcess(BackgroundJobServer server, AmountRequest amountRequest) {
+    fetchesStarted.incrementAndGet();
     try {
       return super.getJobsToProcess(server, amountRequest);
     } finally {
       lastFetchEndNanos = System.nanoTime();
     }
+  }
+
+  /** Fetches begun so far: one begun after a notification was heard sees the jobs it announced. */
+  public long fetchesStarted() {
+    return fetchesStarted.get();
   }
 
   /** Nanoseconds since this server's last fetch of jobs ended. */

@@ -114,15 +114,18 @@ public final class WatchedServer {
    * threads look for work when they become idle, through the thread-safe onboarding task behind
    * {@code JobSteward.notifyThreadIdle}, which fetches only for free slots and skips when a fetch
    * is already running. The occupied/idle pair leaves JobRunr's count of busy slots as it was.
+   *
+   * @return false when the server is down or stopping (nothing was asked)
    */
-  public void lookForWorkNow() {
+  public boolean lookForWorkNow() {
     BackgroundJobServer s = server;
     if (stopping || !isRunning()) {
-      return;
+      return false;
     }
     JobSteward steward = s.getJobSteward();
     steward.notifyThreadOccupied();
     steward.notifyThreadIdle();
+    return true;
   }
 
   /** Stops fetching new jobs; a server that is already down has nothing to pause. */

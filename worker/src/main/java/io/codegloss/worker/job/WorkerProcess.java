@@ -42,6 +42,8 @@ public final class WorkerProcess implements AutoCloseable {
   private final WorkerIdentity identity;
   private final WatchedServer server;
   private final AtomicInteger running = new AtomicInteger();
+  // A fetch that JobRunr skipped is asked again this often, MIN_GAP apart (0.5 s in all).
+  private static final int POKE_ATTEMPTS = 20;
   private final ScheduledExecutorService heartbeat;
   private final CapacityStorageProvider storage;
   private final @Nullable WakeListener wake;
@@ -189,19 +191,29 @@ public final class WorkerProcess implements AutoCloseable {
   }
 
   /**
-   * Jobs were enqueued: with a free slot, fetch now. Runs on the wake-up listener's poke thread. A
-   * fetch that just ended (JobRunr's poll) may have handed out jobs whose threads do not count as
-   * busy yet; waiting out the gap keeps this fetch from taking jobs for those slots too.
+   * Jobs were enqueued: with a free slot, fetch now. Runs on the wake-up listener's poke thread.
+   *
+   * <p>A fetch that just ended (JobRunr's poll) may have handed out jobs whose threads do not count
+   * as busy yet; waiting out the gap keeps this fetch from taking jobs for those slots too. JobRunr
+   * skips the fetch when one is already running (its poll, or a job thread that just finished), and
+   * that one may have read the queue before the announced commit; so unless a fetch began after the
+   * call, it is asked again a moment later, a few times at most.
    */
   private void lookForWork() {
-    if (state != WorkerState.RUNNING || running.get() >= identity.concurrency()) {
-      return;
+    for (int attempt = 0; attempt < POKE_ATTEMPTS; attempt++) {
+      if (state != WorkerState.RUNNING || running.get() >= identity.concurrency()) {
+        return;
+      }
+      long wait = WakeListener.MIN_GAP.toNanos() - storage.nanosSinceLastFetch();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      long begun = storage.fetchesStarted();
+      if (!server.lookForWorkNow() || storage.fetchesStarted() != begun) {
+        return;
+      }
+      LockSupport.parkNanos(WakeListener.MIN_GAP.toNanos());
     }
-    long wait = WakeListener.MIN_GAP.toNanos() - storage.nanosSinceLastFetch();
-    if (wait > 0) {
-      LockSupport.parkNanos(wait);
-    }
-    server.lookForWorkNow();
   }
 
   /** True while this worker hears enqueue notifications (false when turned off or disconnected). */
