@@ -6,6 +6,7 @@ import io.codegloss.core.error.PermanentException;
 import io.codegloss.core.error.RetryableException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -73,6 +74,33 @@ public final class Database implements AutoCloseable {
 
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /**
+   * A new connection outside the pool, with the pool's url, credentials and driver properties, for
+   * a caller that holds it for the process's lifetime (a LISTEN) and would otherwise take a pooled
+   * connection away for good. The caller closes it; {@code applicationName} shows in {@code
+   * pg_stat_activity}.
+   */
+  public Connection openDedicated(String applicationName) throws SQLException {
+    Properties props = new Properties();
+    props.putAll(dataSource.getDataSourceProperties());
+    if (dataSource.getUsername() != null) {
+      props.setProperty("user", dataSource.getUsername());
+    }
+    if (dataSource.getPassword() != null) {
+      props.setProperty("password", dataSource.getPassword());
+    }
+    props.setProperty("ApplicationName", applicationName);
+    // Fail an attempt during an outage within seconds; the caller retries.
+    props.putIfAbsent("connectTimeout", "5");
+    // The driver itself rather than DriverManager: no dependence on service registration in a
+    // repackaged jar.
+    Connection c = new org.postgresql.Driver().connect(dataSource.getJdbcUrl(), props);
+    if (c == null) {
+      throw new SQLException("not a PostgreSQL url: " + redact(dataSource.getJdbcUrl()), "08001");
+    }
+    return c;
   }
 
   /**

@@ -10,11 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.mappers.JobMapper;
 import org.jobrunr.jobs.states.StateName;
+import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.storage.StorageProviderUtils.DatabaseOptions;
 import org.jobrunr.storage.navigation.AmountRequest;
 import org.jobrunr.storage.sql.common.JobTable;
@@ -37,6 +39,8 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
 
   private final IntSupplier maxTokens;
   private volatile JobMapper mapper;
+  private volatile long lastFetchEndNanos = System.nanoTime() - 1_000_000_000L;
+  private final AtomicLong fetchesStarted = new AtomicLong();
 
   public CapacityStorageProvider(DataSource dataSource, IntSupplier maxTokens) {
     super(dataSource, DatabaseOptions.SKIP_CREATE);
@@ -131,6 +135,30 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
     }
   }
 
+  /**
+   * JobRunr's fetch, timed: a wake-up poke waits until the jobs of a fetch that just ended have
+   * started (see {@link WakeListener}).
+   */
+  @Override
+  public List<Job> getJobsToProcess(BackgroundJobServer server, AmountRequest amountRequest) {
+    fetchesStarted.incrementAndGet();
+    try {
+      return super.getJobsToProcess(server, amountRequest);
+    } finally {
+      lastFetchEndNanos = System.nanoTime();
+    }
+  }
+
+  /** Fetches begun so far: one begun after a notification was heard sees the jobs it announced. */
+  public long fetchesStarted() {
+    return fetchesStarted.get();
+  }
+
+  /** Nanoseconds since this server's last fetch of jobs ended. */
+  public long nanosSinceLastFetch() {
+    return System.nanoTime() - lastFetchEndNanos;
+  }
+
   @Override
   public void setJobMapper(JobMapper jobMapper) {
     super.setJobMapper(jobMapper);
@@ -144,6 +172,7 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
 
   private static final class CapacityJobTable extends JobTable {
 
+    private final Connection connection;
     private final JobMapper jobMapper;
     private final int maxTokens;
 
@@ -154,8 +183,32 @@ public final class CapacityStorageProvider extends PostgresStorageProvider {
         JobMapper jobMapper,
         int maxTokens) {
       super(connection, dialect, tablePrefix, jobMapper);
+      this.connection = connection;
       this.jobMapper = jobMapper;
       this.maxTokens = maxTokens;
+    }
+
+    /**
+     * Every save that leaves a job ENQUEUED (our chunks and submits, JobRunr's retries after their
+     * backoff, a requeue in its dashboard) announces it on {@link WakeChannel} in the same
+     * transaction.
+     */
+    @Override
+    public Job save(Job job) throws SQLException {
+      Job saved = super.save(job);
+      if (job.getState() == StateName.ENQUEUED) {
+        WakeChannel.announce(connection);
+      }
+      return saved;
+    }
+
+    @Override
+    public List<Job> save(List<Job> jobs) throws SQLException {
+      List<Job> saved = super.save(jobs);
+      if (jobs.stream().anyMatch(j -> j.getState() == StateName.ENQUEUED)) {
+        WakeChannel.announce(connection);
+      }
+      return saved;
     }
 
     @Override

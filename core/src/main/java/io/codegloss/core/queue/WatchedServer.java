@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.server.JobSteward;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +106,26 @@ public final class WatchedServer {
       }
     }
     return s.isAnnounced() && s.isRunning();
+  }
+
+  /**
+   * Makes the running server look for enqueued jobs now rather than at its next poll (a no-op while
+   * it is down or stopping, or has no free slot). JobRunr 8 has no public "poll now"; its job
+   * threads look for work when they become idle, through the thread-safe onboarding task behind
+   * {@code JobSteward.notifyThreadIdle}, which fetches only for free slots and skips when a fetch
+   * is already running. The occupied/idle pair leaves JobRunr's count of busy slots as it was.
+   *
+   * @return false when the server is down or stopping (nothing was asked)
+   */
+  public boolean lookForWorkNow() {
+    BackgroundJobServer s = server;
+    if (stopping || !isRunning()) {
+      return false;
+    }
+    JobSteward steward = s.getJobSteward();
+    steward.notifyThreadOccupied();
+    steward.notifyThreadIdle();
+    return true;
   }
 
   /** Stops fetching new jobs; a server that is already down has nothing to pause. */

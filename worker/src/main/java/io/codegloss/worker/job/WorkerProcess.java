@@ -5,6 +5,7 @@ import io.codegloss.core.job.EnrichJobDispatcher;
 import io.codegloss.core.job.EnrichJobHandler;
 import io.codegloss.core.queue.CapacityStorageProvider;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.queue.WakeListener;
 import io.codegloss.core.queue.WatchedServer;
 import io.codegloss.core.store.WorkerState;
 import io.codegloss.core.store.WorkerTable;
@@ -14,10 +15,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jobrunr.jobs.filters.RetryFilter;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.server.JobActivator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +42,14 @@ public final class WorkerProcess implements AutoCloseable {
   private final WorkerIdentity identity;
   private final WatchedServer server;
   private final AtomicInteger running = new AtomicInteger();
+  // A fetch that JobRunr skipped is asked again this often, MIN_GAP apart (0.5 s in all).
+  private static final int POKE_ATTEMPTS = 20;
   private final ScheduledExecutorService heartbeat;
+  private final CapacityStorageProvider storage;
+  private final @Nullable WakeListener wake;
   private volatile WorkerState state = WorkerState.RUNNING;
 
+  /** A worker that wakes up when jobs are enqueued (see {@link WakeListener}). */
   public WorkerProcess(
       Database db,
       Queue queue,
@@ -51,8 +59,26 @@ public final class WorkerProcess implements AutoCloseable {
       String model,
       String version,
       ServerTiming timing) {
+    this(db, queue, identity, handler, backend, model, version, timing, true);
+  }
+
+  /**
+   * @param wake whether to listen for enqueued jobs ({@value WorkerSettings#WAKE}); without it new
+   *     work is noticed at JobRunr's next poll only
+   */
+  public WorkerProcess(
+      Database db,
+      Queue queue,
+      WorkerIdentity identity,
+      EnrichJobHandler handler,
+      String backend,
+      String model,
+      String version,
+      ServerTiming timing,
+      boolean wake) {
     this.db = db;
     this.identity = identity;
+    this.storage = queue.storage();
     EnrichJobHandler counted =
         request -> {
           running.incrementAndGet();
@@ -110,6 +136,13 @@ public final class WorkerProcess implements AutoCloseable {
                         backend,
                         model,
                         version)));
+    this.wake =
+        wake
+            ? new WakeListener(
+                identity.name(),
+                () -> db.openDedicated("codegloss wake " + identity.name()),
+                this::lookForWork)
+            : null;
     this.heartbeat =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -121,6 +154,9 @@ public final class WorkerProcess implements AutoCloseable {
 
   public void start() {
     server.start();
+    if (wake != null) {
+      wake.start();
+    }
     heartbeat.scheduleAtFixedRate(this::beat, 0, 5, TimeUnit.SECONDS);
     log.info(
         "worker {} started: max {} tokens, {} at once",
@@ -154,6 +190,37 @@ public final class WorkerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Jobs were enqueued: with a free slot, fetch now. Runs on the wake-up listener's poke thread.
+   *
+   * <p>A fetch that just ended (JobRunr's poll) may have handed out jobs whose threads do not count
+   * as busy yet; waiting out the gap keeps this fetch from taking jobs for those slots too. JobRunr
+   * skips the fetch when one is already running (its poll, or a job thread that just finished), and
+   * that one may have read the queue before the announced commit; so unless a fetch began after the
+   * call, it is asked again a moment later, a few times at most.
+   */
+  private void lookForWork() {
+    for (int attempt = 0; attempt < POKE_ATTEMPTS; attempt++) {
+      if (state != WorkerState.RUNNING || running.get() >= identity.concurrency()) {
+        return;
+      }
+      long wait = WakeListener.MIN_GAP.toNanos() - storage.nanosSinceLastFetch();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      long begun = storage.fetchesStarted();
+      if (!server.lookForWorkNow() || storage.fetchesStarted() != begun) {
+        return;
+      }
+      LockSupport.parkNanos(WakeListener.MIN_GAP.toNanos());
+    }
+  }
+
+  /** True while this worker hears enqueue notifications (false when turned off or disconnected). */
+  public boolean listening() {
+    return wake != null && wake.listening();
+  }
+
   private boolean databaseAnswers() {
     try {
       return db.withConnection(c -> c.isValid(2));
@@ -169,6 +236,12 @@ public final class WorkerProcess implements AutoCloseable {
           (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), running.get(), state));
     } catch (RuntimeException e) {
       log.debug("heartbeat failed: {}", WatchedServer.oneLine(e));
+    }
+  }
+
+  private void stopListening() {
+    if (wake != null) {
+      wake.close();
     }
   }
 
@@ -195,6 +268,7 @@ public final class WorkerProcess implements AutoCloseable {
    */
   public void drain(Duration grace) {
     state = WorkerState.DRAINING;
+    stopListening();
     writeDrainingState();
     server.pauseProcessing();
     long deadline = System.nanoTime() + grace.toNanos();
@@ -219,6 +293,7 @@ public final class WorkerProcess implements AutoCloseable {
   @Override
   public void close() {
     state = WorkerState.STOPPED;
+    stopListening();
     heartbeat.shutdownNow();
     server.stop();
     try {

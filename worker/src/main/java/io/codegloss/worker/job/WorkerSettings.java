@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param timeoutBaseSeconds {@value #TIMEOUT_BASE_SECONDS}: every call's deadline starts here
  * @param secondsPerPromptToken {@value #PER_PROMPT_TOKEN_MS} / 1000: added per prompt token
  * @param secondsPerOutputToken {@value #PER_OUTPUT_TOKEN_MS} / 1000: added per output token
+ * @param wake {@value #WAKE} (default on): listen for enqueued jobs instead of waiting for the poll
  */
 public record WorkerSettings(
     @Nullable String name,
@@ -32,7 +33,8 @@ public record WorkerSettings(
     BatchPause batchPause,
     double timeoutBaseSeconds,
     double secondsPerPromptToken,
-    double secondsPerOutputToken) {
+    double secondsPerOutputToken,
+    boolean wake) {
 
   public static final String NAME = "CODEGLOSS_WORKER_NAME";
   public static final String MAX_TOKENS = "CODEGLOSS_WORKER_MAX_TOKENS";
@@ -41,6 +43,7 @@ public record WorkerSettings(
   public static final String TIMEOUT_BASE_SECONDS = "CODEGLOSS_LLM_TIMEOUT_BASE_SECONDS";
   public static final String PER_PROMPT_TOKEN_MS = "CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS";
   public static final String PER_OUTPUT_TOKEN_MS = "CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS";
+  public static final String WAKE = "CODEGLOSS_WORKER_WAKE";
 
   /** Below this no prompt fits; the upper bound only catches typos. */
   static final int MIN_MAX_TOKENS = 256;
@@ -65,7 +68,9 @@ public record WorkerSettings(
         BatchPause.fromSettings(s),
         s.intValue(TIMEOUT_BASE_SECONDS, 60, 1, 86_400),
         s.intValue(PER_PROMPT_TOKEN_MS, 20, 0, 60_000) / 1000.0,
-        s.intValue(PER_OUTPUT_TOKEN_MS, 250, 0, 600_000) / 1000.0);
+        s.intValue(PER_OUTPUT_TOKEN_MS, 250, 0, 600_000) / 1000.0,
+        // off for a pooler that cannot hold a LISTEN (pgbouncer in transaction mode)
+        s.onOff(WAKE, true));
   }
 
   /** This worker under another name and concurrency (the benchmark's in-process workers). */
@@ -80,6 +85,7 @@ public record WorkerSettings(
         batchPause,
         timeoutBaseSeconds,
         secondsPerPromptToken,
-        secondsPerOutputToken);
+        secondsPerOutputToken,
+        wake);
   }
 }

@@ -40,7 +40,8 @@ public final class Workers {
         backend.model(),
         version,
         new WorkerProcess.ServerTiming(
-            s.timing().pollSeconds(), s.timing().timeoutMultiplicand(), s.timing().retries()));
+            s.timing().pollSeconds(), s.timing().timeoutMultiplicand(), s.timing().retries()),
+        s.wake());
   }
 
   static EnrichmentPipeline pipeline(LlmBackend backend, WorkerSettings s) {
