@@ -52,12 +52,15 @@ create or replace function codegloss_span_search_refresh(ids bigint[]) returns v
 $$;
 
 -- Recomputes only the prose layer of the given spans' rows; returns the spans that had no row yet
--- (the caller gives those the full refresh). Rows in span id order, as the full refresh writes them.
+-- (the caller gives those the full refresh). Rows are locked in span id order first, the order in
+-- which the full refresh writes them, so that an indexer and a worker never wait for each other in
+-- a cycle.
 create function codegloss_span_search_refresh_prose(ids bigint[]) returns bigint[]
     language plpgsql volatile as $$
 declare
   done bigint[];
 begin
+  perform 1 from span_search where span_id = any(ids) order by span_id for update;
   with updated as (
     update span_search ss
        set prose = p.prose
