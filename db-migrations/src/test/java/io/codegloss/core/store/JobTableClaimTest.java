@@ -127,4 +127,43 @@ class JobTableClaimTest {
     assertThat(spans.get(1).invalidAnswer()).isNull();
     assertThat(spans.get(2).invalidAnswer()).isNull();
   }
+
+  private static String synchronousCommit(java.sql.Connection c) throws java.sql.SQLException {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery("show synchronous_commit")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
+  void aRunsLockStopsOnlyItsOwnTransactionsCommitFromWaitingForTheDisk() {
+    UUID job = seed.job(j -> j.kind("single").status("enqueued").tokens(10).spans(helper)).jobId();
+
+    List<String> seen =
+        db.database()
+            .withConnection(
+                c -> {
+                  // the test server itself does not wait for the disk; a production one does
+                  try (var st = c.createStatement()) {
+                    st.execute("set synchronous_commit = on");
+                  }
+                  c.setAutoCommit(false);
+                  JobTable.lock(c, job);
+                  String plainLock = synchronousCommit(c);
+                  c.commit();
+                  JobTable.lockForRun(c, job);
+                  String runLock = synchronousCommit(c);
+                  c.commit();
+                  String next = synchronousCommit(c);
+                  c.commit();
+                  c.setAutoCommit(true);
+                  try (var st = c.createStatement()) {
+                    st.execute("reset synchronous_commit");
+                  }
+                  return List.of(plainLock, runLock, next);
+                });
+
+    assertThat(seen).containsExactly("on", "off", "on");
+  }
 }

@@ -94,7 +94,7 @@ final class DocCompletionRunner {
         done == work.spans().size()
             ? JobStatus.SUCCEEDED
             : done == 0 ? JobStatus.FAILED : JobStatus.PARTIAL;
-    db.inRedoableTransaction(
+    db.inTransaction(
         (Database.TxAction)
             c -> {
               if (completedElsewhere(c, work)) {
@@ -110,10 +110,13 @@ final class DocCompletionRunner {
             });
   }
 
-  /** Locks the job row (before any span, as the claim does) and says whether it is completed. */
+  /**
+   * Locks the job row (before any span, as the claim does) and says whether it is completed; the
+   * transaction's commit then does not wait for the disk ({@link JobTable#lockForRun}).
+   */
   private static boolean completedElsewhere(Connection c, EnrichJobRunner.Work work)
       throws SQLException {
-    Optional<JobTable.Row> row = JobTable.lock(c, work.job().id());
+    Optional<JobTable.Row> row = JobTable.lockForRun(c, work.job().id());
     return row.isEmpty() || row.get().status().completed();
   }
 
@@ -212,7 +215,7 @@ final class DocCompletionRunner {
             work.job().id(),
             List.of());
     boolean late =
-        db.inRedoableTransaction(
+        db.inTransaction(
             (Database.TxWork<Boolean>)
                 c -> {
                   // as EnrichJobRunner: a job completed elsewhere meanwhile keeps that note

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * idempotent, so a job retried after its worker died never duplicates rows.
  *
  * <p>Every transaction of a run (claim, note, failure, split, a failed call's record) commits
- * without waiting for the disk ({@link Database#inRedoableTransaction}); the wait was the largest
+ * without waiting for the disk ({@link Database#inRedoableTransaction}; the claim and the note's
+ * transaction through their first statement, {@link JobTable#lockForRun}); the wait was the largest
  * part of a commit. Safe because JobRunr's own save of the run's end (SUCCEEDED, FAILED, a retry,
  * the split's new jobs) comes after ours and commits synchronously: the write-ahead log is flushed
  * in order, so our commits are on disk no later than it. A database crash before that loses both,
@@ -89,8 +90,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
   @Override
   public void run(EnrichJobRequest request) {
     UUID id = request.jobId();
-    Optional<Work> claimed =
-        db.inRedoableTransaction((Database.TxWork<Optional<Work>>) c -> claim(c, id));
+    // the claim's first statement (JobTable.lockForRun) makes its commit not wait for the disk
+    Optional<Work> claimed = db.inTransaction((Database.TxWork<Optional<Work>>) c -> claim(c, id));
     if (claimed.isEmpty()) {
       return;
     }
@@ -138,7 +139,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
   }
 
   private Optional<Work> claim(Connection c, UUID id) throws SQLException {
-    Optional<JobTable.Row> row = JobTable.lock(c, id);
+    Optional<JobTable.Row> row = JobTable.lockForRun(c, id);
     if (row.isEmpty()) {
       log.info("job {} has no row any more; nothing to do", id);
       return Optional.empty();
@@ -234,7 +235,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     }
     List<JobPlan> singles = new ArrayList<>();
     int[] validCount = new int[1];
-    db.inRedoableTransaction(
+    db.inTransaction(
         c -> {
           if (completedElsewhere(
               c, work, JobKind.BATCH, spans.size(), response, redactions(prepared))) {
@@ -322,7 +323,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     }
     String[] problem = new String[1];
     boolean ok =
-        db.inRedoableTransaction(
+        db.inTransaction(
             (Database.TxWork<Boolean>)
                 c -> {
                   if (completedElsewhere(
@@ -367,7 +368,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
   private boolean completedElsewhere(
       Connection c, Work work, JobKind mode, int spans, LlmResponse response, int secrets)
       throws SQLException {
-    Optional<JobTable.Row> row = JobTable.lock(c, work.job().id());
+    Optional<JobTable.Row> row = JobTable.lockForRun(c, work.job().id());
     if (row.isPresent() && !row.get().status().completed()) {
       return false;
     }
