@@ -8,6 +8,8 @@
 # Recorder: every socket read (threshold 0, with its stack) and CPU samples. round-trips.py then
 # prints the PostgreSQL reads per job, grouped by the statement's owner and the worker's step, and the
 # wait per read. Counts are what to compare between builds; waits grow with the machine's load.
+# SPANS: 800 (the default) and the whole corpus finish; on test_asyncio 400 and 2000 select a
+# 19,000-token span whose job fits no 8,192-token worker, and the bench then waits for it forever.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
