@@ -53,41 +53,99 @@ public final class EnrichmentTable {
   public static boolean upsert(Connection c, Row r) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "insert into enrichments (span_id, model, prompt_version, span_hash, schema_version,"
-                + " generation, backend, mode, summary, payload, dropped_related, notes, worker,"
-                + " job_id, summary_source, created_at)"
+            INSERT
                 + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, now())"
-                + " on conflict (span_id, model, prompt_version) do update set"
-                + " span_hash = excluded.span_hash, schema_version = excluded.schema_version,"
-                + " generation = excluded.generation, backend = excluded.backend,"
-                + " mode = excluded.mode, summary = excluded.summary, payload = excluded.payload,"
-                + " dropped_related = excluded.dropped_related, notes = excluded.notes,"
-                + " worker = excluded.worker, job_id = excluded.job_id,"
-                + " summary_source = excluded.summary_source, created_at = now()"
-                // a late writer planned for an older generation never replaces a newer note
-                + " where enrichments.generation <= excluded.generation")) {
-      int i = 1;
-      ps.setLong(i++, r.spanId());
-      ps.setString(i++, r.model());
-      ps.setInt(i++, r.promptVersion());
-      ps.setString(i++, r.spanHash());
-      ps.setInt(i++, r.schemaVersion());
-      ps.setInt(i++, r.generation());
-      ps.setString(i++, r.backend());
-      ps.setString(i++, r.mode().db());
-      ps.setString(i++, r.summary());
-      ps.setString(i++, r.payload());
-      ps.setInt(i++, r.droppedRelated());
-      if (r.notes() == null) {
-        ps.setNull(i++, Types.VARCHAR);
-      } else {
-        ps.setString(i++, r.notes());
-      }
-      ps.setString(i++, r.worker());
-      ps.setObject(i++, r.jobId());
-      ps.setString(i, r.summarySource().db());
+                + UPSERT)) {
+      bind(ps, 1, r);
       return ps.executeUpdate() > 0;
     }
+  }
+
+  /** What {@link #upsertForCurrentCode} did. */
+  public enum Written {
+    /** Inserted or replaced. */
+    WRITTEN,
+    /** Nothing written: the span no longer exists. */
+    SPAN_GONE,
+    /** Nothing written: the span's code is no longer the code the note describes. */
+    STALE,
+    /** Nothing written: a note of a newer generation is kept. */
+    SUPERSEDED
+  }
+
+  /**
+   * As {@link #upsert}, only while the span's code is still {@code r.spanHash()}, in one statement
+   * that first locks the span's row ({@link SpanTable#LOCK_HASH}): concurrent stores of one span
+   * are serialised and its hash cannot change before the commit. A worker stores each note this
+   * way; the lock and the write were two round trips.
+   */
+  public static Written upsertForCurrentCode(Connection c, Row r) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "with cur as ("
+                + SpanTable.LOCK_HASH
+                + "), written as ("
+                + INSERT
+                + " select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, now()"
+                + " from cur where cur.content_hash = ?"
+                + UPSERT
+                + " returning 1)"
+                + " select (select content_hash from cur), (select count(*) from written)")) {
+      ps.setLong(1, r.spanId());
+      int next = bind(ps, 2, r);
+      ps.setString(next, r.spanHash());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        String current = rs.getString(1);
+        if (current == null) {
+          return Written.SPAN_GONE;
+        }
+        if (!current.equals(r.spanHash())) {
+          return Written.STALE;
+        }
+        return rs.getLong(2) > 0 ? Written.WRITTEN : Written.SUPERSEDED;
+      }
+    }
+  }
+
+  private static final String INSERT =
+      "insert into enrichments (span_id, model, prompt_version, span_hash, schema_version,"
+          + " generation, backend, mode, summary, payload, dropped_related, notes, worker,"
+          + " job_id, summary_source, created_at)";
+
+  private static final String UPSERT =
+      " on conflict (span_id, model, prompt_version) do update set"
+          + " span_hash = excluded.span_hash, schema_version = excluded.schema_version,"
+          + " generation = excluded.generation, backend = excluded.backend,"
+          + " mode = excluded.mode, summary = excluded.summary, payload = excluded.payload,"
+          + " dropped_related = excluded.dropped_related, notes = excluded.notes,"
+          + " worker = excluded.worker, job_id = excluded.job_id,"
+          + " summary_source = excluded.summary_source, created_at = now()"
+          // a late writer planned for an older generation never replaces a newer note
+          + " where enrichments.generation <= excluded.generation";
+
+  /** Binds the row's 15 values from parameter {@code i}; returns the next parameter's index. */
+  private static int bind(PreparedStatement ps, int i, Row r) throws SQLException {
+    ps.setLong(i++, r.spanId());
+    ps.setString(i++, r.model());
+    ps.setInt(i++, r.promptVersion());
+    ps.setString(i++, r.spanHash());
+    ps.setInt(i++, r.schemaVersion());
+    ps.setInt(i++, r.generation());
+    ps.setString(i++, r.backend());
+    ps.setString(i++, r.mode().db());
+    ps.setString(i++, r.summary());
+    ps.setString(i++, r.payload());
+    ps.setInt(i++, r.droppedRelated());
+    if (r.notes() == null) {
+      ps.setNull(i++, Types.VARCHAR);
+    } else {
+      ps.setString(i++, r.notes());
+    }
+    ps.setString(i++, r.worker());
+    ps.setObject(i++, r.jobId());
+    ps.setString(i++, r.summarySource().db());
+    return i;
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Owner of span_facts: the facts analysis read from each span's code. */
 public final class SpanFactsTable {
@@ -71,6 +72,17 @@ public final class SpanFactsTable {
       ps.setLong(7, fileId);
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * For a query over {@code spans s}: the span's facts as JSON text, null when not analysed (read
+   * with {@link #facts}); the same rows as {@link #read}.
+   */
+  static final String FACTS_OF_S =
+      "(select fa.facts::text from span_facts fa where fa.span_id = s.id)";
+
+  static @Nullable SpanFacts facts(@Nullable String column) {
+    return column == null ? null : FactsJson.readFacts(column);
   }
 
   /** The facts of one span, when analysed. */

@@ -112,22 +112,34 @@ public final class SpanFailureTable {
   }
 
   /**
-   * The error recorded when this very prompt (same fingerprint) was last answered invalidly for
-   * this version of the span's code, or empty when it was not.
+   * The prompt whose answer was last refused for a span's current code, read with the job's spans
+   * when a worker claims them ({@link #LAST_INVALID_ANSWER_OF_S}), so that the check below costs
+   * the worker no query of its own.
    */
-  public static Optional<String> invalidAnswerTo(
-      Connection c, long spanId, String spanHash, String promptSha) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "select last_error from span_failures"
-                + " where span_id = ? and span_hash = ? and prompt_sha = ?")) {
-      ps.setLong(1, spanId);
-      ps.setString(2, spanHash);
-      ps.setString(3, promptSha);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
+  public record InvalidAnswer(String promptSha, String error) {
+
+    /** The error, when {@code promptSha} is this very prompt: asking again gets the same answer. */
+    public Optional<String> to(String promptSha) {
+      return this.promptSha.equals(promptSha) ? Optional.of(error) : Optional.empty();
     }
+  }
+
+  /**
+   * For a query over {@code spans s}: the prompt fingerprint and error of the span's failure record
+   * for its current code, as {@code sha || ' ' || error}, null when there is none (read with {@link
+   * #invalidAnswer}).
+   */
+  static final String LAST_INVALID_ANSWER_OF_S =
+      "(select sf.prompt_sha || ' ' || coalesce(sf.last_error, '') from span_failures sf"
+          + " where sf.span_id = s.id and sf.span_hash = s.content_hash"
+          + " and sf.prompt_sha is not null)";
+
+  static @Nullable InvalidAnswer invalidAnswer(@Nullable String column) {
+    if (column == null) {
+      return null;
+    }
+    int space = column.indexOf(' ');
+    return new InvalidAnswer(column.substring(0, space), column.substring(space + 1));
   }
 
   /**

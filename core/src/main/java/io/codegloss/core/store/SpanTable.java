@@ -52,16 +52,12 @@ public final class SpanTable {
         rs.getInt(18));
   }
 
-  /** The current content hash of a span, its row locked; null when the span is gone. */
-  public static @Nullable String lockHash(Connection c, long spanId) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("select content_hash from spans where id = ? for update")) {
-      ps.setLong(1, spanId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
+  /**
+   * The current content hash of span {@code ?}, its row locked for the rest of the transaction: as
+   * a statement of its own ({@link #lockHash}) or the first step of a write that must not outlive a
+   * change of the span's code ({@link EnrichmentTable#upsertForCurrentCode}).
+   */
+  static final String LOCK_HASH = "select content_hash from spans where id = ? for update";
 
   /** A neighbour shown to the model as read-only context, with its newest note's summary. */
   public record Neighbour(
@@ -107,21 +103,33 @@ public final class SpanTable {
   /** A member of a class span that is a span of its own. */
   public record Member(String symbol, int startLine, int endLine) {}
 
-  /** The spans whose parent is {@code classSpanId}, in line order. */
-  public static List<Member> members(Connection c, long classSpanId) throws SQLException {
-    List<Member> result = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "select symbol, start_line, end_line from spans where parent_id = ?"
-                + " order by start_line")) {
-      ps.setLong(1, classSpanId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          result.add(new Member(rs.getString(1), rs.getInt(2), rs.getInt(3)));
-        }
-      }
+  /**
+   * For a query over {@code spans s}: a lateral join {@code mem} whose three arrays are the members
+   * of a class span in line order (symbols, start lines, end lines), null for other spans; read
+   * with {@link #members(ResultSet, int)}: the spans whose parent is the class.
+   */
+  static final String MEMBERS_OF_S =
+      " left join lateral (select array_agg(m.symbol order by m.start_line) as symbols,"
+          + " array_agg(m.start_line order by m.start_line) as starts,"
+          + " array_agg(m.end_line order by m.start_line) as ends"
+          + " from spans m where s.kind = 'class' and m.parent_id = s.id) mem on true";
+
+  static final String MEMBERS_COLUMNS = "mem.symbols, mem.starts, mem.ends";
+
+  /** The members read from {@link #MEMBERS_COLUMNS} starting at column {@code first}. */
+  static List<Member> members(ResultSet rs, int first) throws SQLException {
+    Array symbols = rs.getArray(first);
+    if (symbols == null) {
+      return List.of();
     }
-    return result;
+    String[] names = (String[]) symbols.getArray();
+    Integer[] starts = (Integer[]) rs.getArray(first + 1).getArray();
+    Integer[] ends = (Integer[]) rs.getArray(first + 2).getArray();
+    List<Member> out = new ArrayList<>(names.length);
+    for (int i = 0; i < names.length; i++) {
+      out.add(new Member(names[i], starts[i], ends[i]));
+    }
+    return out;
   }
 
   /** A span that a name may refer to, for resolving the names a note mentions. */

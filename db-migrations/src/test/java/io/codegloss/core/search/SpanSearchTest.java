@@ -265,4 +265,93 @@ class SpanSearchTest {
   void theLimitCapsTheHits() {
     assertThat(search.search(SearchRequest.of("set email parse json encode", 2))).hasSize(2);
   }
+
+  /** The span's search row as text, layer by layer. */
+  private String row(long spanId) {
+    return db.database()
+        .withConnection(
+            c -> {
+              try (var st = c.createStatement();
+                  var rs =
+                      st.executeQuery(
+                          "select names::text || '|' || doc::text || '|' || facts::text || '|'"
+                              + " || prose::text || '|' || document::text || '|' || identifiers"
+                              + " from span_search where span_id = "
+                              + spanId)) {
+                return rs.next() ? rs.getString(1) : null;
+              }
+            });
+  }
+
+  private void fullRefresh(long spanId) {
+    db.database()
+        .inTransaction(
+            c -> {
+              try (var ps = c.prepareStatement("select codegloss_span_search_refresh(array[?])")) {
+                ps.setLong(1, spanId);
+                ps.execute();
+              }
+            });
+  }
+
+  @Test
+  void aNoteRefreshesOnlyItsProseAndTheRowIsWhatAFullRefreshWrites() {
+    seed.enrichment(
+        setEmail,
+        e ->
+            e.summary("Stores a lower-cased address after checking it.")
+                .payload("{\"pitfalls\": [\"an invalid zeppelin address raises\"]}"));
+    String afterNote = row(setEmail);
+
+    fullRefresh(setEmail);
+
+    assertThat(row(setEmail)).isEqualTo(afterNote);
+    assertThat(ids(SearchRequest.of("zeppelin", 10), EnumSet.of(SearchLayer.PROSE)))
+        .containsExactly(setEmail);
+  }
+
+  @Test
+  void aNoteAndNewFactsInOneTransactionRefreshEveryLayer() {
+    db.database()
+        .inTransaction(
+            c -> {
+              try (var st = c.createStatement()) {
+                st.execute(
+                    "update span_facts set facts = '{\"params\": [{\"name\": \"mailbox\"}]}'"
+                        + " where span_id = "
+                        + setEmail);
+                st.execute(
+                    "insert into enrichments (span_id, model, prompt_version, span_hash,"
+                        + " schema_version, generation, backend, mode, summary, payload, worker)"
+                        + " select id, 'm', codegloss_current_prompt_version(), content_hash, 1,"
+                        + " 0, 'test', 'single', 'Sets the quokka address.', '{}', 'w'"
+                        + " from spans where id = "
+                        + setEmail);
+              }
+            });
+
+    assertThat(ids(SearchRequest.of("mailbox", 10), EnumSet.of(SearchLayer.FACTS)))
+        .containsExactly(setEmail);
+    assertThat(ids(SearchRequest.of("quokka", 10), EnumSet.of(SearchLayer.PROSE)))
+        .containsExactly(setEmail);
+    String row = row(setEmail);
+    fullRefresh(setEmail);
+    assertThat(row(setEmail)).isEqualTo(row);
+  }
+
+  @Test
+  void removingANoteEmptiesTheProseLayer() {
+    assertThat(ids(SearchRequest.of("surrogates", 10), EnumSet.of(SearchLayer.PROSE)))
+        .containsExactly(encode);
+
+    db.database()
+        .inTransaction(
+            c -> {
+              try (var st = c.createStatement()) {
+                st.execute("delete from enrichments where span_id = " + encode);
+              }
+            });
+
+    assertThat(ids(SearchRequest.of("surrogates", 10), EnumSet.of(SearchLayer.PROSE))).isEmpty();
+  }
 }

@@ -9,7 +9,6 @@ import io.codegloss.core.store.EnrichmentTable;
 import io.codegloss.core.store.RetryPolicy;
 import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.core.store.SpanLinkTable;
-import io.codegloss.core.store.SpanTable;
 import io.codegloss.core.store.SummarySource;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -100,17 +99,6 @@ public final class EnrichmentStore {
       int droppedRelated,
       SummarySource source)
       throws SQLException {
-    // Locking the span row serialises concurrent stores of one span and pins its hash.
-    String currentHash = SpanTable.lockHash(c, span.id());
-    if (currentHash == null) {
-      LOG.info("span {} is gone; enrichment not stored", span.id());
-      return StoreResult.SPAN_GONE;
-    }
-    if (!currentHash.equals(span.contentHash())) {
-      LOG.info("span {} changed since it was planned; enrichment not stored", span.id());
-      return StoreResult.STALE;
-    }
-
     List<Long> related = new ArrayList<>();
     int unresolved = 0;
     RelatedResolver resolver = RelatedResolver.forRepo(c, span.repoId(), span.fileId());
@@ -124,8 +112,10 @@ public final class EnrichmentStore {
       }
     }
 
-    boolean written =
-        EnrichmentTable.upsert(
+    // Locks the span row first (concurrent stores of one span are serialised, its hash pinned) and
+    // writes only for the code the note describes.
+    EnrichmentTable.Written written =
+        EnrichmentTable.upsertForCurrentCode(
             c,
             new EnrichmentTable.Row(
                 span.id(),
@@ -143,9 +133,18 @@ public final class EnrichmentStore {
                 meta.worker(),
                 meta.jobId(),
                 source));
-    if (!written) {
-      LOG.info("span {} has a note of a newer generation; enrichment not stored", span.id());
-      return StoreResult.SUPERSEDED;
+    switch (written) {
+      case SPAN_GONE:
+        LOG.info("span {} is gone; enrichment not stored", span.id());
+        return StoreResult.SPAN_GONE;
+      case STALE:
+        LOG.info("span {} changed since it was planned; enrichment not stored", span.id());
+        return StoreResult.STALE;
+      case SUPERSEDED:
+        LOG.info("span {} has a note of a newer generation; enrichment not stored", span.id());
+        return StoreResult.SUPERSEDED;
+      case WRITTEN:
+        break;
     }
     SpanLinkTable.replace(c, span.id(), meta.model(), related);
     SpanFailureTable.clear(c, span.id());

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * against 1.3 s per span; ROUGE-L 0.275 against 0.196), because each span's code is read once
  * either way and a longer context only slows decoding and invites summaries of a neighbour. A
  * planned batch is still one job: its spans are answered one after the other by the same worker.
+ *
+ * <p>Its transactions commit without waiting for the disk, as {@link EnrichJobRunner}'s do and for
+ * the same reason: JobRunr's synchronous save of the job's end comes after them.
  */
 final class DocCompletionRunner {
 
@@ -107,10 +110,13 @@ final class DocCompletionRunner {
             });
   }
 
-  /** Locks the job row (before any span, as the claim does) and says whether it is completed. */
+  /**
+   * Locks the job row (before any span, as the claim does) and says whether it is completed; the
+   * transaction's commit then does not wait for the disk ({@link JobTable#lockForRun}).
+   */
   private static boolean completedElsewhere(Connection c, EnrichJobRunner.Work work)
       throws SQLException {
-    Optional<JobTable.Row> row = JobTable.lock(c, work.job().id());
+    Optional<JobTable.Row> row = JobTable.lockForRun(c, work.job().id());
     return row.isEmpty() || row.get().status().completed();
   }
 
@@ -140,9 +146,7 @@ final class DocCompletionRunner {
     String fingerprint =
         SpanFailureTable.promptSha(
             backend.name(), backend.model(), text, String.valueOf(OUTPUT_CAP));
-    Optional<String> known =
-        db.withConnection(
-            c -> SpanFailureTable.invalidAnswerTo(c, span.id(), span.contentHash(), fingerprint));
+    Optional<String> known = work.knownInvalidAnswer(span, fingerprint);
     if (known.isPresent()) {
       // greedy decoding answers the same prompt the same way: asking again pays for the same
       // refusal
@@ -268,7 +272,7 @@ final class DocCompletionRunner {
       boolean permanent,
       @Nullable String fingerprint) {
     log.info("{} {}: no summary ({}); recorded", span.path(), span.symbol(), error);
-    db.inTransaction(
+    db.inRedoableTransaction(
         (Database.TxAction)
             c ->
                 store
@@ -303,7 +307,7 @@ final class DocCompletionRunner {
                 error,
                 secrets);
     try {
-      db.inTransaction((Database.TxAction) c -> LlmCallTable.insert(c, call));
+      db.inRedoableTransaction((Database.TxAction) c -> LlmCallTable.insert(c, call));
     } catch (CodeglossException e) {
       log.warn("could not record an LLM call: {}", e.oneLine());
     }

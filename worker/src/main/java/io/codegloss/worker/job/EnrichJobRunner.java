@@ -18,8 +18,7 @@ import io.codegloss.core.store.JobPlan;
 import io.codegloss.core.store.JobStatus;
 import io.codegloss.core.store.JobTable;
 import io.codegloss.core.store.LlmCallTable;
-import io.codegloss.core.store.SpanFactsTable;
-import io.codegloss.core.store.SpanStates;
+import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.core.store.SpanTable;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmRequest;
@@ -46,6 +45,15 @@ import org.slf4j.LoggerFactory;
  * failed or missing spans come back as single-span jobs (deterministic ids); every call and failure
  * is recorded in {@code llm_calls}; nothing blocks the queue and no span is lost. Writes are
  * idempotent, so a job retried after its worker died never duplicates rows.
+ *
+ * <p>Every transaction of a run (claim, note, failure, split, a failed call's record) commits
+ * without waiting for the disk ({@link Database#inRedoableTransaction}; the claim and the note's
+ * transaction through their first statement, {@link JobTable#lockForRun}); the wait was the largest
+ * part of a commit. Safe because JobRunr's own save of the run's end (SUCCEEDED, FAILED, a retry,
+ * the split's new jobs) comes after ours and commits synchronously: the write-ahead log is flushed
+ * in order, so our commits are on disk no later than it. A database crash before that loses both,
+ * and JobRunr's job is still PROCESSING: orphaned and run again, onto idempotent writes (the claim
+ * then finds the job as it was; at worst the call is paid twice, as after a worker's crash).
  */
 public final class EnrichJobRunner implements EnrichJobHandler {
 
@@ -83,6 +91,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
   @Override
   public void run(EnrichJobRequest request) {
     UUID id = request.jobId();
+    // the claim's first statement (JobTable.lockForRun) makes its commit not wait for the disk
     Optional<Work> claimed = db.inTransaction((Database.TxWork<Optional<Work>>) c -> claim(c, id));
     if (claimed.isEmpty()) {
       return;
@@ -106,21 +115,32 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     }
   }
 
-  private static List<Long> ids(List<Span> spans) {
-    return spans.stream().map(Span::id).toList();
-  }
-
-  /** What one run of a job has to do: the spans still needing an enrichment. */
+  /**
+   * What one run of a job has to do: the spans still needing an enrichment.
+   *
+   * @param invalidAnswers per span, the prompt last answered invalidly for its current code
+   */
   record Work(
       JobTable.Row job,
       List<Span> spans,
       List<SpanTable.Neighbour> context,
       Map<Long, List<SpanTable.Member>> members,
       Map<Long, SpanFacts> facts,
-      boolean firstTry) {}
+      Map<Long, SpanFailureTable.InvalidAnswer> invalidAnswers,
+      boolean firstTry) {
+
+    /**
+     * The error of the invalid answer this exact prompt (its fingerprint) already got for the
+     * span's current code: greedy decoding would answer it the same way.
+     */
+    Optional<String> knownInvalidAnswer(Span span, String fingerprint) {
+      SpanFailureTable.InvalidAnswer last = invalidAnswers.get(span.id());
+      return last == null ? Optional.empty() : last.to(fingerprint);
+    }
+  }
 
   private Optional<Work> claim(Connection c, UUID id) throws SQLException {
-    Optional<JobTable.Row> row = JobTable.lock(c, id);
+    Optional<JobTable.Row> row = JobTable.lockForRun(c, id);
     if (row.isEmpty()) {
       log.info("job {} has no row any more; nothing to do", id);
       return Optional.empty();
@@ -131,14 +151,29 @@ public final class EnrichJobRunner implements EnrichJobHandler {
     }
     List<Span> todo = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
-    for (JobTable.JobSpan js : JobTable.spans(c, id)) {
-      ids.add(js.span().id());
+    // Classes whose methods are spans of their own go as an outline: methods are not paid twice.
+    Map<Long, List<SpanTable.Member>> members = new HashMap<>();
+    // facts by analysis go into every prompt; the validator checks the prose against them
+    Map<Long, SpanFacts> facts = new HashMap<>();
+    Map<Long, SpanFailureTable.InvalidAnswer> invalid = new HashMap<>();
+    for (JobTable.ClaimedSpan cs : JobTable.claimSpans(c, id)) {
+      Span span = cs.job().span();
+      ids.add(span.id());
       // An edited span has a new hash and its own new job; never enrich what is already done.
-      if (js.stale() || SpanStates.isEnriched(c, js.span().id())) {
+      if (cs.settled()) {
         continue;
       }
       // what goes into a prompt never carries a secret found in the code (SecretRedactor)
-      todo.add(js.span().forPrompt());
+      todo.add(span.forPrompt());
+      if (span.kind() == SpanKind.CLASS && !cs.members().isEmpty()) {
+        members.put(span.id(), cs.members());
+      }
+      if (cs.facts() != null) {
+        facts.put(span.id(), cs.facts().forPrompt());
+      }
+      if (cs.invalidAnswer() != null) {
+        invalid.put(span.id(), cs.invalidAnswer());
+      }
     }
     if (todo.isEmpty()) {
       JobTable.finish(c, id, JobStatus.SUCCEEDED, null);
@@ -161,20 +196,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
                                 : SecretRedactor.redact(n.signature()).text(),
                             n.summary()))
                 .toList();
-    // Classes whose methods are spans of their own go as an outline: methods are not paid twice.
-    Map<Long, List<SpanTable.Member>> members = new HashMap<>();
-    for (Span span : todo) {
-      if (span.kind() == SpanKind.CLASS) {
-        List<SpanTable.Member> m = SpanTable.members(c, span.id());
-        if (!m.isEmpty()) {
-          members.put(span.id(), m);
-        }
-      }
-    }
-    // facts by analysis go into every prompt; the validator checks the prose against them
-    Map<Long, SpanFacts> facts = new HashMap<>();
-    SpanFactsTable.read(c, ids(todo)).forEach((spanId, f) -> facts.put(spanId, f.forPrompt()));
-    return Optional.of(new Work(job, todo, context, members, facts, job.attempts() == 0));
+    return Optional.of(new Work(job, todo, context, members, facts, invalid, job.attempts() == 0));
   }
 
   private void runBatch(Work work) {
@@ -280,8 +302,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       throw e;
     }
     String fingerprint = enrichment.fingerprint(prepared);
-    Optional<String> known =
-        db.withConnection(c -> enrichment.knownInvalidAnswer(c, span, fingerprint));
+    Optional<String> known = work.knownInvalidAnswer(span, fingerprint);
     if (known.isPresent()) {
       // Greedy decoding answers the same prompt the same way: asking again would only pay for the
       // same invalid note. A change of code, neighbours' notes or model changes the prompt.
@@ -348,7 +369,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
   private boolean completedElsewhere(
       Connection c, Work work, JobKind mode, int spans, LlmResponse response, int secrets)
       throws SQLException {
-    Optional<JobTable.Row> row = JobTable.lock(c, work.job().id());
+    Optional<JobTable.Row> row = JobTable.lockForRun(c, work.job().id());
     if (row.isPresent() && !row.get().status().completed()) {
       return false;
     }
@@ -373,7 +394,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         span.symbol(),
         error,
         permanent ? "not offered again until its code changes" : "offered again after its backoff");
-    db.inTransaction(
+    db.inRedoableTransaction(
         c -> {
           enrichment.recordFailure(c, span, error, permanent, fingerprint);
           JobTable.finish(c, work.job().id(), JobStatus.FAILED, error);
@@ -382,7 +403,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
 
   private void split(Work work, List<Span> spans, String why) {
     List<JobPlan> singles = new ArrayList<>();
-    db.inTransaction(
+    db.inRedoableTransaction(
         c -> {
           for (Span span : spans) {
             JobPlan single = singleFor(work.job(), span, "split: " + why);
@@ -502,7 +523,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       int secretsRedacted) {
     long ms = (System.nanoTime() - startedNanos) / 1_000_000;
     try {
-      db.inTransaction(
+      db.inRedoableTransaction(
           (Database.TxAction)
               c ->
                   LlmCallTable.insert(

@@ -240,12 +240,6 @@ public final class EnrichmentPipeline {
         Integer.toString(p.outputCap()));
   }
 
-  /** The error of the invalid answer this exact prompt already got for this code, if any. */
-  Optional<String> knownInvalidAnswer(Connection c, Span span, String fingerprint)
-      throws SQLException {
-    return SpanFailureTable.invalidAnswerTo(c, span.id(), span.contentHash(), fingerprint);
-  }
-
   private static String summarize(List<SpanOutcome> outcomes, String failure) {
     if (failure != null) {
       return failure;

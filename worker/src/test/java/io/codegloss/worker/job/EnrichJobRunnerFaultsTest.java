@@ -356,6 +356,46 @@ class EnrichJobRunnerFaultsTest {
     assertThat(longs("select count(*) from llm_calls")).containsExactly("1");
   }
 
+  @Test
+  void aJobWhoseSpansAllHaveANoteAlreadyFinishesWithoutACall() {
+    UUID batch = enqueueBatch();
+    spans.forEach(id -> seed.enrichment(id, e -> e.model("fault-model").mode("batch")));
+
+    runner().run(new EnrichJobRequest(batch));
+
+    assertThat(server.getRequestCount()).isZero();
+    assertThat(longs("select status from jobs where id = '" + batch + "'"))
+        .containsExactly("succeeded");
+    assertThat(longs("select count(*) from enrichments")).containsExactly("3");
+    assertThat(longs("select count(*) from llm_calls")).containsExactly("0");
+  }
+
+  @Test
+  void aBatchAsksOnlyForItsSpansWithoutANote() throws Exception {
+    UUID batch = enqueueBatch();
+    seed.enrichment(spans.get(1), e -> e.model("fault-model").summary("Sets the address."));
+    ArrayNode items = JSON.createArrayNode();
+    items.add(item(1, "Returns the stored email address of the user without any checks."));
+    items.add(item(2, "Checks that an email address has an at sign and a dotted domain."));
+    answers.add(completion(JSON.createObjectNode().set("items", items).toString(), "stop"));
+
+    runner().run(new EnrichJobRequest(batch));
+
+    StringBuilder sent = new StringBuilder();
+    for (int i = 0; i < server.getRequestCount(); i++) {
+      sent.append(server.takeRequest().getBody().utf8()).append('\n');
+    }
+    assertThat(sent.toString()).contains("def get_email").contains("def validate_email");
+    assertThat(sent.toString()).doesNotContain("def set_email");
+    assertThat(
+            longs(
+                "select s.name || ':' || e.mode from enrichments e join spans s on s.id ="
+                    + " e.span_id order by s.id"))
+        .containsExactly("get_email:batch", "set_email:single", "validate_email:batch");
+    assertThat(longs("select status from jobs where id = '" + batch + "'"))
+        .containsExactly("succeeded");
+  }
+
   /** A batch call some worker made {@code secondsAgo} with this test's backend and model. */
   private void priorBatchCall(String outcome, int secondsAgo) {
     seed.call(
