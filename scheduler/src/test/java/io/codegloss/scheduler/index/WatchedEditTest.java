@@ -122,6 +122,27 @@ class WatchedEditTest {
         .isEqualTo(SpanState.FACTS_ONLY);
   }
 
+  /** The indexer's own runs, for a test to hold or fail one step of. */
+  private class RealReindexer implements SchedulerProcess.Reindexer {
+    private final SchedulerProcess.Reindexer real =
+        SchedulerProcess.Reindexer.of(new Indexer(testDb.database(), INDEX));
+
+    @Override
+    public long applyAsLong(Path root) {
+      return real.applyAsLong(root);
+    }
+
+    @Override
+    public Deferred reindexDeferring(Path root, Set<String> changed) {
+      return real.reindexDeferring(root, changed);
+    }
+
+    @Override
+    public void resolve(Indexer.OwedCalls owed) {
+      real.resolve(owed);
+    }
+  }
+
   @Test
   void aSaveDuringThePreviousEditsCallResolutionIsPendingWithoutWaitingForIt() throws Exception {
     // the resolution of calls after an edit takes seconds on a large repository; here it is held
@@ -129,20 +150,8 @@ class WatchedEditTest {
     scheduler.close();
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger resolutions = new AtomicInteger();
-    SchedulerProcess.Reindexer real =
-        SchedulerProcess.Reindexer.of(new Indexer(testDb.database(), INDEX));
     startScheduler(
-        new SchedulerProcess.Reindexer() {
-          @Override
-          public long applyAsLong(Path root) {
-            return real.applyAsLong(root);
-          }
-
-          @Override
-          public Deferred reindexDeferring(Path root, Set<String> changed) {
-            return real.reindexDeferring(root, changed);
-          }
-
+        new RealReindexer() {
           @Override
           public void resolve(Indexer.OwedCalls owed) {
             resolutions.incrementAndGet();
@@ -151,7 +160,7 @@ class WatchedEditTest {
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
-            real.resolve(owed);
+            super.resolve(owed);
           }
         });
     long jobsBefore = jobs();
@@ -182,26 +191,14 @@ class WatchedEditTest {
     // a write of edits can lose a deadlock to the resolver's pass over the same rows
     scheduler.close();
     AtomicInteger writes = new AtomicInteger();
-    SchedulerProcess.Reindexer real =
-        SchedulerProcess.Reindexer.of(new Indexer(testDb.database(), INDEX));
     startScheduler(
-        new SchedulerProcess.Reindexer() {
-          @Override
-          public long applyAsLong(Path root) {
-            return real.applyAsLong(root);
-          }
-
+        new RealReindexer() {
           @Override
           public Deferred reindexDeferring(Path root, Set<String> changed) {
             if (writes.incrementAndGet() == 1) {
               throw new RetryableException("deadlock detected (injected)");
             }
-            return real.reindexDeferring(root, changed);
-          }
-
-          @Override
-          public void resolve(Indexer.OwedCalls owed) {
-            real.resolve(owed);
+            return super.reindexDeferring(root, changed);
           }
         });
 
