@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.codegloss.core.thread.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -71,12 +72,7 @@ public final class FixedLatencyEndpoint implements AutoCloseable {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
       ExecutorService executor =
-          Executors.newCachedThreadPool(
-              r -> {
-                Thread t = new Thread(r, "fixed-latency-endpoint");
-                t.setDaemon(true);
-                return t;
-              });
+          Executors.newCachedThreadPool(DaemonThreads.named("fixed-latency-endpoint"));
       FixedLatencyEndpoint endpoint = new FixedLatencyEndpoint(server, executor, latency);
       server.createContext("/v1/chat/completions", endpoint::chat);
       server.createContext("/v1/models", endpoint::models);

@@ -3,6 +3,7 @@ package io.codegloss.dashboard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.codegloss.core.error.CodeglossException;
+import io.codegloss.core.thread.DaemonThreads;
 import io.codegloss.dashboard.view.DashboardQueries;
 import io.javalin.http.sse.SseClient;
 import java.util.Map;
@@ -37,13 +38,7 @@ final class LiveUpdates {
   }
 
   synchronized void start() {
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "dashboard-live");
-              t.setDaemon(true);
-              return t;
-            });
+    timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dashboard-live"));
     timer.schedule(this::tickAndReschedule, refreshSeconds, TimeUnit.SECONDS);
   }
 

@@ -1,5 +1,6 @@
 package io.codegloss.core.queue;
 
+import io.codegloss.core.thread.DaemonThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -73,11 +74,7 @@ public final class WakeListener implements AutoCloseable {
     listener.setDaemon(true);
     this.poker =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "codegloss-wake-poke-" + name);
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("codegloss-wake-poke-" + name));
   }
 
   public void start() {

@@ -18,6 +18,7 @@ import io.codegloss.core.store.SpanFailureTable;
 import io.codegloss.core.store.SpanStates;
 import io.codegloss.core.store.WorkerState;
 import io.codegloss.core.store.WorkerTable;
+import io.codegloss.core.thread.DaemonThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -58,12 +59,7 @@ public final class DashboardQueries {
 
   /** Refreshes the slow reads in the background; one thread, so at most one refresh at a time. */
   private final ExecutorService refresher =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "dashboard-refresh");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("dashboard-refresh"));
 
   /** Every span's state (the progress per repository): 1.3 s at 200,000 spans on a busy machine. */
   private final SlowRead<List<SpanStates.ByRepository>> spanCounts =

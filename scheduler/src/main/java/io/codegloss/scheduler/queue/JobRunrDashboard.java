@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.codegloss.core.config.Exposure;
 import io.codegloss.core.error.PermanentException;
+import io.codegloss.core.thread.DaemonThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -77,12 +78,7 @@ public final class JobRunrDashboard implements AutoCloseable {
     }
     // SSE streams hold a thread each for as long as a page is open.
     this.executor =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "codegloss-jobrunr-dashboard");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newCachedThreadPool(DaemonThreads.named("codegloss-jobrunr-dashboard"));
     server.setExecutor(executor);
     StorageProvider safe = new ThreadSafeStorageProvider(storage);
     Guard guard = new Guard(host);

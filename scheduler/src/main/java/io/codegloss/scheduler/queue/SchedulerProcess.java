@@ -6,6 +6,7 @@ import io.codegloss.core.error.CodeglossException;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.queue.WatchedServer;
 import io.codegloss.core.store.RepositoryTable;
+import io.codegloss.core.thread.DaemonThreads;
 import io.codegloss.scheduler.index.Indexer;
 import io.codegloss.scheduler.index.walk.RepoWalker;
 import io.codegloss.scheduler.index.watch.RepoWatcher;
@@ -236,19 +237,8 @@ public final class SchedulerProcess implements AutoCloseable {
               options.dashboardPassword());
     }
     this.ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "codegloss-scheduler");
-              t.setDaemon(true);
-              return t;
-            });
-    this.resolver =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "codegloss-resolver");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("codegloss-scheduler"));
+    this.resolver = Executors.newSingleThreadExecutor(DaemonThreads.named("codegloss-resolver"));
     this.watcher =
         options.watch() && walker != null
             ? new RepoWatcher(walker, WATCH_QUIET, WATCH_MAX_DELAY, this::edited)

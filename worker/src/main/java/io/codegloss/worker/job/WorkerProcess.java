@@ -9,6 +9,7 @@ import io.codegloss.core.queue.WakeListener;
 import io.codegloss.core.queue.WatchedServer;
 import io.codegloss.core.store.WorkerState;
 import io.codegloss.core.store.WorkerTable;
+import io.codegloss.core.thread.DaemonThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -144,12 +145,7 @@ public final class WorkerProcess implements AutoCloseable {
                 this::lookForWork)
             : null;
     this.heartbeat =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "codegloss-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("codegloss-heartbeat"));
   }
 
   public void start() {
