@@ -673,8 +673,9 @@ record Report(
         new StringBuilder(
             "| worker processes | spans | wall s | spans/min | speedup | lost |"
                 + " no LLM call in flight | first pick-up ms | mean pick-up gap ms |"
-                + " mean in-job non-LLM ms | db ms per job |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " mean in-job non-LLM ms | db ms per job | spans/s first start to last end |"
+                + " call slots busy |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     double base = runs.get(0).spansPerMinute();
     for (RunResult r : runs) {
       md.append("| ")
@@ -699,6 +700,10 @@ record Report(
           .append(fmt(r.timing().meanInJobNonLlmMs()))
           .append(" | ")
           .append(r.dbMillisPerJob() < 0 ? "n/a" : fmt(r.dbMillisPerJob()))
+          .append(" | ")
+          .append(fmt(r.activeSpansPerSecond()))
+          .append(" | ")
+          .append(pct(r.slotOccupancy()))
           .append(" |\n");
     }
     return md.toString();

@@ -61,6 +61,24 @@ record RunResult(
     return Measure.ratio((volume.enriched() + volume.failed()) * 60.0, wallSeconds);
   }
 
+  /**
+   * Spans per second from the first job's start to the last job's end: the fleet's own rate, which
+   * the enqueue before it and the bench's 250 ms poll for the end do not dilute.
+   */
+  double activeSpansPerSecond() {
+    return Measure.ratio(
+        (volume.enriched() + volume.failed()) * 1000.0, (double) timing.activeMs());
+  }
+
+  /**
+   * Share of the fleet's call slots (processes × concurrency) that held a model call while it was
+   * at work. Jobs run ahead of the calls ({@code CODEGLOSS_WORKER_AHEAD}), so jobs running at once
+   * can exceed the slots; calls cannot.
+   */
+  double slotOccupancy() {
+    return Measure.ratio(timing.meanCallsInFlight(), (double) workers * concurrency);
+  }
+
   double firstTryValidRate() {
     return Measure.ratio(volume.firstTryValid(), volume.spans());
   }
@@ -210,6 +228,12 @@ record RunResult(
     queue.put("mean_queue_wait_ms", round(timing.meanQueueWaitMs(), 1));
     queue.put("p95_queue_wait_ms", round(timing.p95QueueWaitMs(), 1));
     queue.put("mean_in_job_non_llm_ms", round(timing.meanInJobNonLlmMs(), 1));
+    queue.put("active_seconds", round(timing.activeMs() / 1000.0, 2));
+    queue.put("active_spans_per_second", round(activeSpansPerSecond(), 2));
+    queue.put("mean_running_jobs", round(timing.meanRunningJobs(), 2));
+    queue.put("mean_calls_in_flight", round(timing.meanCallsInFlight(), 2));
+    queue.put("mean_call_ms", round(Measure.ratio(timing.callMs(), volume.calls()), 1));
+    queue.put("slot_occupancy", round(slotOccupancy(), 4));
     queue.put("db_active_ms", round(dbActiveMillis, 1));
     queue.put("db_ms_per_job", round(dbMillisPerJob(), 2));
     m.put("queue", queue);

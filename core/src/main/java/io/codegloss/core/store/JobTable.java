@@ -646,6 +646,17 @@ public final class JobTable {
     }
   }
 
+  /** Whether any job of any repository is enqueued or processing. */
+  public static boolean anyLive(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "select exists (select 1 from jobs where codegloss_job_is_live(status))");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
   /** The repository's jobs that are enqueued or processing. */
   public static long countLive(Connection c, long repoId) throws SQLException {
     try (PreparedStatement ps =
