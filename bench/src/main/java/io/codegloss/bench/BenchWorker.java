@@ -53,7 +53,7 @@ public final class BenchWorker {
         worker.name() != null ? worker.name() : "bench-worker-" + ProcessHandle.current().pid();
     LlmSettings llm = LlmSettings.from(s, home);
     try (OpenDatabase db =
-            Databases.open(DbSettings.from(s), home, name, 2 + worker.concurrency());
+            Databases.open(DbSettings.from(s), home, name, worker.databasePoolSize());
         LlmBackend backend = LlmBackends.create(llm)) {
       WorkerProcess process = Workers.create(db.database(), backend, worker, name, VERSION);
       process.start();

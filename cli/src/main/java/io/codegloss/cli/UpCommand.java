@@ -121,7 +121,8 @@ final class UpCommand extends CliCommand {
     Printer out = ctx.out();
     long started = System.nanoTime();
     java.time.Instant runStart = java.time.Instant.now();
-    try (OpenDatabase open = Commands.openDatabase(s, ctx.home(), "up", 8);
+    try (OpenDatabase open =
+            Commands.openDatabase(s, ctx.home(), "up", 6 + workerSettings.databasePoolSize());
         LlmBackend backend = LlmBackends.create(llm)) {
       Database db = open.database();
       IndexReport report = new Indexer(db, index).index(root);

@@ -49,7 +49,8 @@ final class WorkerCommand extends CliCommand {
     WorkerSettings settings = WorkerSettings.from(s);
     LlmSettings llm = LlmSettings.from(s, ctx.home());
     Printer out = ctx.out();
-    try (OpenDatabase db = Commands.openDatabase(s, ctx.home(), "worker", 4);
+    try (OpenDatabase db =
+            Commands.openDatabase(s, ctx.home(), "worker", settings.databasePoolSize());
         LlmBackend backend = LlmBackends.create(llm)) {
       WorkerProcess process =
           Workers.create(db.database(), backend, settings, defaultName(), CodeglossMain.VERSION);

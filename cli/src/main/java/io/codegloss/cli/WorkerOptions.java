@@ -22,7 +22,9 @@ final class WorkerOptions {
   @Option(
       names = "--concurrency",
       paramLabel = "N",
-      description = "jobs processed at once (CODEGLOSS_WORKER_CONCURRENCY, 1)")
+      description =
+          "calls to the model at once (CODEGLOSS_WORKER_CONCURRENCY, 1); a few more jobs run"
+              + " ahead of them (CODEGLOSS_WORKER_AHEAD)")
   @Nullable Integer concurrency;
 
   @Variable(LlmSettings.BACKEND)

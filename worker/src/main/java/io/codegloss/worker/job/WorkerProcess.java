@@ -116,7 +116,7 @@ public final class WorkerProcess implements AutoCloseable {
                       BackgroundJobServerConfiguration
                           .usingStandardBackgroundJobServerConfiguration()
                           .andName(identity.name())
-                          .andWorkerCount(identity.concurrency())
+                          .andWorkerCount(identity.jobThreads())
                           .andPollIntervalInSeconds(timing.pollSeconds())
                           .andServerTimeoutPollIntervalMultiplicand(timing.timeoutMultiplicand())
                           .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(
@@ -197,7 +197,7 @@ public final class WorkerProcess implements AutoCloseable {
    */
   private void lookForWork() {
     for (int attempt = 0; attempt < POKE_ATTEMPTS; attempt++) {
-      if (state != WorkerState.RUNNING || running.get() >= identity.concurrency()) {
+      if (state != WorkerState.RUNNING || running.get() >= identity.jobThreads()) {
         return;
       }
       long wait = WakeListener.MIN_GAP.toNanos() - storage.nanosSinceLastFetch();

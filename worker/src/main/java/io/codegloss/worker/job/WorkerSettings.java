@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * @param secondsPerPromptToken {@value #PER_PROMPT_TOKEN_MS} / 1000: added per prompt token
  * @param secondsPerOutputToken {@value #PER_OUTPUT_TOKEN_MS} / 1000: added per output token
  * @param wake {@value #WAKE} (default on): listen for enqueued jobs instead of waiting for the poll
+ * @param ahead {@value #AHEAD}: jobs taken beyond {@code concurrency}, which claim their spans and
+ *     build their prompts while the model answers others and store notes after; null: half of
+ *     {@code concurrency}, rounded up (see {@link #jobsAhead})
  */
 public record WorkerSettings(
     @Nullable String name,
@@ -34,7 +37,8 @@ public record WorkerSettings(
     double timeoutBaseSeconds,
     double secondsPerPromptToken,
     double secondsPerOutputToken,
-    boolean wake) {
+    boolean wake,
+    @Nullable Integer ahead) {
 
   public static final String NAME = "CODEGLOSS_WORKER_NAME";
   public static final String MAX_TOKENS = "CODEGLOSS_WORKER_MAX_TOKENS";
@@ -44,6 +48,7 @@ public record WorkerSettings(
   public static final String PER_PROMPT_TOKEN_MS = "CODEGLOSS_LLM_SECONDS_PER_PROMPT_TOKEN_MS";
   public static final String PER_OUTPUT_TOKEN_MS = "CODEGLOSS_LLM_SECONDS_PER_OUTPUT_TOKEN_MS";
   public static final String WAKE = "CODEGLOSS_WORKER_WAKE";
+  public static final String AHEAD = "CODEGLOSS_WORKER_AHEAD";
 
   /** Below this no prompt fits; the upper bound only catches typos. */
   static final int MIN_MAX_TOKENS = 256;
@@ -70,7 +75,29 @@ public record WorkerSettings(
         s.intValue(PER_PROMPT_TOKEN_MS, 20, 0, 60_000) / 1000.0,
         s.intValue(PER_OUTPUT_TOKEN_MS, 250, 0, 600_000) / 1000.0,
         // off for a pooler that cannot hold a LISTEN (pgbouncer in transaction mode)
-        s.onOff(WAKE, true));
+        s.onOff(WAKE, true),
+        s.optional(AHEAD).isPresent() ? s.intValue(AHEAD, 0, 0, 256) : null);
+  }
+
+  /**
+   * Jobs this worker runs beyond its model calls. {@code concurrency} bounds the calls to the model
+   * at once; a job also spends time before its call (claiming its spans, building the prompt) and
+   * after it (storing the note, JobRunr's bookkeeping), and while it does, the model would wait for
+   * work. Jobs ahead do that part while the model answers others. Measured with the bench's 50 ms
+   * endpoint at 8 calls at once: a job's time outside its call was 13-16 ms, so about a quarter of
+   * each slot; half of {@code concurrency} covers that with room for variance.
+   */
+  public int jobsAhead() {
+    return ahead != null ? ahead : (concurrency + 1) / 2;
+  }
+
+  /**
+   * Connections the worker's pool needs: one per job it runs at once, since a job holds one while
+   * it claims and while it writes, and two for JobRunr's steward and our heartbeat. With a fixed
+   * pool of 4, a worker at {@code --concurrency 8} queued its jobs' transactions behind each other.
+   */
+  public int databasePoolSize() {
+    return concurrency + jobsAhead() + 2;
   }
 
   /** This worker under another name and concurrency (the benchmark's in-process workers). */
@@ -86,6 +113,7 @@ public record WorkerSettings(
         timeoutBaseSeconds,
         secondsPerPromptToken,
         secondsPerOutputToken,
-        wake);
+        wake,
+        ahead);
   }
 }

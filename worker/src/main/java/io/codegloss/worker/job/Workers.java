@@ -29,8 +29,8 @@ public final class Workers {
     WorkerIdentity identity = identity(s, backend, defaultName);
     Queue queue = Queue.open(db.dataSource(), identity::maxTokens);
     JobEnqueuer enqueuer = new JobEnqueuer(db, queue);
-    EnrichJobRunner runner =
-        new EnrichJobRunner(db, backend, identity, enqueuer, pipeline(backend, s));
+    LlmBackend gated = new ModelCallGate(backend, identity.concurrency());
+    EnrichJobRunner runner = new EnrichJobRunner(db, gated, identity, enqueuer, pipeline(gated, s));
     return new WorkerProcess(
         db,
         queue,
@@ -58,7 +58,11 @@ public final class Workers {
   public static WorkerIdentity identity(WorkerSettings s, LlmBackend backend, String defaultName) {
     int maxTokens = maxTokens(s, backend);
     return new WorkerIdentity(
-        s.name() != null ? s.name() : defaultName, hostName(), maxTokens, s.concurrency());
+        s.name() != null ? s.name() : defaultName,
+        hostName(),
+        maxTokens,
+        s.concurrency(),
+        s.jobsAhead());
   }
 
   /** The largest job this worker takes: the setting, or the model's whole context window. */

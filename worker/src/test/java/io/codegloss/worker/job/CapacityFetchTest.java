@@ -1,11 +1,13 @@
 package io.codegloss.worker.job;
 
 import static io.codegloss.testing.Rows.count;
+import static io.codegloss.testing.Rows.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.job.EnrichJobHandler;
+import io.codegloss.core.queue.CapacityStorageProvider;
 import io.codegloss.core.queue.JobEnqueuer;
 import io.codegloss.core.queue.Queue;
 import io.codegloss.core.store.JobKind;
@@ -107,6 +109,48 @@ class CapacityFetchTest {
   }
 
   @Test
+  void aWorkerRunsItsJobsAheadBesideItsConcurrency() throws Exception {
+    try (TestDatabase t = TestDatabase.fresh()) {
+      Database db = t.database();
+      long repo = Seed.into(t).repo("/src/app").repoId();
+      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()));
+      List<JobPlan> plans = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        plans.add(plan(repo, "job-" + i, 500));
+      }
+      enqueuer.enqueue(plans);
+      AtomicInteger now = new AtomicInteger();
+      AtomicInteger peak = new AtomicInteger();
+      Map<UUID, String> ranOn = new ConcurrentHashMap<>();
+      EnrichJobHandler slow =
+          request -> {
+            peak.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+              Thread.sleep(700);
+            } finally {
+              now.decrementAndGet();
+            }
+            ranOn.put(request.jobId(), "w");
+          };
+      // two calls at once, one job ahead: JobRunr runs three (the gate keeps the calls at two)
+      try (WorkerProcess w =
+          new WorkerProcess(
+              db,
+              Queue.open(db.dataSource(), () -> 4_096),
+              new WorkerIdentity("w", "localhost", 4_096, 2, 1),
+              slow,
+              "test",
+              "none",
+              "test",
+              FAST)) {
+        w.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> ranOn.size() == 6);
+      }
+      assertThat(peak.get()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void enqueueingTheSamePlanTwiceEnqueuesNothingTheSecondTime() {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
@@ -162,6 +206,49 @@ class CapacityFetchTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> order.size() == 13);
       }
       assertThat(order.get(0)).isEqualTo(edited.id());
+    }
+  }
+
+  @Test
+  void aFetchReadsAlongIndexesHoweverLongTheQueueIs() {
+    try (TestDatabase t = TestDatabase.fresh()) {
+      Database db = t.database();
+      long repo = Seed.into(t).repo("/src/app").repoId();
+      // 20,000 enqueued jobs whose JobRunr order (updatedAt) is unrelated to ours, 300 of them
+      // interactive: the shape in which the earlier fetch scanned every job for every fetch.
+      db.inTransaction(
+          c -> {
+            try (var st = c.createStatement()) {
+              st.execute(
+                  "insert into jobs (id, repo_id, kind, tokens, span_tokens, priority, created_at)"
+                      + " select gen_random_uuid(), "
+                      + repo
+                      + ", 'single', 100 + i % 5000, 50, case when i % 67 = 0 then 'interactive'"
+                      + " else 'bulk' end, now() - make_interval(secs => i)"
+                      + " from generate_series(1, 20000) i");
+              st.execute(
+                  "insert into jobrunr_jobs (id, version, jobasjson, jobsignature, state,"
+                      + " createdat, updatedat) select cast(id as character(36)), 1, '{}', 'x',"
+                      + " 'ENQUEUED', now(), now() - random() * interval '1 day' from jobs");
+              st.execute("analyze jobs");
+              st.execute("analyze jobrunr_jobs");
+            }
+          });
+
+      for (String fetch :
+          List.of(
+              CapacityStorageProvider.INTERACTIVE_FETCH + " order by j.created_at",
+              CapacityStorageProvider.BULK_FETCH + " order by r.updatedAt")) {
+        String sql =
+            "explain (format json) select "
+                + fetch.replace(":state", "'ENQUEUED'").replace(":maxTokens", "2048")
+                + " limit 8 for update of r skip locked";
+        String plan = String.join("\n", strings(db, sql));
+        assertThat(plan)
+            .as(sql)
+            .contains("Index Scan")
+            .doesNotContain("\"Seq Scan\"", "\"Hash Join\"", "\"Materialize\"", "\"Sort\"");
+      }
     }
   }
 

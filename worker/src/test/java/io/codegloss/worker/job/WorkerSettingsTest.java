@@ -89,6 +89,29 @@ class WorkerSettingsTest {
   }
 
   @Test
+  void aWorkerRunsHalfItsConcurrencyAheadUnlessToldOtherwise() {
+    WorkerSettings eight =
+        WorkerSettings.from(Settings.of(Map.of("CODEGLOSS_WORKER_CONCURRENCY", "8")));
+    assertThat(eight.jobsAhead()).isEqualTo(4);
+    assertThat(eight.databasePoolSize()).isEqualTo(8 + 4 + 2);
+    assertThat(Workers.identity(eight, contextOf(8192), "w").jobThreads()).isEqualTo(12);
+    assertThat(eight.with("bench-1", 3).jobsAhead()).isEqualTo(2);
+    assertThat(WorkerSettings.from(Settings.of(Map.of())).jobsAhead()).isEqualTo(1);
+
+    WorkerSettings none =
+        WorkerSettings.from(
+            Settings.of(
+                Map.of("CODEGLOSS_WORKER_CONCURRENCY", "8", "CODEGLOSS_WORKER_AHEAD", "0")));
+    assertThat(none.jobsAhead()).isZero();
+    assertThat(Workers.identity(none, contextOf(8192), "w").jobThreads()).isEqualTo(8);
+    assertThat(none.databasePoolSize()).isEqualTo(10);
+    assertThatThrownBy(
+            () -> WorkerSettings.from(Settings.of(Map.of("CODEGLOSS_WORKER_AHEAD", "-1"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("CODEGLOSS_WORKER_AHEAD");
+  }
+
+  @Test
   void aLimitAboveTheModelsContextIsASettingError() {
     WorkerSettings s =
         WorkerSettings.from(Settings.of(Map.of("CODEGLOSS_WORKER_MAX_TOKENS", "16384")));
