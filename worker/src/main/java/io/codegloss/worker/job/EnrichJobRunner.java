@@ -433,7 +433,8 @@ public final class EnrichJobRunner implements EnrichJobHandler {
   }
 
   private LlmRequest request(EnrichmentPipeline.Prepared p) {
-    return new LlmRequest(p.system(), p.user(), p.schema(), p.outputCap(), timeoutFor(p));
+    return new LlmRequest(
+        p.system(), p.user(), p.schema(), p.outputCap(), timeoutFor(p), p.promptTokens());
   }
 
   /**

@@ -7,6 +7,7 @@ import io.codegloss.worker.llm.LlmResponse;
 import io.codegloss.worker.llm.PromptShape;
 import io.codegloss.worker.llm.TextRequest;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * At most {@code concurrency} calls to the model at once, however many jobs the worker runs.
@@ -31,34 +32,29 @@ final class ModelCallGate implements LlmBackend {
 
   @Override
   public LlmResponse complete(LlmRequest request) {
-    enter();
-    try {
-      return backend.complete(request);
-    } finally {
-      calls.release();
-    }
+    return gated(() -> backend.complete(request));
   }
 
   @Override
   public LlmResponse continueText(TextRequest request) {
-    enter();
-    try {
-      return backend.continueText(request);
-    } finally {
-      calls.release();
-    }
+    return gated(() -> backend.continueText(request));
   }
 
   /**
    * An interrupt while waiting (JobRunr stopping the server, or the job deleted) ends the job the
    * way an interrupted call does: retryable, so JobRunr runs it again.
    */
-  private void enter() {
+  private LlmResponse gated(Supplier<LlmResponse> call) {
     try {
       calls.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RetryableException("interrupted while waiting for a free call to the model", e);
+    }
+    try {
+      return call.get();
+    } finally {
+      calls.release();
     }
   }
 

@@ -67,9 +67,11 @@ abstract sealed class HttpBackend implements LlmBackend permits OllamaBackend, O
     return shape;
   }
 
-  /** Counted tokens of both turns plus the chat template around them. */
+  /** Counted tokens of both turns (the caller's count when it has one) plus the chat template. */
   int promptTokens(LlmRequest r) {
-    return countTokens(r.system()) + countTokens(r.user()) + 3 * PER_MESSAGE_TOKENS;
+    int turns =
+        r.turnTokens() != null ? r.turnTokens() : countTokens(r.system()) + countTokens(r.user());
+    return turns + 3 * PER_MESSAGE_TOKENS;
   }
 
   /** Refuses before sending: a server would truncate the prompt or stop early, both silently. */

@@ -1,6 +1,7 @@
 package io.codegloss.worker.llm;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * @param system the system message (instructions)
@@ -8,6 +9,21 @@ import java.time.Duration;
  * @param jsonSchema the JSON Schema the answer must follow, used for constrained decoding
  * @param maxOutputTokens the output cap; hitting it is a truncation failure
  * @param timeout the deadline for the whole call, derived from the token budget
+ * @param turnTokens the system and user messages' tokens as the caller already counted them with
+ *     this backend's {@link LlmBackend#countTokens}, or null: the backend counts them. A server's
+ *     tokenizer is an HTTP round trip per message, inside the call's slot.
  */
 public record LlmRequest(
-    String system, String user, String jsonSchema, int maxOutputTokens, Duration timeout) {}
+    String system,
+    String user,
+    String jsonSchema,
+    int maxOutputTokens,
+    Duration timeout,
+    @Nullable Integer turnTokens) {
+
+  /** A request whose messages the backend counts itself. */
+  public LlmRequest(
+      String system, String user, String jsonSchema, int maxOutputTokens, Duration timeout) {
+    this(system, user, jsonSchema, maxOutputTokens, timeout, null);
+  }
+}

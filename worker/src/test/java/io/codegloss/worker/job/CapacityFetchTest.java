@@ -69,47 +69,17 @@ class CapacityFetchTest {
 
   @Test
   void aWorkerNeverRunsMoreJobsAtOnceThanItsConcurrency() throws Exception {
-    try (TestDatabase t = TestDatabase.fresh()) {
-      Database db = t.database();
-      long repo = Seed.into(t).repo("/src/app").repoId();
-      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()));
-      List<JobPlan> plans = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        plans.add(plan(repo, "job-" + i, 500));
-      }
-      enqueuer.enqueue(plans);
-      AtomicInteger now = new AtomicInteger();
-      AtomicInteger peak = new AtomicInteger();
-      Map<UUID, String> ranOn = new ConcurrentHashMap<>();
-      EnrichJobHandler slow =
-          request -> {
-            peak.accumulateAndGet(now.incrementAndGet(), Math::max);
-            try {
-              Thread.sleep(700);
-            } finally {
-              now.decrementAndGet();
-            }
-            ranOn.put(request.jobId(), "w");
-          };
-      try (WorkerProcess w =
-          new WorkerProcess(
-              db,
-              Queue.open(db.dataSource(), () -> 4_096),
-              new WorkerIdentity("w", "localhost", 4_096, 2),
-              slow,
-              "test",
-              "none",
-              "test",
-              FAST)) {
-        w.start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> ranOn.size() == 6);
-      }
-      assertThat(peak.get()).isEqualTo(2);
-    }
+    assertThat(peakJobsAtOnce(new WorkerIdentity("w", "localhost", 4_096, 2))).isEqualTo(2);
   }
 
   @Test
   void aWorkerRunsItsJobsAheadBesideItsConcurrency() throws Exception {
+    // two calls at once, one job ahead: JobRunr runs three (the gate keeps the calls at two)
+    assertThat(peakJobsAtOnce(new WorkerIdentity("w", "localhost", 4_096, 2, 1))).isEqualTo(3);
+  }
+
+  /** Six jobs of 700 ms each on one worker: the most that ever ran at once. */
+  private static int peakJobsAtOnce(WorkerIdentity identity) throws Exception {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
       long repo = Seed.into(t).repo("/src/app").repoId();
@@ -132,12 +102,11 @@ class CapacityFetchTest {
             }
             ranOn.put(request.jobId(), "w");
           };
-      // two calls at once, one job ahead: JobRunr runs three (the gate keeps the calls at two)
       try (WorkerProcess w =
           new WorkerProcess(
               db,
               Queue.open(db.dataSource(), () -> 4_096),
-              new WorkerIdentity("w", "localhost", 4_096, 2, 1),
+              identity,
               slow,
               "test",
               "none",
@@ -146,7 +115,7 @@ class CapacityFetchTest {
         w.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> ranOn.size() == 6);
       }
-      assertThat(peak.get()).isEqualTo(3);
+      return peak.get();
     }
   }
 

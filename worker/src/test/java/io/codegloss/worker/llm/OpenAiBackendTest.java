@@ -174,6 +174,40 @@ class OpenAiBackendTest extends HttpBackendFaultsTest {
   }
 
   @Test
+  void aRequestWhoseMessagesTheCallerCountedAsksTheTokenizerNothingMore() {
+    routes.fixed.put(
+        "/tokenize", new MockResponse.Builder().body("{\"tokens\":[1,2,3,4,5,6,7]}").build());
+    routes.chat.add(ok("{\"summary\":\"x\"}"));
+    routes.chat.add(ok("{\"summary\":\"x\"}"));
+    LlmBackend b = backend();
+    LlmRequest r = request();
+    LlmRequest counted =
+        new LlmRequest(r.system(), r.user(), r.jsonSchema(), r.maxOutputTokens(), r.timeout(), 14);
+    assertThat(b.exactTokenCounts()).isTrue();
+
+    long asked = tokenizeRequests();
+    b.complete(r);
+    assertThat(tokenizeRequests()).isEqualTo(asked + 2);
+    b.complete(counted);
+    assertThat(tokenizeRequests()).isEqualTo(asked + 2);
+
+    // the caller's count still guards the context window
+    LlmRequest tooLarge =
+        new LlmRequest(
+            r.system(), r.user(), r.jsonSchema(), r.maxOutputTokens(), r.timeout(), 9_000);
+    assertThatThrownBy(() -> b.complete(tooLarge))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("exceeds the context window");
+    assertThat(routes.chatRequests).hasSize(2);
+  }
+
+  private long tokenizeRequests() {
+    return routes.otherRequests.stream()
+        .filter(q -> q.getUrl().encodedPath().equals("/tokenize"))
+        .count();
+  }
+
+  @Test
   void usesLlamaCppPythonsCountEndpointWhenThereIsNoTokenize() {
     routes.fixed.put(
         "/extras/tokenize/count", new MockResponse.Builder().body("{\"count\":4}").build());
