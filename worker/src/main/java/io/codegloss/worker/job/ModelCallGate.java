@@ -14,9 +14,10 @@ import java.util.function.Supplier;
  *
  * <p>A worker runs a few jobs more than its concurrency ({@link WorkerSettings#jobsAhead}): they
  * claim their spans and build their prompts while the model answers others, then wait here for a
- * free call. The wait happens before the backend starts its clock, so a call's deadline and its
- * recorded wall time cover the call alone. The gate is fair: jobs call in the order they became
- * ready.
+ * free call. The wait happens before the backend starts its clock, so a call's deadline and an
+ * answered call's recorded wall time cover the call alone. A failed call is timed by its caller
+ * (EnrichJobRunner, DocCompletionRunner) from before the gate, so its recorded time includes the
+ * wait. The gate is fair: jobs call in the order they became ready.
  *
  * <p>Nothing here owns the backend: whoever created it closes it.
  */
