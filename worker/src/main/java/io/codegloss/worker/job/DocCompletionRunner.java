@@ -64,6 +64,7 @@ final class DocCompletionRunner {
 
   private final Database db;
   private final LlmBackend backend;
+  private final ModelCallGate gate;
   private final WorkerIdentity worker;
   private final EnrichmentStore store;
   private final EnrichmentPipeline pipeline;
@@ -71,11 +72,13 @@ final class DocCompletionRunner {
   DocCompletionRunner(
       Database db,
       LlmBackend backend,
+      ModelCallGate gate,
       WorkerIdentity worker,
       EnrichmentStore store,
       EnrichmentPipeline pipeline) {
     this.db = db;
     this.backend = backend;
+    this.gate = gate;
     this.worker = worker;
     this.store = store;
     this.pipeline = pipeline;
@@ -160,16 +163,16 @@ final class DocCompletionRunner {
     }
     // the span's code and facts were redacted when the job was claimed; count what was cut
     int secrets = SecretRedactor.markersIn(text);
-    long started = System.nanoTime();
     LlmResponse response;
-    try {
+    ModelCallGate.Slot slot = gate.enter();
+    try (slot) {
       response = backend.continueText(new TextRequest(text, OUTPUT_CAP, sp.stop(), timeout(text)));
     } catch (PermanentException e) {
-      recordCall(work, 0, null, started, CallOutcome.ERROR, e.oneLine(), secrets);
+      recordCall(work, 0, null, slot.millis(), CallOutcome.ERROR, e.oneLine(), secrets);
       fail(work, span, e.oneLine(), false, null);
       return false;
     } catch (RetryableException e) {
-      recordCall(work, 0, null, started, CallOutcome.ERROR, e.oneLine(), secrets);
+      recordCall(work, 0, null, slot.millis(), CallOutcome.ERROR, e.oneLine(), secrets);
       throw e;
     }
     DocCompletionParser.Outcome outcome =
@@ -200,7 +203,7 @@ final class DocCompletionRunner {
             + r.reason().name().toLowerCase(java.util.Locale.ROOT)
             + "): "
             + r.detail();
-    recordCall(work, 0, response, started, CallOutcome.INVALID, why, secrets);
+    recordCall(work, 0, response, 0, CallOutcome.INVALID, why, secrets);
     fail(work, span, why, false, fingerprint);
     return false;
   }
@@ -280,11 +283,15 @@ final class DocCompletionRunner {
                     .record(c, span.id(), span.contentHash(), error, permanent, fingerprint));
   }
 
+  /**
+   * @param failedCallMillis when there is no response: the call's time from its slot's start (an
+   *     answer carries its own)
+   */
   private void recordCall(
       EnrichJobRunner.Work work,
       int valid,
       @Nullable LlmResponse response,
-      long startedNanos,
+      long failedCallMillis,
       CallOutcome outcome,
       String error,
       int secrets) {
@@ -301,7 +308,7 @@ final class DocCompletionRunner {
                 valid,
                 null,
                 null,
-                (System.nanoTime() - startedNanos) / 1_000_000,
+                failedCallMillis,
                 outcome,
                 work.firstTry(),
                 error,

@@ -66,26 +66,31 @@ public final class EnrichJobRunner implements EnrichJobHandler {
 
   private final Database db;
   private final LlmBackend backend;
+  private final ModelCallGate gate;
   private final WorkerIdentity worker;
   private final JobEnqueuer enqueuer;
   private final EnrichmentPipeline enrichment;
   private final DocCompletionRunner completion;
 
   /**
+   * @param gate the worker's calls at once, shared by all its jobs
    * @param enrichment prompts, parsing and storage for one backend's answers
    */
-  public EnrichJobRunner(
+  EnrichJobRunner(
       Database db,
       LlmBackend backend,
+      ModelCallGate gate,
       WorkerIdentity worker,
       JobEnqueuer enqueuer,
       EnrichmentPipeline enrichment) {
     this.db = db;
     this.backend = backend;
+    this.gate = gate;
     this.worker = worker;
     this.enqueuer = enqueuer;
     this.enrichment = enrichment;
-    this.completion = new DocCompletionRunner(db, backend, worker, enrichment.store(), enrichment);
+    this.completion =
+        new DocCompletionRunner(db, backend, gate, worker, enrichment.store(), enrichment);
   }
 
   @Override
@@ -223,15 +228,15 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       return;
     }
     LlmResponse response;
-    long started = System.nanoTime();
-    try {
+    ModelCallGate.Slot slot = gate.enter();
+    try (slot) {
       response = backend.complete(request(prepared));
     } catch (PermanentException e) {
-      recordFailedCall(work, JobKind.BATCH, spans.size(), started, e, prepared);
+      recordFailedCall(work, JobKind.BATCH, spans.size(), slot.millis(), e, prepared);
       split(work, spans, "batch call failed: " + e.oneLine());
       return;
     } catch (RetryableException e) {
-      recordFailedCall(work, JobKind.BATCH, spans.size(), started, e, prepared);
+      recordFailedCall(work, JobKind.BATCH, spans.size(), slot.millis(), e, prepared);
       throw e;
     }
     List<JobPlan> singles = new ArrayList<>();
@@ -311,15 +316,15 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       throw new PermanentException("span " + span.symbol() + ": " + why);
     }
     LlmResponse response;
-    long started = System.nanoTime();
-    try {
+    ModelCallGate.Slot slot = gate.enter();
+    try (slot) {
       response = backend.complete(request(prepared));
     } catch (PermanentException e) {
-      recordFailedCall(work, JobKind.SINGLE, 1, started, e, prepared);
+      recordFailedCall(work, JobKind.SINGLE, 1, slot.millis(), e, prepared);
       failSpan(work, span, e.oneLine(), false, null);
       throw e;
     } catch (RetryableException e) {
-      recordFailedCall(work, JobKind.SINGLE, 1, started, e, prepared);
+      recordFailedCall(work, JobKind.SINGLE, 1, slot.millis(), e, prepared);
       throw e;
     }
     String[] problem = new String[1];
@@ -495,7 +500,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       Work work,
       JobKind mode,
       int spans,
-      long startedNanos,
+      long callMillis,
       CodeglossException e,
       EnrichmentPipeline.Prepared prepared) {
     recordCall(
@@ -505,7 +510,7 @@ public final class EnrichJobRunner implements EnrichJobHandler {
         0,
         null,
         null,
-        startedNanos,
+        callMillis,
         CallOutcome.ERROR,
         e.oneLine(),
         redactions(prepared));
@@ -518,11 +523,10 @@ public final class EnrichJobRunner implements EnrichJobHandler {
       int valid,
       Integer promptTokens,
       Integer completionTokens,
-      long startedNanos,
+      long ms,
       CallOutcome outcome,
       String error,
       int secretsRedacted) {
-    long ms = (System.nanoTime() - startedNanos) / 1_000_000;
     try {
       db.inRedoableTransaction(
           (Database.TxAction)

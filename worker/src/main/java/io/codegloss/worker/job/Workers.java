@@ -29,8 +29,14 @@ public final class Workers {
     WorkerIdentity identity = identity(s, backend, defaultName);
     Queue queue = Queue.open(db.dataSource(), identity::maxTokens);
     JobEnqueuer enqueuer = new JobEnqueuer(db, queue);
-    LlmBackend gated = new ModelCallGate(backend, identity.concurrency());
-    EnrichJobRunner runner = new EnrichJobRunner(db, gated, identity, enqueuer, pipeline(gated, s));
+    EnrichJobRunner runner =
+        new EnrichJobRunner(
+            db,
+            backend,
+            new ModelCallGate(identity.concurrency()),
+            identity,
+            enqueuer,
+            pipeline(backend, s));
     return new WorkerProcess(
         db,
         queue,

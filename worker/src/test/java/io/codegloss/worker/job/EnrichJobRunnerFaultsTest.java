@@ -2,6 +2,7 @@ package io.codegloss.worker.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,6 +23,7 @@ import io.codegloss.testing.TestDatabase;
 import io.codegloss.worker.llm.LlmBackend;
 import io.codegloss.worker.llm.LlmBackends;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -249,6 +251,25 @@ class EnrichJobRunnerFaultsTest {
   }
 
   @Test
+  void aFailedCallIsTimedFromItsTurnAtTheModelNotFromItsWaitForOne() throws Exception {
+    UUID batch = enqueueBatch();
+    answers.add(
+        completion("{\"items\":[{\"span_index\":1,\"summary_120w\":\"Returns the", "length"));
+    ModelCallGate gate = new ModelCallGate(1);
+    ModelCallGate.Slot anotherJobsCall = gate.enter();
+    Thread job = new Thread(() -> runner(backend, gate).run(new EnrichJobRequest(batch)));
+    job.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> gate.waiting() == 1);
+    // the other job's call goes on for a second while this one waits its turn
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+    anotherJobsCall.close();
+    job.join(10_000);
+
+    assertThat(longs("select outcome from llm_calls")).containsExactly("error");
+    assertThat(Long.parseLong(longs("select wall_ms from llm_calls").get(0))).isLessThan(1000);
+  }
+
+  @Test
   void aSingleSpanJobWhoseAnswerIsInvalidRecordsAFailureWithBackoffAndIsNotRetriedByJobRunr() {
     UUID single = enqueueSingle(spans.get(0));
     answers.add(completion("{\"summary_120w\": 42}", "stop"));
@@ -427,10 +448,15 @@ class EnrichJobRunnerFaultsTest {
   }
 
   private EnrichJobRunner runner(LlmBackend llm) {
+    return runner(llm, new ModelCallGate(1));
+  }
+
+  private EnrichJobRunner runner(LlmBackend llm, ModelCallGate gate) {
     Queue client = Queue.openClientOnly(db.dataSource());
     return new EnrichJobRunner(
         db,
         llm,
+        gate,
         new WorkerIdentity("w1", "localhost", 8192, 1),
         new JobEnqueuer(db, client),
         EnrichmentPipeline.create(llm, Settings.of(Map.of())));
