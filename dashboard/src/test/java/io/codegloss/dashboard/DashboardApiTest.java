@@ -228,7 +228,13 @@ class DashboardApiTest extends SeededDashboardTest {
     seed.worker("cpu-1", w -> w.maxTokens(4096).model("gemma3-270m").currentJobs(1));
     seed.worker(
         "gpu-1",
-        w -> w.maxTokens(16384).concurrency(2).backend("ollama").model("qwen").currentJobs(2));
+        w ->
+            w.maxTokens(16384)
+                .concurrency(2)
+                .backend("ollama")
+                .model("qwen")
+                .currentJobs(3)
+                .currentCalls(2));
     seed.worker("old", w -> w.maxTokens(2048).model("gemma3-270m"));
     seed.worker("gone", w -> w.maxTokens(2048).model("gemma3-270m"));
     seed.workerState("old", "stopped");
@@ -244,6 +250,8 @@ class DashboardApiTest extends SeededDashboardTest {
         .containsExactly("cpu-1=alive", "gpu-1=dead", "old=stopped");
     assertThat(w.at("/workers/0/processingJobs/0").asText()).isEqualTo(held.toString());
     assertThat(w.at("/workers/0/maxTokens").asInt()).isEqualTo(4096);
+    assertThat(w.at("/workers/1/currentJobs").asInt()).isEqualTo(3);
+    assertThat(w.at("/workers/1/currentCalls").asInt()).isEqualTo(2);
     JsonNode summary = http.json("/api/summary");
     assertThat(summary.get("workersAlive").asLong()).isEqualTo(1);
     assertThat(summary.get("workersDead").asLong()).isEqualTo(2);

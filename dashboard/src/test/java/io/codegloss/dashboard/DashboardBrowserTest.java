@@ -80,7 +80,8 @@ class DashboardBrowserTest extends BrowserTest {
     assertThat(page.workerRow("gpu-large"))
         .contains("16,384")
         .contains("ollama")
-        .contains("qwen2.5-coder:7b");
+        .contains("qwen2.5-coder:7b")
+        .contains("1 / 2");
     assertThat(page.summary("workers")).isEqualTo("2 (1 dead)");
 
     assertThat(page.chartPointsWithData("spans")).isGreaterThanOrEqualTo(30);
@@ -239,7 +240,8 @@ class DashboardBrowserTest extends BrowserTest {
                 .concurrency(2)
                 .backend("ollama")
                 .model("qwen2.5-coder:7b")
-                .currentJobs(1));
+                .currentJobs(2)
+                .currentCalls(1));
     seed.worker("old-laptop", w -> w.maxTokens(32768).model("gemma3-270m"));
     seed.heartbeat("cpu-small", 3);
     seed.heartbeat("gpu-large", 1);

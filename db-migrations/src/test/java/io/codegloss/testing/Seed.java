@@ -372,14 +372,15 @@ public final class Seed {
     options.accept(w);
     update(
         "insert into workers (name, host, max_tokens, concurrency, backend, model, version,"
-            + " current_jobs) values (?, ?, ?, ?, ?, ?, '0.1.0', ?)",
+            + " current_jobs, current_calls) values (?, ?, ?, ?, ?, ?, '0.1.0', ?, ?)",
         name,
         name + ".lan",
         w.maxTokens,
         w.concurrency,
         w.backend,
         w.model,
-        w.currentJobs);
+        w.currentJobs,
+        w.currentCalls);
     return this;
   }
 
@@ -635,6 +636,7 @@ public final class Seed {
     private String backend = "llama";
     private String model = "test-model";
     private int currentJobs;
+    private int currentCalls;
 
     private WorkerSpec() {}
 
@@ -655,6 +657,11 @@ public final class Seed {
 
     public WorkerSpec model(String model) {
       this.model = model;
+      return this;
+    }
+
+    public WorkerSpec currentCalls(int currentCalls) {
+      this.currentCalls = currentCalls;
       return this;
     }
 

@@ -37,6 +37,7 @@ public final class WorkerTable {
                 + " max_tokens = excluded.max_tokens, concurrency = excluded.concurrency,"
                 + " backend = excluded.backend, model = excluded.model,"
                 + " version = excluded.version, state = 'running', current_jobs = 0,"
+                + " current_calls = 0,"
                 + " started_at = now(), last_heartbeat = now()")) {
       ps.setString(1, w.name());
       ps.setString(2, w.host());
@@ -49,15 +50,21 @@ public final class WorkerTable {
     }
   }
 
-  public static void heartbeat(Connection c, String name, int currentJobs, WorkerState state)
+  /**
+   * @param currentJobs jobs the worker runs now, including those preparing or waiting for a call
+   * @param currentCalls of those, the ones whose call to the model is in flight
+   */
+  public static void heartbeat(
+      Connection c, String name, int currentJobs, int currentCalls, WorkerState state)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "update workers set last_heartbeat = now(), current_jobs = ?, state = ?"
-                + " where name = ?")) {
+            "update workers set last_heartbeat = now(), current_jobs = ?, current_calls = ?,"
+                + " state = ? where name = ?")) {
       ps.setInt(1, currentJobs);
-      ps.setString(2, state.db());
-      ps.setString(3, name);
+      ps.setInt(2, currentCalls);
+      ps.setString(3, state.db());
+      ps.setString(4, name);
       ps.executeUpdate();
     }
   }
@@ -114,6 +121,7 @@ public final class WorkerTable {
       String version,
       WorkerState state,
       int currentJobs,
+      int currentCalls,
       Instant startedAt,
       Instant lastHeartbeat,
       long silentSeconds) {}
@@ -125,7 +133,7 @@ public final class WorkerTable {
     try (PreparedStatement ps =
         c.prepareStatement(
             "select name, host, max_tokens, concurrency, backend, model, version, state,"
-                + " current_jobs, started_at, last_heartbeat,"
+                + " current_jobs, current_calls, started_at, last_heartbeat,"
                 + " greatest(0, floor(extract(epoch from (now() - last_heartbeat))))::bigint"
                 + " from workers where last_heartbeat > now() - make_interval(secs => ?)"
                 + " order by name")) {
@@ -143,9 +151,10 @@ public final class WorkerTable {
                   rs.getString(7),
                   WorkerState.fromDb(rs.getString(8)),
                   rs.getInt(9),
-                  rs.getTimestamp(10).toInstant(),
+                  rs.getInt(10),
                   rs.getTimestamp(11).toInstant(),
-                  rs.getLong(12)));
+                  rs.getTimestamp(12).toInstant(),
+                  rs.getLong(13)));
         }
       }
     }

@@ -354,6 +354,7 @@ public final class DashboardQueries {
               w.version(),
               w.state().db(),
               w.currentJobs(),
+              w.currentCalls(),
               processing.getOrDefault(w.name(), List.of()),
               w.startedAt(),
               w.lastHeartbeat(),

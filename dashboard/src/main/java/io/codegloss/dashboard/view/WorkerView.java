@@ -9,6 +9,9 @@ import java.util.UUID;
  *
  * @param alive heartbeat within the dead threshold and not stopped
  * @param status "alive", "draining", "dead" or "stopped"
+ * @param currentJobs jobs it runs, including those ahead of the model (preparing, waiting for a
+ *     call or storing)
+ * @param currentCalls of those, the calls to its model in flight, out of {@code concurrency}
  * @param processingJobs ids of jobs this worker holds in state processing (at most 10)
  */
 public record WorkerView(
@@ -21,6 +24,7 @@ public record WorkerView(
     String version,
     String state,
     int currentJobs,
+    int currentCalls,
     List<UUID> processingJobs,
     Instant startedAt,
     Instant lastHeartbeat,

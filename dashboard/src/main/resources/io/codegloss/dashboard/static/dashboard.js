@@ -183,10 +183,11 @@
       el('td', {}, fmt(x.concurrency)),
       el('td', { class: 'text' }, x.backend),
       el('td', { class: 'text' }, x.model),
+      el('td', { 'data-testid': 'worker-calls' }, fmt(x.currentCalls) + ' / ' + fmt(x.concurrency)),
       el('td', { 'data-testid': 'worker-jobs' }, fmt(x.currentJobs), ...x.processingJobs.map((id) =>
         el('div', {}, jobLink(id, config.jobrunrDashboardUrl + '/dashboard/jobs/' + id)))),
       el('td', { class: 'text', title: dateTime(x.lastHeartbeat) }, x.secondsSinceHeartbeat + ' s ago')));
-    if (rows.length === 0) rows.push(el('tr', {}, el('td', { class: 'empty', colspan: 9 }, 'No worker has reported in the last hour.')));
+    if (rows.length === 0) rows.push(el('tr', {}, el('td', { class: 'empty', colspan: 10 }, 'No worker has reported in the last hour.')));
     $('#workers-table tbody').replaceChildren(...rows);
   }
 

@@ -16,9 +16,11 @@ import java.util.concurrent.Semaphore;
  */
 final class ModelCallGate {
 
+  private final int concurrency;
   private final Semaphore calls;
 
   ModelCallGate(int concurrency) {
+    this.concurrency = concurrency;
     this.calls = new Semaphore(concurrency, true);
   }
 
@@ -35,6 +37,11 @@ final class ModelCallGate {
       throw new RetryableException("interrupted while waiting for a free call to the model", e);
     }
     return new Slot(System.nanoTime());
+  }
+
+  /** Calls to the model in flight now (the worker's heartbeat reports them). */
+  int inFlight() {
+    return concurrency - calls.availablePermits();
   }
 
   /** Jobs waiting for a call now. */

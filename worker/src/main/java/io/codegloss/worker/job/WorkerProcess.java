@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 import org.jobrunr.jobs.filters.RetryFilter;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
@@ -43,6 +44,7 @@ public final class WorkerProcess implements AutoCloseable {
   private final WorkerIdentity identity;
   private final WatchedServer server;
   private final AtomicInteger running = new AtomicInteger();
+  private final IntSupplier callsInFlight;
   // A fetch that JobRunr skipped is asked again this often, MIN_GAP apart (0.5 s in all).
   private static final int POKE_ATTEMPTS = 20;
   private final ScheduledExecutorService heartbeat;
@@ -60,12 +62,14 @@ public final class WorkerProcess implements AutoCloseable {
       String model,
       String version,
       ServerTiming timing) {
-    this(db, queue, identity, handler, backend, model, version, timing, true);
+    this(db, queue, identity, handler, backend, model, version, timing, true, () -> 0);
   }
 
   /**
    * @param wake whether to listen for enqueued jobs ({@value WorkerSettings#WAKE}); without it new
    *     work is noticed at JobRunr's next poll only
+   * @param callsInFlight the handler's calls to the model in flight now ({@link ModelCallGate}),
+   *     reported with each heartbeat
    */
   public WorkerProcess(
       Database db,
@@ -76,9 +80,11 @@ public final class WorkerProcess implements AutoCloseable {
       String model,
       String version,
       ServerTiming timing,
-      boolean wake) {
+      boolean wake,
+      IntSupplier callsInFlight) {
     this.db = db;
     this.identity = identity;
+    this.callsInFlight = callsInFlight;
     this.storage = queue.storage();
     EnrichJobHandler counted =
         request -> {
@@ -178,7 +184,8 @@ public final class WorkerProcess implements AutoCloseable {
           (Database.TxAction)
               c -> {
                 if (server.isRunning()) {
-                  WorkerTable.heartbeat(c, identity.name(), running.get(), state);
+                  WorkerTable.heartbeat(
+                      c, identity.name(), running.get(), callsInFlight.getAsInt(), state);
                 }
               });
     } catch (RuntimeException e) {
@@ -229,7 +236,10 @@ public final class WorkerProcess implements AutoCloseable {
   private void writeDrainingState() {
     try {
       db.inTransaction(
-          (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), running.get(), state));
+          (Database.TxAction)
+              c ->
+                  WorkerTable.heartbeat(
+                      c, identity.name(), running.get(), callsInFlight.getAsInt(), state));
     } catch (RuntimeException e) {
       log.debug("heartbeat failed: {}", WatchedServer.oneLine(e));
     }
@@ -294,7 +304,7 @@ public final class WorkerProcess implements AutoCloseable {
     server.stop();
     try {
       db.inTransaction(
-          (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), 0, state));
+          (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), 0, 0, state));
     } catch (RuntimeException e) {
       // the row keeps its last state and ages into "dead" on the dashboards
       log.warn(

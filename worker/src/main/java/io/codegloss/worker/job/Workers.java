@@ -29,14 +29,9 @@ public final class Workers {
     WorkerIdentity identity = identity(s, backend, defaultName);
     Queue queue = Queue.open(db.dataSource(), identity::maxTokens);
     JobEnqueuer enqueuer = new JobEnqueuer(db, queue);
+    ModelCallGate gate = new ModelCallGate(identity.concurrency());
     EnrichJobRunner runner =
-        new EnrichJobRunner(
-            db,
-            backend,
-            new ModelCallGate(identity.concurrency()),
-            identity,
-            enqueuer,
-            pipeline(backend, s));
+        new EnrichJobRunner(db, backend, gate, identity, enqueuer, pipeline(backend, s));
     return new WorkerProcess(
         db,
         queue,
@@ -47,7 +42,8 @@ public final class Workers {
         version,
         new WorkerProcess.ServerTiming(
             s.timing().pollSeconds(), s.timing().timeoutMultiplicand(), s.timing().retries()),
-        s.wake());
+        s.wake(),
+        gate::inFlight);
   }
 
   static EnrichmentPipeline pipeline(LlmBackend backend, WorkerSettings s) {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +77,62 @@ class CapacityFetchTest {
   void aWorkerRunsItsJobsAheadBesideItsConcurrency() throws Exception {
     // two calls at once, one job ahead: JobRunr runs three (the gate keeps the calls at two)
     assertThat(peakJobsAtOnce(new WorkerIdentity("w", "localhost", 4_096, 2, 1))).isEqualTo(3);
+  }
+
+  @Test
+  void aBusyWorkersHeartbeatTellsItsCallsToTheModelApartFromItsJobsAhead() throws Exception {
+    try (TestDatabase t = TestDatabase.fresh()) {
+      Database db = t.database();
+      long repo = Seed.into(t).repo("/src/app").repoId();
+      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()));
+      List<JobPlan> plans = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        plans.add(plan(repo, "job-" + i, 500));
+      }
+      enqueuer.enqueue(plans);
+      // two calls at once and one job ahead: all three jobs run, two of them in a call
+      ModelCallGate gate = new ModelCallGate(2);
+      CountDownLatch answer = new CountDownLatch(1);
+      EnrichJobHandler calling =
+          request -> {
+            try (ModelCallGate.Slot slot = gate.enter()) {
+              answer.await();
+            }
+          };
+      try (WorkerProcess w =
+          new WorkerProcess(
+              db,
+              Queue.open(db.dataSource(), () -> 4_096),
+              new WorkerIdentity("w", "localhost", 4_096, 2, 1),
+              calling,
+              "test",
+              "none",
+              "test",
+              FAST,
+              true,
+              gate::inFlight)) {
+        w.start();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    strings(
+                        db,
+                        "select current_jobs || ' jobs, ' || current_calls || ' calls'"
+                            + " from workers where name = 'w'"),
+                rows -> rows.equals(List.of("3 jobs, 2 calls")));
+        answer.countDown();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    strings(
+                        db,
+                        "select current_jobs || ' jobs, ' || current_calls || ' calls'"
+                            + " from workers where name = 'w'"),
+                rows -> rows.equals(List.of("0 jobs, 0 calls")));
+      }
+    }
   }
 
   /** Six jobs of 700 ms each on one worker: the most that ever ran at once. */

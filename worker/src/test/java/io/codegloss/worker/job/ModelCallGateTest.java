@@ -53,6 +53,7 @@ class ModelCallGateTest {
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> gate.waiting() == 4);
       assertThat(calls.inFlight.get()).isEqualTo(2);
+      assertThat(gate.inFlight()).isEqualTo(2);
 
       calls.release.countDown();
       for (Future<?> d : done) {

@@ -67,7 +67,8 @@ public final class WakeBench {
               "none",
               "bench",
               WorkerProcess.ServerTiming.DEFAULT,
-              wake)) {
+              wake,
+              () -> 0)) {
         w.start();
         Thread.sleep(3_000);
         Random random = new Random(42);

@@ -204,7 +204,8 @@ class WakeUpTest {
         "none",
         "test",
         SLOW_POLL,
-        wake);
+        wake,
+        () -> 0);
   }
 
   /** The backend of the worker's listener, 0 when there is none. */
