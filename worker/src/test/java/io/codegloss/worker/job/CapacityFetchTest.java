@@ -83,13 +83,7 @@ class CapacityFetchTest {
   void aBusyWorkersHeartbeatTellsItsCallsToTheModelApartFromItsJobsAhead() throws Exception {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
-      long repo = Seed.into(t).repo("/src/app").repoId();
-      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()));
-      List<JobPlan> plans = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        plans.add(plan(repo, "job-" + i, 500));
-      }
-      enqueuer.enqueue(plans);
+      enqueueJobs(t, 3);
       // two calls at once and one job ahead: all three jobs run, two of them in a call
       ModelCallGate gate = new ModelCallGate(2);
       CountDownLatch answer = new CountDownLatch(1);
@@ -112,40 +106,41 @@ class CapacityFetchTest {
               true,
               gate::inFlight)) {
         w.start();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    strings(
-                        db,
-                        "select current_jobs || ' jobs, ' || current_calls || ' calls'"
-                            + " from workers where name = 'w'"),
-                rows -> rows.equals(List.of("3 jobs, 2 calls")));
+        awaitHeartbeat(db, "3 jobs, 2 calls");
         answer.countDown();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    strings(
-                        db,
-                        "select current_jobs || ' jobs, ' || current_calls || ' calls'"
-                            + " from workers where name = 'w'"),
-                rows -> rows.equals(List.of("0 jobs, 0 calls")));
+        awaitHeartbeat(db, "0 jobs, 0 calls");
       }
     }
+  }
+
+  private static void awaitHeartbeat(Database db, String shown) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                strings(
+                    db,
+                    "select current_jobs || ' jobs, ' || current_calls || ' calls'"
+                        + " from workers where name = 'w'"),
+            rows -> rows.equals(List.of(shown)));
+  }
+
+  /** {@code n} jobs of 500 tokens in a fresh repository. */
+  private static void enqueueJobs(TestDatabase t, int n) {
+    Database db = t.database();
+    long repo = Seed.into(t).repo("/src/app").repoId();
+    List<JobPlan> plans = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      plans.add(plan(repo, "job-" + i, 500));
+    }
+    new JobEnqueuer(db, Queue.openClientOnly(db.dataSource())).enqueue(plans);
   }
 
   /** Six jobs of 700 ms each on one worker: the most that ever ran at once. */
   private static int peakJobsAtOnce(WorkerIdentity identity) throws Exception {
     try (TestDatabase t = TestDatabase.fresh()) {
       Database db = t.database();
-      long repo = Seed.into(t).repo("/src/app").repoId();
-      JobEnqueuer enqueuer = new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()));
-      List<JobPlan> plans = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        plans.add(plan(repo, "job-" + i, 500));
-      }
-      enqueuer.enqueue(plans);
+      enqueueJobs(t, 6);
       AtomicInteger now = new AtomicInteger();
       AtomicInteger peak = new AtomicInteger();
       Map<UUID, String> ranOn = new ConcurrentHashMap<>();

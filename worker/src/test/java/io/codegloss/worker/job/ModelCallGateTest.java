@@ -34,6 +34,20 @@ class ModelCallGateTest {
         inFlight.decrementAndGet();
       }
     }
+
+    /** {@code n} jobs on {@code pool}, each making one call. */
+    List<Future<?>> start(ExecutorService pool, ModelCallGate gate, int n) {
+      List<Future<?>> started = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        started.add(
+            pool.submit(
+                () -> {
+                  call(gate);
+                  return null;
+                }));
+      }
+      return started;
+    }
   }
 
   @Test
@@ -42,15 +56,7 @@ class ModelCallGateTest {
     ModelCallGate gate = new ModelCallGate(2);
     ExecutorService jobs = Executors.newFixedThreadPool(6);
     try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        done.add(
-            jobs.submit(
-                () -> {
-                  calls.call(gate);
-                  return null;
-                }));
-      }
+      List<Future<?>> done = calls.start(jobs, gate, 6);
       await().atMost(Duration.ofSeconds(5)).until(() -> gate.waiting() == 4);
       assertThat(calls.inFlight.get()).isEqualTo(2);
       assertThat(gate.inFlight()).isEqualTo(2);
@@ -111,13 +117,7 @@ class ModelCallGateTest {
     Calls calls = new Calls();
     ExecutorService jobs = Executors.newFixedThreadPool(2);
     try {
-      for (int i = 0; i < 2; i++) {
-        jobs.submit(
-            () -> {
-              calls.call(gate);
-              return null;
-            });
-      }
+      calls.start(jobs, gate, 2);
       await().atMost(Duration.ofSeconds(5)).until(() -> gate.waiting() == 1);
       assertThat(calls.inFlight.get()).isEqualTo(1);
     } finally {
