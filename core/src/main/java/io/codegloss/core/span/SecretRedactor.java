@@ -173,13 +173,18 @@ public final class SecretRedactor {
    */
   static Redacted redact(String code, boolean everywhere) {
     String text = code;
+    // the case-insensitive rules share one lower-case copy until a rule changes the text
+    String lowerCase = null;
     int count = 0;
     for (Rule rule : RULES) {
       // transparent: a match's look-behind (START) sees the text before the position tried
       Matcher m = rule.pattern().matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
       StringBuilder out = null;
       int copied = 0;
-      Starts starts = everywhere ? null : new Starts(rule, text);
+      if (rule.anyCase() && lowerCase == null && !everywhere) {
+        lowerCase = asciiLowerCase(text);
+      }
+      Starts starts = everywhere ? null : new Starts(rule, rule.anyCase() ? lowerCase : text);
       for (int from = 0; from <= text.length(); ) {
         if (starts == null) {
           if (!m.find(from)) {
@@ -215,6 +220,7 @@ public final class SecretRedactor {
       }
       if (out != null) {
         text = out.append(text, copied, text.length()).toString();
+        lowerCase = null;
       }
     }
     return new Redacted(text, count);
@@ -232,9 +238,12 @@ public final class SecretRedactor {
     private int runStart = -1;
     private int runEnd = -1;
 
-    Starts(Rule rule, String text) {
+    /**
+     * @param haystack the text, lower-cased ({@link #asciiLowerCase}) when the rule ignores case
+     */
+    Starts(Rule rule, String haystack) {
       this.rule = rule;
-      this.haystack = rule.anyCase() ? asciiLowerCase(text) : text;
+      this.haystack = haystack;
       this.next = new int[Math.max(1, rule.starts().size())];
       java.util.Arrays.fill(next, -2);
     }
