@@ -184,9 +184,19 @@ public final class EnrichmentPipeline {
       Prompt bare = PromptBuilder.single(span, own, List.of());
       int overhead = count(bare) - backend.countTokens(PromptBuilder.plain(span).text());
       int codeBudget = budget - outputCap - overhead;
-      FittedCode fitted = PromptBuilder.fitCode(span, backend::countTokens, codeBudget);
-      whole = PromptBuilder.single(span, fitted, own, List.of());
-      tokens = count(whole);
+      FittedCode fitted;
+      while (true) {
+        fitted = PromptBuilder.fitCode(span, backend::countTokens, codeBudget);
+        whole = PromptBuilder.single(span, fitted, own, List.of());
+        tokens = count(whole);
+        // Tokens of a text are not the sum of its parts' tokens (a cut moves the boundaries), so
+        // the fitted prompt is counted whole and cut further by what it is over, if anything.
+        int over = tokens + outputCap - budget;
+        if (over <= 0) {
+          break;
+        }
+        codeBudget -= over;
+      }
       if (fitted.note() != null) {
         notes.add(fitted.note());
       }
@@ -308,8 +318,9 @@ public final class EnrichmentPipeline {
     return null;
   }
 
+  /** As the backend checks it against its context: both turns and the chat template's framing. */
   private int count(Prompt p) {
-    return backend.countTokens(p.system()) + backend.countTokens(p.user());
+    return backend.chatPromptTokens(p.system(), p.user());
   }
 
   private static List<ContextSpan> context(List<SpanTable.Neighbour> neighbours) {

@@ -88,15 +88,29 @@ final class EmbeddedBackend implements LlmBackend {
    * token is added by llama.cpp when it tokenizes the prompt.
    */
   String prompt(LlmRequest r) {
+    return prompt(r.system(), r.user());
+  }
+
+  private String prompt(String system, String user) {
     if (gemmaTurns) {
       return "<start_of_turn>user\n"
-          + r.system()
+          + system
           + "\n\n"
-          + r.user()
+          + user
           + "<end_of_turn>\n<start_of_turn>model\n";
     }
     return model.llama.applyTemplate(
-        new InferenceParameters("").setMessages(r.system(), List.of(new Pair<>("user", r.user()))));
+        new InferenceParameters("").setMessages(system, List.of(new Pair<>("user", user))));
+  }
+
+  /** Exact: the templated prompt as {@link #complete} sends it, with BOS. */
+  @Override
+  public int chatPromptTokens(String system, String user) {
+    return promptTokens(prompt(system, user));
+  }
+
+  private int promptTokens(String prompt) {
+    return model.llama.encode(prompt).length + 1;
   }
 
   /**
@@ -104,7 +118,7 @@ final class EmbeddedBackend implements LlmBackend {
    * fit the context: llama.cpp would otherwise shift the context and answer about a cut prompt.
    */
   private int fittingPrompt(String prompt, int cap) {
-    int promptTokens = model.llama.encode(prompt).length + 1;
+    int promptTokens = promptTokens(prompt);
     if (promptTokens + cap > contextWindow()) {
       throw new PermanentException(
           "embedded: prompt of "

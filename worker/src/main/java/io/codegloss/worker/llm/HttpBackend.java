@@ -67,11 +67,15 @@ abstract sealed class HttpBackend implements LlmBackend permits OllamaBackend, O
     return shape;
   }
 
-  /** Counted tokens of both turns (the caller's count when it has one) plus the chat template. */
+  /** Both turns plus the chat template: the server's template is not known here, so a bound. */
+  @Override
+  public int chatPromptTokens(String system, String user) {
+    return countTokens(system) + countTokens(user) + 3 * PER_MESSAGE_TOKENS;
+  }
+
+  /** The caller's count when it has one, else {@link #chatPromptTokens}. */
   int promptTokens(LlmRequest r) {
-    int turns =
-        r.turnTokens() != null ? r.turnTokens() : countTokens(r.system()) + countTokens(r.user());
-    return turns + 3 * PER_MESSAGE_TOKENS;
+    return r.promptTokens() != null ? r.promptTokens() : chatPromptTokens(r.system(), r.user());
   }
 
   /** Refuses before sending: a server would truncate the prompt or stop early, both silently. */

@@ -27,6 +27,14 @@ public interface LlmBackend extends AutoCloseable {
   boolean exactTokenCounts();
 
   /**
+   * Tokens of a chat request with these two turns as the model receives it: both turns plus what
+   * the chat template puts around them (role markers, separators, BOS). This is the number {@link
+   * #complete} checks against the context window, so a caller that fits a prompt to its budget with
+   * it is never refused for the template's few tokens.
+   */
+  int chatPromptTokens(String system, String user);
+
+  /**
    * The shape of prompt this backend's model can answer: chat with a JSON schema (instruct models)
    * or doc-comment completion (base models). Decided once per backend from its settings and model
    * ({@link PromptShape#resolve}).

@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
  * @param jsonSchema the JSON Schema the answer must follow, used for constrained decoding
  * @param maxOutputTokens the output cap; hitting it is a truncation failure
  * @param timeout the deadline for the whole call, derived from the token budget
- * @param turnTokens the system and user messages' tokens as the caller already counted them with
- *     this backend's {@link LlmBackend#countTokens}, or null: the backend counts them. A server's
- *     tokenizer is an HTTP round trip per message, inside the call's slot.
+ * @param promptTokens the prompt's tokens as the caller already counted them with this backend's
+ *     {@link LlmBackend#chatPromptTokens}, or null: the backend counts them. A server's tokenizer
+ *     is an HTTP round trip per message, inside the call's slot.
  */
 public record LlmRequest(
     String system,
@@ -19,7 +19,7 @@ public record LlmRequest(
     String jsonSchema,
     int maxOutputTokens,
     Duration timeout,
-    @Nullable Integer turnTokens) {
+    @Nullable Integer promptTokens) {
 
   /** A request whose messages the backend counts itself. */
   public LlmRequest(

@@ -214,6 +214,41 @@ class EnrichJobRunnerFaultsTest {
     assertThat(longs("select secrets_redacted from llm_calls")).containsExactly("1");
   }
 
+  /**
+   * Found in the fleet bench: two huge test classes failed on every offer, "prompt of about 7834
+   * tokens plus the output cap of 368 exceeds the context window of 8192", because the worker cut
+   * their code to fit without the chat template's tokens that the backend then counted.
+   */
+  @Test
+  void aSpanLargerThanTheWorkerIsCutToAPromptTheServerAcceptsTemplateTokensIncluded() {
+    StringBuilder code = new StringBuilder("class Huge:\n");
+    for (int i = 0; i < 3000; i++) {
+      code.append("    field_").append(i).append(" = compute(").append(i).append(")\n");
+    }
+    seed.span(
+        "Huge",
+        s ->
+            s.lines(30, 3030)
+                .code(code.toString())
+                .signature("class Huge:")
+                .hash("hash-huge")
+                .tokens(40_000));
+    UUID job = enqueueSingle(seed.spanId(), "hash-huge");
+    answers.add(
+        completion(
+            "{\"summary_120w\":\"Holds three thousand computed fields.\",\"pitfalls\":[],"
+                + "\"inputs\":[],\"outputs\":[],\"side_effects\":[]}",
+            "stop"));
+
+    runner().run(new EnrichJobRequest(job));
+
+    assertThat(longs("select outcome from llm_calls")).containsExactly("ok");
+    assertThat(longs("select notes from enrichments where span_id = " + seed.spanId()))
+        .singleElement()
+        .asString()
+        .startsWith("code cut to lines 30-");
+  }
+
   @Test
   void aBatchWhoseEveryItemIsInvalidIsShownAsSplitIntoSingles() {
     UUID batch = enqueueBatch();

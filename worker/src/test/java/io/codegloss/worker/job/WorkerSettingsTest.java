@@ -44,6 +44,11 @@ class WorkerSettingsTest {
       }
 
       @Override
+      public int chatPromptTokens(String system, String user) {
+        return countTokens(system) + countTokens(user);
+      }
+
+      @Override
       public LlmResponse complete(LlmRequest request) {
         throw new UnsupportedOperationException();
       }
