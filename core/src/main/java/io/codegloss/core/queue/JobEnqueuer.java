@@ -22,16 +22,23 @@ import org.slf4j.LoggerFactory;
  * hands it to JobRunr under the same deterministic id. A job whose row already exists is left
  * alone, so enqueueing the same plan twice does nothing the second time.
  *
- * <p>Plans are written in chunks of {@value #CHUNK} jobs, each chunk in ONE transaction: our rows
- * and job spans with one multi-row insert each, JobRunr's jobs with its own bulk insert on the same
- * connection. A process killed halfway therefore leaves whole chunks, each job with both its rows
- * or neither, and a second run adds exactly the missing ones. Plans are read from an iterator, so a
- * whole repository never has to be held in memory.
+ * <p>Plans are written in chunks of up to {@value #CHUNK} jobs (the first ones smaller, so that
+ * workers start at once), each chunk in ONE transaction: our rows and job spans with one multi-row
+ * insert each, JobRunr's jobs with its own bulk insert on the same connection. A process killed
+ * halfway therefore leaves whole chunks, each job with both its rows or neither, and a second run
+ * adds exactly the missing ones. Plans are read from an iterator, so a whole repository never has
+ * to be held in memory.
  */
 public final class JobEnqueuer {
 
   /** Jobs per transaction: large enough that round trips vanish, small enough to stream. */
   public static final int CHUNK = 1000;
+
+  /**
+   * The first chunk's size; each next chunk is twice the last, up to {@link #CHUNK}. Workers wait
+   * for the first commit, and planning a full first chunk held them back for most of a second.
+   */
+  static final int FIRST_CHUNK = 32;
 
   /**
    * New jobs after which the tables' statistics are refreshed at once rather than whenever
@@ -98,6 +105,7 @@ public final class JobEnqueuer {
     private final List<JobPlan> chunk = new ArrayList<>();
     private final List<UUID> fresh = new ArrayList<>();
     private int planned;
+    private int limit = Math.min(FIRST_CHUNK, chunkSize);
 
     private Writer(Progress progress) {
       this.progress = progress;
@@ -105,8 +113,9 @@ public final class JobEnqueuer {
 
     public void add(JobPlan plan) {
       chunk.add(plan);
-      if (chunk.size() == chunkSize) {
+      if (chunk.size() >= limit) {
         flush();
+        limit = Math.min(chunkSize, limit * 2);
       }
     }
 

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.queue.JobEnqueuer;
+import io.codegloss.core.queue.JobSizing;
 import io.codegloss.core.queue.Queue;
+import io.codegloss.core.store.JobKind;
+import io.codegloss.core.store.JobPlan;
 import io.codegloss.scheduler.index.IndexSettings;
 import io.codegloss.scheduler.index.Indexer;
 import io.codegloss.scheduler.plan.BatchPlanner;
@@ -14,6 +17,7 @@ import io.codegloss.testing.Rows;
 import io.codegloss.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +94,34 @@ class EnqueueServiceTest {
     long jobs = count("select count(*) from jobs");
     assertThat(jobs).isEqualTo(2 * CHUNK + again.newJobs());
     assertEveryPendingSpanIsInExactlyOneJobKnownToJobRunr(jobs);
+  }
+
+  @Test
+  void theFirstJobsAreCommittedAtOnceAndEachNextChunkIsTwiceTheLastUpToTheFullSize() {
+    List<JobPlan> plans = new ArrayList<>();
+    List<String> spans = strings("select id || ' ' || content_hash from spans order by id");
+    for (int i = 0; i < 1100; i++) {
+      String[] span = spans.get(i % spans.size()).split(" ");
+      List<JobPlan.SpanRef> refs = List.of(new JobPlan.SpanRef(Long.parseLong(span[0]), span[1]));
+      plans.add(
+          new JobPlan(
+              JobPlan.plannedId(JobKind.SINGLE, 1, i, refs),
+              repoId,
+              null,
+              JobKind.SINGLE,
+              refs,
+              JobSizing.jobTokens(10, 1),
+              10,
+              "test",
+              null));
+    }
+    List<Integer> commits = new ArrayList<>();
+
+    new JobEnqueuer(db, Queue.openClientOnly(db.dataSource()))
+        .enqueueAll(plans.iterator(), (planned, fresh) -> commits.add(planned));
+
+    assertThat(commits).containsExactly(32, 96, 224, 480, 992, 1100);
+    assertThat(count("select count(*) from jobrunr_jobs")).isEqualTo(1100);
   }
 
   @Test
