@@ -234,7 +234,8 @@ class DashboardApiTest extends SeededDashboardTest {
                 .backend("ollama")
                 .model("qwen")
                 .currentJobs(3)
-                .currentCalls(2));
+                .currentCalls(2)
+                .callsBusyPercent(93));
     seed.worker("old", w -> w.maxTokens(2048).model("gemma3-270m"));
     seed.worker("gone", w -> w.maxTokens(2048).model("gemma3-270m"));
     seed.workerState("old", "stopped");
@@ -252,6 +253,8 @@ class DashboardApiTest extends SeededDashboardTest {
     assertThat(w.at("/workers/0/maxTokens").asInt()).isEqualTo(4096);
     assertThat(w.at("/workers/1/currentJobs").asInt()).isEqualTo(3);
     assertThat(w.at("/workers/1/currentCalls").asInt()).isEqualTo(2);
+    assertThat(w.at("/workers/1/callsBusyPercent").asInt()).isEqualTo(93);
+    assertThat(w.at("/workers/0/callsBusyPercent").isNull()).as("not reported yet").isTrue();
     JsonNode summary = http.json("/api/summary");
     assertThat(summary.get("workersAlive").asLong()).isEqualTo(1);
     assertThat(summary.get("workersDead").asLong()).isEqualTo(2);

@@ -81,7 +81,7 @@ class DashboardBrowserTest extends BrowserTest {
         .contains("16,384")
         .contains("ollama")
         .contains("qwen2.5-coder:7b")
-        .contains("1 / 2");
+        .contains("1 / 2 · 87 % busy");
     assertThat(page.summary("workers")).isEqualTo("2 (1 dead)");
 
     assertThat(page.chartPointsWithData("spans")).isGreaterThanOrEqualTo(30);
@@ -241,7 +241,8 @@ class DashboardBrowserTest extends BrowserTest {
                 .backend("ollama")
                 .model("qwen2.5-coder:7b")
                 .currentJobs(2)
-                .currentCalls(1));
+                .currentCalls(1)
+                .callsBusyPercent(87));
     seed.worker("old-laptop", w -> w.maxTokens(32768).model("gemma3-270m"));
     seed.heartbeat("cpu-small", 3);
     seed.heartbeat("gpu-large", 1);

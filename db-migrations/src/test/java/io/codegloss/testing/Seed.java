@@ -372,7 +372,8 @@ public final class Seed {
     options.accept(w);
     update(
         "insert into workers (name, host, max_tokens, concurrency, backend, model, version,"
-            + " current_jobs, current_calls) values (?, ?, ?, ?, ?, ?, '0.1.0', ?, ?)",
+            + " current_jobs, current_calls, calls_busy_pct)"
+            + " values (?, ?, ?, ?, ?, ?, '0.1.0', ?, ?, ?)",
         name,
         name + ".lan",
         w.maxTokens,
@@ -380,7 +381,8 @@ public final class Seed {
         w.backend,
         w.model,
         w.currentJobs,
-        w.currentCalls);
+        w.currentCalls,
+        w.callsBusyPercent);
     return this;
   }
 
@@ -637,6 +639,7 @@ public final class Seed {
     private String model = "test-model";
     private int currentJobs;
     private int currentCalls;
+    private Integer callsBusyPercent;
 
     private WorkerSpec() {}
 
@@ -662,6 +665,12 @@ public final class Seed {
 
     public WorkerSpec currentCalls(int currentCalls) {
       this.currentCalls = currentCalls;
+      return this;
+    }
+
+    /** The share of its call slots in use between its last two heartbeats; null: not reported. */
+    public WorkerSpec callsBusyPercent(int callsBusyPercent) {
+      this.callsBusyPercent = callsBusyPercent;
       return this;
     }
 

@@ -37,7 +37,7 @@ public final class WorkerTable {
                 + " max_tokens = excluded.max_tokens, concurrency = excluded.concurrency,"
                 + " backend = excluded.backend, model = excluded.model,"
                 + " version = excluded.version, state = 'running', current_jobs = 0,"
-                + " current_calls = 0,"
+                + " current_calls = 0, calls_busy_pct = null,"
                 + " started_at = now(), last_heartbeat = now()")) {
       ps.setString(1, w.name());
       ps.setString(2, w.host());
@@ -53,18 +53,25 @@ public final class WorkerTable {
   /**
    * @param currentJobs jobs the worker runs now, including those preparing or waiting for a call
    * @param currentCalls of those, the ones whose call to the model is in flight
+   * @param callsBusyPercent the share of its call slots in use since its last heartbeat (0-100)
    */
   public static void heartbeat(
-      Connection c, String name, int currentJobs, int currentCalls, WorkerState state)
+      Connection c,
+      String name,
+      int currentJobs,
+      int currentCalls,
+      int callsBusyPercent,
+      WorkerState state)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "update workers set last_heartbeat = now(), current_jobs = ?, current_calls = ?,"
-                + " state = ? where name = ?")) {
+                + " calls_busy_pct = ?, state = ? where name = ?")) {
       ps.setInt(1, currentJobs);
       ps.setInt(2, currentCalls);
-      ps.setString(3, state.db());
-      ps.setString(4, name);
+      ps.setInt(3, callsBusyPercent);
+      ps.setString(4, state.db());
+      ps.setString(5, name);
       ps.executeUpdate();
     }
   }
@@ -122,6 +129,7 @@ public final class WorkerTable {
       WorkerState state,
       int currentJobs,
       int currentCalls,
+      @Nullable Integer callsBusyPercent,
       Instant startedAt,
       Instant lastHeartbeat,
       long silentSeconds) {}
@@ -133,7 +141,7 @@ public final class WorkerTable {
     try (PreparedStatement ps =
         c.prepareStatement(
             "select name, host, max_tokens, concurrency, backend, model, version, state,"
-                + " current_jobs, current_calls, started_at, last_heartbeat,"
+                + " current_jobs, current_calls, calls_busy_pct, started_at, last_heartbeat,"
                 + " greatest(0, floor(extract(epoch from (now() - last_heartbeat))))::bigint"
                 + " from workers where last_heartbeat > now() - make_interval(secs => ?)"
                 + " order by name")) {
@@ -152,9 +160,10 @@ public final class WorkerTable {
                   WorkerState.fromDb(rs.getString(8)),
                   rs.getInt(9),
                   rs.getInt(10),
-                  rs.getTimestamp(11).toInstant(),
+                  rs.getObject(11, Integer.class),
                   rs.getTimestamp(12).toInstant(),
-                  rs.getLong(13)));
+                  rs.getTimestamp(13).toInstant(),
+                  rs.getLong(14)));
         }
       }
     }

@@ -355,6 +355,7 @@ public final class DashboardQueries {
               w.state().db(),
               w.currentJobs(),
               w.currentCalls(),
+              w.callsBusyPercent(),
               processing.getOrDefault(w.name(), List.of()),
               w.startedAt(),
               w.lastHeartbeat(),

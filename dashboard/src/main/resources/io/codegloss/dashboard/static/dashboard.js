@@ -183,7 +183,8 @@
       el('td', {}, fmt(x.concurrency)),
       el('td', { class: 'text' }, x.backend),
       el('td', { class: 'text' }, x.model),
-      el('td', { 'data-testid': 'worker-calls' }, fmt(x.currentCalls) + ' / ' + fmt(x.concurrency)),
+      el('td', { 'data-testid': 'worker-calls' }, fmt(x.currentCalls) + ' / ' + fmt(x.concurrency)
+        + (x.callsBusyPercent == null ? '' : ' · ' + fmt(x.callsBusyPercent) + ' % busy')),
       el('td', { 'data-testid': 'worker-jobs' }, fmt(x.currentJobs), ...x.processingJobs.map((id) =>
         el('div', {}, jobLink(id, config.jobrunrDashboardUrl + '/dashboard/jobs/' + id)))),
       el('td', { class: 'text', title: dateTime(x.lastHeartbeat) }, x.secondsSinceHeartbeat + ' s ago')));

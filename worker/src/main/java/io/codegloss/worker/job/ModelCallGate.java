@@ -14,10 +14,17 @@ import java.util.concurrent.Semaphore;
  * clock, so llm_calls.wall_ms is the call alone either way. The gate is fair: jobs call in the
  * order they became ready.
  */
-final class ModelCallGate {
+final class ModelCallGate implements CallLoad {
 
   private final int concurrency;
   private final Semaphore calls;
+  // Slot-nanoseconds in use: the integral of calls held over time, advanced at every entry, exit
+  // and reading, so that the heartbeat reports an average and not whatever one instant shows.
+  private long heldNanos;
+  private long heldSince = System.nanoTime();
+  private int held;
+  private long askedHeldNanos;
+  private long askedAt = heldSince;
 
   ModelCallGate(int concurrency) {
     this.concurrency = concurrency;
@@ -36,12 +43,32 @@ final class ModelCallGate {
       Thread.currentThread().interrupt();
       throw new RetryableException("interrupted while waiting for a free call to the model", e);
     }
-    return new Slot(System.nanoTime());
+    return new Slot(held(+1));
   }
 
   /** Calls to the model in flight now (the worker's heartbeat reports them). */
-  int inFlight() {
+  @Override
+  public int inFlight() {
     return concurrency - calls.availablePermits();
+  }
+
+  @Override
+  public synchronized int busyPercentSinceLastAsked() {
+    long now = held(0);
+    long window = now - askedAt;
+    long used = heldNanos - askedHeldNanos;
+    askedAt = now;
+    askedHeldNanos = heldNanos;
+    return window <= 0 ? 0 : (int) Math.round(100.0 * used / ((double) window * concurrency));
+  }
+
+  /** Adds the time since the last change at the old count, then changes it; returns now. */
+  private synchronized long held(int change) {
+    long now = System.nanoTime();
+    heldNanos += held * (now - heldSince);
+    heldSince = now;
+    held += change;
+    return now;
   }
 
   /** Jobs waiting for a call now. */
@@ -67,6 +94,7 @@ final class ModelCallGate {
     public void close() {
       if (!closed) {
         closed = true;
+        held(-1);
         calls.release();
       }
     }

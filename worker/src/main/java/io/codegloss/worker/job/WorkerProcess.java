@@ -10,6 +10,8 @@ import io.codegloss.core.queue.WatchedServer;
 import io.codegloss.core.store.WorkerState;
 import io.codegloss.core.store.WorkerTable;
 import io.codegloss.core.thread.DaemonThreads;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -17,7 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntSupplier;
 import org.jobrunr.jobs.filters.RetryFilter;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
@@ -44,7 +45,7 @@ public final class WorkerProcess implements AutoCloseable {
   private final WorkerIdentity identity;
   private final WatchedServer server;
   private final AtomicInteger running = new AtomicInteger();
-  private final IntSupplier callsInFlight;
+  private final CallLoad calls;
   // A fetch that JobRunr skipped is asked again this often, MIN_GAP apart (0.5 s in all).
   private static final int POKE_ATTEMPTS = 20;
   private final ScheduledExecutorService heartbeat;
@@ -62,14 +63,14 @@ public final class WorkerProcess implements AutoCloseable {
       String model,
       String version,
       ServerTiming timing) {
-    this(db, queue, identity, handler, backend, model, version, timing, true, () -> 0);
+    this(db, queue, identity, handler, backend, model, version, timing, true, CallLoad.NONE);
   }
 
   /**
    * @param wake whether to listen for enqueued jobs ({@value WorkerSettings#WAKE}); without it new
    *     work is noticed at JobRunr's next poll only
-   * @param callsInFlight the handler's calls to the model in flight now ({@link ModelCallGate}),
-   *     reported with each heartbeat
+   * @param calls the handler's calls to the model ({@link ModelCallGate}), reported with each
+   *     heartbeat
    */
   public WorkerProcess(
       Database db,
@@ -81,10 +82,10 @@ public final class WorkerProcess implements AutoCloseable {
       String version,
       ServerTiming timing,
       boolean wake,
-      IntSupplier callsInFlight) {
+      CallLoad calls) {
     this.db = db;
     this.identity = identity;
-    this.callsInFlight = callsInFlight;
+    this.calls = calls;
     this.storage = queue.storage();
     EnrichJobHandler counted =
         request -> {
@@ -184,8 +185,7 @@ public final class WorkerProcess implements AutoCloseable {
           (Database.TxAction)
               c -> {
                 if (server.isRunning()) {
-                  WorkerTable.heartbeat(
-                      c, identity.name(), running.get(), callsInFlight.getAsInt(), state);
+                  beat(c);
                 }
               });
     } catch (RuntimeException e) {
@@ -235,14 +235,20 @@ public final class WorkerProcess implements AutoCloseable {
   /** The drain's own state change; the drain and then close report an outage themselves. */
   private void writeDrainingState() {
     try {
-      db.inTransaction(
-          (Database.TxAction)
-              c ->
-                  WorkerTable.heartbeat(
-                      c, identity.name(), running.get(), callsInFlight.getAsInt(), state));
+      db.inTransaction((Database.TxAction) this::beat);
     } catch (RuntimeException e) {
       log.debug("heartbeat failed: {}", WatchedServer.oneLine(e));
     }
+  }
+
+  private void beat(Connection c) throws SQLException {
+    WorkerTable.heartbeat(
+        c,
+        identity.name(),
+        running.get(),
+        calls.inFlight(),
+        calls.busyPercentSinceLastAsked(),
+        state);
   }
 
   private void stopListening() {
@@ -304,7 +310,7 @@ public final class WorkerProcess implements AutoCloseable {
     server.stop();
     try {
       db.inTransaction(
-          (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), 0, 0, state));
+          (Database.TxAction) c -> WorkerTable.heartbeat(c, identity.name(), 0, 0, 0, state));
     } catch (RuntimeException e) {
       // the row keeps its last state and ages into "dead" on the dashboards
       log.warn(

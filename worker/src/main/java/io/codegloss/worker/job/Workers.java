@@ -43,7 +43,7 @@ public final class Workers {
         new WorkerProcess.ServerTiming(
             s.timing().pollSeconds(), s.timing().timeoutMultiplicand(), s.timing().retries()),
         s.wake(),
-        gate::inFlight);
+        gate);
   }
 
   static EnrichmentPipeline pipeline(LlmBackend backend, WorkerSettings s) {

@@ -104,11 +104,12 @@ class CapacityFetchTest {
               "test",
               FAST,
               true,
-              gate::inFlight)) {
+              gate)) {
         w.start();
-        awaitHeartbeat(db, "3 jobs, 2 calls");
+        // a heartbeat interval spent wholly in both calls, then one spent wholly idle
+        awaitHeartbeat(db, "3 jobs, 2 calls, 100 % busy");
         answer.countDown();
-        awaitHeartbeat(db, "0 jobs, 0 calls");
+        awaitHeartbeat(db, "0 jobs, 0 calls, 0 % busy");
       }
     }
   }
@@ -120,8 +121,8 @@ class CapacityFetchTest {
             () ->
                 strings(
                     db,
-                    "select current_jobs || ' jobs, ' || current_calls || ' calls'"
-                        + " from workers where name = 'w'"),
+                    "select current_jobs || ' jobs, ' || current_calls || ' calls, '"
+                        + " || calls_busy_pct || ' % busy' from workers where name = 'w'"),
             rows -> rows.equals(List.of(shown)));
   }
 

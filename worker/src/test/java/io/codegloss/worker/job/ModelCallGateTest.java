@@ -127,4 +127,20 @@ class ModelCallGateTest {
     }
     assertThat(calls.peak.get()).isEqualTo(1);
   }
+
+  @Test
+  void theBusyShareIsTheAverageOfTheCallsHeldSinceItWasLastAsked() {
+    ModelCallGate gate = new ModelCallGate(4);
+    ModelCallGate.Slot held = gate.enter();
+    gate.busyPercentSinceLastAsked(); // a window begins with one call of four held
+
+    await().pollDelay(Duration.ofMillis(50)).until(() -> true);
+    assertThat(gate.busyPercentSinceLastAsked()).isEqualTo(25);
+
+    held.close();
+    held.close();
+    await().pollDelay(Duration.ofMillis(50)).until(() -> true);
+    assertThat(gate.busyPercentSinceLastAsked()).isZero();
+    assertThat(gate.inFlight()).isZero();
+  }
 }

@@ -68,7 +68,7 @@ public final class WakeBench {
               "bench",
               WorkerProcess.ServerTiming.DEFAULT,
               wake,
-              () -> 0)) {
+              CallLoad.NONE)) {
         w.start();
         Thread.sleep(3_000);
         Random random = new Random(42);

@@ -205,7 +205,7 @@ class WakeUpTest {
         "test",
         SLOW_POLL,
         wake,
-        () -> 0);
+        CallLoad.NONE);
   }
 
   /** The backend of the worker's listener, 0 when there is none. */
