@@ -38,6 +38,22 @@ public final class Database implements AutoCloseable {
   /** Opens a pool of at most {@code maxPoolSize} connections to a running server. */
   public static Database connect(
       String jdbcUrl, String user, String password, int maxPoolSize, String poolName) {
+    return connect(
+        jdbcUrl, user, password, maxPoolSize, poolName, DbSettings.DEFAULT_SOCKET_TIMEOUT_SECONDS);
+  }
+
+  /**
+   * @param socketTimeoutSeconds the longest wait for one answer of the server before the connection
+   *     is given up, 0 for none ({@link DbSettings#SOCKET_TIMEOUT}); a {@code socketTimeout} in the
+   *     url wins
+   */
+  public static Database connect(
+      String jdbcUrl,
+      String user,
+      String password,
+      int maxPoolSize,
+      String poolName,
+      int socketTimeoutSeconds) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     if (user != null) {
@@ -54,6 +70,10 @@ public final class Database implements AutoCloseable {
     // A batch of inserts goes to the server as multi-row statements: an indexed file's spans are
     // one statement (and one firing of the search triggers) instead of one per span.
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    config.addDataSourceProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+    // The kernel's probes of an idle connection (after its keepalive time, two hours by default):
+    // one that a NAT or firewall dropped while idle in the pool is found out at last.
+    config.addDataSourceProperty("tcpKeepAlive", "true");
     // Fail fast with our own message instead of Hikari's stack trace when the server is not there.
     config.setInitializationFailTimeout(-1);
     HikariDataSource ds = new HikariDataSource(config);

@@ -35,12 +35,26 @@ public final class Databases {
     String url = settings.url();
     if (url != null) {
       probe(url, settings.user(), settings.password());
-      Database db = Database.connect(url, settings.user(), settings.password(), poolSize, poolName);
+      Database db =
+          Database.connect(
+              url,
+              settings.user(),
+              settings.password(),
+              poolSize,
+              poolName,
+              settings.socketTimeoutSeconds());
       return new OpenDatabase(db, url, settings.user(), settings.password(), null);
     }
     EmbeddedPostgres pg = EmbeddedPostgres.start(home, settings.keepEmbedded());
     try {
-      Database db = Database.connect(pg.jdbcUrl(), pg.user(), pg.password(), poolSize, poolName);
+      Database db =
+          Database.connect(
+              pg.jdbcUrl(),
+              pg.user(),
+              pg.password(),
+              poolSize,
+              poolName,
+              settings.socketTimeoutSeconds());
       return new OpenDatabase(db, pg.jdbcUrl(), pg.user(), pg.password(), pg);
     } catch (RuntimeException e) {
       pg.close();

@@ -50,6 +50,30 @@ class DatabasesTest {
   }
 
   @Test
+  void aConnectionWaitsForAnAnswerAtMostTheSocketTimeoutAndTheUrlsOwnWins() {
+    assertThat(networkTimeoutMillis(Map.of())).isEqualTo(300_000);
+    assertThat(networkTimeoutMillis(Map.of(DbSettings.SOCKET_TIMEOUT, "7"))).isEqualTo(7_000);
+    assertThat(networkTimeoutMillis(Map.of(DbSettings.SOCKET_TIMEOUT, "0"))).isZero();
+    assertThat(networkTimeoutMillis(Map.of(DbSettings.SOCKET_TIMEOUT, "7"), "?socketTimeout=3"))
+        .isEqualTo(3_000);
+  }
+
+  private static int networkTimeoutMillis(Map<String, String> env) {
+    return networkTimeoutMillis(env, "");
+  }
+
+  private static int networkTimeoutMillis(Map<String, String> env, String urlSuffix) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put(DbSettings.URL, server.jdbcUrl() + urlSuffix);
+    all.put(DbSettings.USER, server.user());
+    all.put(DbSettings.PASSWORD, server.password());
+    try (OpenDatabase db =
+        Databases.open(DbSettings.from(Settings.of(all)), serverHome, "test", 2)) {
+      return db.database().withConnection(c -> c.getNetworkTimeout());
+    }
+  }
+
+  @Test
   void badCredentialsAreOneLineNamingTheUrlButNeverThePassword() {
     String url = server.jdbcUrl() + "?password=sekrit-in-url";
     assertThatThrownBy(
