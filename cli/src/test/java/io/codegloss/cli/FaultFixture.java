@@ -1,17 +1,22 @@
 package io.codegloss.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.EmbeddedPostgres;
 import io.codegloss.migrations.DbMigrations;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the outage and partition end-to-end tests stand on: a PostgreSQL of the test alone (the
@@ -26,10 +31,13 @@ final class FaultFixture implements AutoCloseable {
       List.of(
           "-Dlogback.configurationFile=" + Path.of("target/classes/logback.xml").toAbsolutePath());
 
+  private static final Pattern ENDPOINT = Pattern.compile("ENDPOINT (\\S+) (\\S+)");
+
   private final Path tmp;
   private final EmbeddedPostgres.Options options;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private EmbeddedPostgres pg;
+  private ChildJvm lastEndpoint;
 
   private FaultFixture(Path tmp, EmbeddedPostgres.Options options, EmbeddedPostgres pg) {
     this.tmp = tmp;
@@ -78,6 +86,64 @@ final class FaultFixture implements AutoCloseable {
     int port = pg.port();
     pg = EmbeddedPostgres.start(options);
     assertThat(pg.port()).as("the database came back on its port").isEqualTo(port);
+  }
+
+  /**
+   * A database that a process in {@code ns} can log in to, with a password, as from another
+   * machine: the server listens on the host end of the veth too.
+   */
+  static FaultFixture startReachableFrom(Path tmp, NetNs ns) throws Exception {
+    FaultFixture f = start(tmp, Map.of("listen_addresses", "127.0.0.1," + ns.hostAddress));
+    try {
+      Files.writeString(
+          f.pg().dataDirectory().resolve("pg_hba.conf"),
+          "\nhost all all " + ns.nsAddress + "/32 scram-sha-256\n",
+          StandardOpenOption.APPEND);
+      f.stopDatabase();
+      f.startDatabaseAgain();
+      return f;
+    } catch (Exception | Error e) {
+      f.close();
+      throw e;
+    }
+  }
+
+  /** The database's JDBC url as a process in {@code ns} reaches it. */
+  String jdbcUrlFrom(NetNs ns) {
+    return "jdbc:postgresql://" + ns.hostAddress + ":" + pg.port() + "/codegloss";
+  }
+
+  /** An endpoint's base url and the model name it reports. */
+  record Endpoint(String baseUrl, String model) {}
+
+  /**
+   * The bench's FIXED-LATENCY ENDPOINT (no model) answering after {@code latencyMillis}, started in
+   * {@code ns} (a worker there reaches its own 127.0.0.1), closed with the fixture.
+   */
+  Endpoint startEndpointIn(NetNs ns, long latencyMillis) {
+    ChildJvm endpoint =
+        closeAtEnd(
+            ChildJvm.startWrapped(
+                ns.exec(),
+                "endpoint-ns",
+                logs(),
+                Map.of("PATH", System.getenv("PATH")),
+                List.of(),
+                NamespacedEndpointMain.class,
+                Long.toString(latencyMillis)));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(300))
+        .until(() -> ENDPOINT.matcher(endpoint.output()).find());
+    Matcher m = ENDPOINT.matcher(endpoint.output());
+    assertThat(m.find()).isTrue();
+    lastEndpoint = endpoint;
+    return new Endpoint(m.group(1), m.group(2));
+  }
+
+  /** The output of the endpoint {@link #startEndpointIn} started last. */
+  String endpointOutput() {
+    return lastEndpoint.output();
   }
 
   /**

@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.db.DbSettings;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -16,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("e2e")
 class ForgottenConnectionE2eTest {
 
-  private static final Pattern ENDPOINT = Pattern.compile("ENDPOINT (\\S+) (\\S+)");
   private static final int SOCKET_TIMEOUT_SECONDS = 8;
 
   @Test
@@ -51,37 +46,14 @@ class ForgottenConnectionE2eTest {
     Assumptions.assumeTrue(ssCanDestroySockets(), "ss -K (sock_destroy) is not available here");
     NetNs.deleteLeftovers();
     try (NetNs ns = NetNs.create();
-        FaultFixture f =
-            FaultFixture.start(tmp, Map.of("listen_addresses", "127.0.0.1," + ns.hostAddress))) {
-      Files.writeString(
-          f.pg().dataDirectory().resolve("pg_hba.conf"),
-          "\nhost all all " + ns.nsAddress + "/32 scram-sha-256\n",
-          StandardOpenOption.APPEND);
-      f.stopDatabase();
-      f.startDatabaseAgain();
+        FaultFixture f = FaultFixture.startReachableFrom(tmp, ns)) {
       try (Database db = f.migratedDatabase(4, "forgot")) {
         Path repo = f.oneFunctionRepo();
         Map<String, String> hostEnv = f.env(f.pg().jdbcUrl());
         assertThat(E2e.run(hostEnv, "index", repo.toString()).code()).isZero();
         E2e.Result enqueued = E2e.run(hostEnv, "enqueue", repo.toString());
         assertThat(enqueued.code()).as(enqueued.err()).isZero();
-
-        ChildJvm nsEndpoint =
-            f.closeAtEnd(
-                ChildJvm.startWrapped(
-                    ns.exec(),
-                    "endpoint-ns",
-                    f.logs(),
-                    Map.of("PATH", System.getenv("PATH")),
-                    List.of(),
-                    NamespacedEndpointMain.class,
-                    "100"));
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .pollInterval(Duration.ofMillis(300))
-            .until(() -> ENDPOINT.matcher(nsEndpoint.output()).find());
-        Matcher m = ENDPOINT.matcher(nsEndpoint.output());
-        assertThat(m.find()).isTrue();
+        FaultFixture.Endpoint endpoint = f.startEndpointIn(ns, 100);
 
         try (Connection lock = db.dataSource().getConnection()) {
           // The worker's claim of the job will wait on this lock, inside the server.
@@ -89,8 +61,9 @@ class ForgottenConnectionE2eTest {
           try (Statement st = lock.createStatement()) {
             st.execute("select id from jobs for update");
           }
-          String nsUrl = "jdbc:postgresql://" + ns.hostAddress + ":" + f.pg().port() + "/codegloss";
-          Map<String, String> env = FaultFixture.withEndpoint(f.env(nsUrl), m.group(1), m.group(2));
+          Map<String, String> env =
+              FaultFixture.withEndpoint(
+                  f.env(f.jdbcUrlFrom(ns)), endpoint.baseUrl(), endpoint.model());
           env.put(DbSettings.SOCKET_TIMEOUT, Integer.toString(SOCKET_TIMEOUT_SECONDS));
           ChildJvm worker =
               f.closeAtEnd(

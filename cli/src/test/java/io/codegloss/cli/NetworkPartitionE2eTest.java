@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.codegloss.bench.FixedLatencyEndpoint;
 import io.codegloss.core.db.Database;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("e2e")
 class NetworkPartitionE2eTest {
 
-  private static final Pattern ENDPOINT = Pattern.compile("ENDPOINT (\\S+) (\\S+)");
-
   @Test
   void aWorkerCutOffMidJobLosesTheJobToAnotherAndItsLateAnswerChangesNothingThenItRejoins(
       @TempDir Path tmp) throws Exception {
@@ -44,17 +39,8 @@ class NetworkPartitionE2eTest {
     Assumptions.assumeTrue(unavailable == null, unavailable);
     NetNs.deleteLeftovers();
     try (NetNs ns = NetNs.create();
-        // the host end of the veth too: the only address the namespace can reach
-        FaultFixture f =
-            FaultFixture.start(tmp, Map.of("listen_addresses", "127.0.0.1," + ns.hostAddress));
+        FaultFixture f = FaultFixture.startReachableFrom(tmp, ns);
         FixedLatencyEndpoint hostEndpoint = FixedLatencyEndpoint.start(Duration.ofMillis(200))) {
-      // the namespace's address may log in (password, as from any other machine)
-      Files.writeString(
-          f.pg().dataDirectory().resolve("pg_hba.conf"),
-          "\nhost all all " + ns.nsAddress + "/32 scram-sha-256\n",
-          StandardOpenOption.APPEND);
-      f.stopDatabase();
-      f.startDatabaseAgain();
       try (Database db = f.migratedDatabase(4, "part")) {
         Map<String, String> hostEnv = env(f, f.pg().jdbcUrl(), hostEndpoint.baseUrl(), "x");
         Path repo = f.oneFunctionRepo();
@@ -63,30 +49,15 @@ class NetworkPartitionE2eTest {
         assertThat(enqueued.code()).as(enqueued.err()).isZero();
         assertThat(count(db, "select count(*) from jobs")).as("one span, one job").isEqualTo(1);
 
-        ChildJvm nsEndpoint =
-            f.closeAtEnd(
-                ChildJvm.startWrapped(
-                    ns.exec(),
-                    "endpoint-ns",
-                    f.logs(),
-                    Map.of("PATH", System.getenv("PATH")),
-                    List.of(),
-                    NamespacedEndpointMain.class,
-                    "90000"));
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .pollInterval(Duration.ofMillis(300))
-            .until(() -> ENDPOINT.matcher(nsEndpoint.output()).find());
-        Matcher m = ENDPOINT.matcher(nsEndpoint.output());
-        assertThat(m.find()).isTrue();
-        String nsUrl = "jdbc:postgresql://" + ns.hostAddress + ":" + f.pg().port() + "/codegloss";
+        FaultFixture.Endpoint nsEndpoint = f.startEndpointIn(ns, 90_000);
+        String nsUrl = f.jdbcUrlFrom(ns);
         ChildJvm part =
             f.closeAtEnd(
                 ChildJvm.startWrapped(
                     ns.exec(),
                     "part-w",
                     f.logs(),
-                    env(f, nsUrl, m.group(1), m.group(2)),
+                    env(f, nsUrl, nsEndpoint.baseUrl(), nsEndpoint.model()),
                     FaultFixture.PRODUCTION_LOGGING,
                     CodeglossMain.class,
                     "worker",
@@ -96,7 +67,7 @@ class NetworkPartitionE2eTest {
         await()
             .atMost(Duration.ofSeconds(120))
             .pollInterval(Duration.ofMillis(300))
-            .until(() -> nsEndpoint.output().contains("RECEIVED"));
+            .until(() -> f.endpointOutput().contains("RECEIVED"));
         await()
             .atMost(Duration.ofSeconds(120))
             .pollInterval(Duration.ofMillis(300))
@@ -132,7 +103,7 @@ class NetworkPartitionE2eTest {
         await()
             .atMost(Duration.ofSeconds(240))
             .pollInterval(Duration.ofSeconds(1))
-            .until(() -> nsEndpoint.output().contains("ANSWERED"));
+            .until(() -> f.endpointOutput().contains("ANSWERED"));
         await()
             .during(Duration.ofSeconds(20))
             .atMost(Duration.ofSeconds(40))
@@ -145,7 +116,7 @@ class NetworkPartitionE2eTest {
                                 + " and outcome in ('ok', 'partial')")
                         == 0);
         assertThat(part.alive()).as(() -> "part-w died:\n" + part.output()).isTrue();
-        Matcher answered = Pattern.compile("ANSWERED (.*)").matcher(nsEndpoint.output());
+        Matcher answered = Pattern.compile("ANSWERED (.*)").matcher(f.endpointOutput());
         // which way the late answer went, for whoever reads the test's output
         System.out.println(
             "partition: the cut-off worker's answer: "
