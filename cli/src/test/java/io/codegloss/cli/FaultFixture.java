@@ -141,6 +141,15 @@ final class FaultFixture implements AutoCloseable {
     return new Endpoint(m.group(1), m.group(2));
   }
 
+  /**
+   * {@code codegloss args...} in a JVM of its own inside {@code ns}, with the production console.
+   */
+  ChildJvm startIn(NetNs ns, String name, Map<String, String> env, String... args) {
+    return closeAtEnd(
+        ChildJvm.startWrapped(
+            ns.exec(), name, logs(), env, PRODUCTION_LOGGING, CodeglossMain.class, args));
+  }
+
   /** The output of the endpoint {@link #startEndpointIn} started last. */
   String endpointOutput() {
     return lastEndpoint.output();

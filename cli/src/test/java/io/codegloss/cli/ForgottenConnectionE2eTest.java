@@ -65,18 +65,7 @@ class ForgottenConnectionE2eTest {
               FaultFixture.withEndpoint(
                   f.env(f.jdbcUrlFrom(ns)), endpoint.baseUrl(), endpoint.model());
           env.put(DbSettings.SOCKET_TIMEOUT, Integer.toString(SOCKET_TIMEOUT_SECONDS));
-          ChildJvm worker =
-              f.closeAtEnd(
-                  ChildJvm.startWrapped(
-                      ns.exec(),
-                      "ns-w",
-                      f.logs(),
-                      env,
-                      FaultFixture.PRODUCTION_LOGGING,
-                      CodeglossMain.class,
-                      "worker",
-                      "--name",
-                      "ns-w"));
+          ChildJvm worker = f.startIn(ns, "ns-w", env, "worker", "--name", "ns-w");
           await()
               .atMost(Duration.ofSeconds(120))
               .pollInterval(Duration.ofMillis(300))

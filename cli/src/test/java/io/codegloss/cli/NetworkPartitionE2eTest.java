@@ -52,17 +52,13 @@ class NetworkPartitionE2eTest {
         FaultFixture.Endpoint nsEndpoint = f.startEndpointIn(ns, 90_000);
         String nsUrl = f.jdbcUrlFrom(ns);
         ChildJvm part =
-            f.closeAtEnd(
-                ChildJvm.startWrapped(
-                    ns.exec(),
-                    "part-w",
-                    f.logs(),
-                    env(f, nsUrl, nsEndpoint.baseUrl(), nsEndpoint.model()),
-                    FaultFixture.PRODUCTION_LOGGING,
-                    CodeglossMain.class,
-                    "worker",
-                    "--name",
-                    "part-w"));
+            f.startIn(
+                ns,
+                "part-w",
+                env(f, nsUrl, nsEndpoint.baseUrl(), nsEndpoint.model()),
+                "worker",
+                "--name",
+                "part-w");
         // The job is in flight on the worker in the namespace: claimed, its call under way.
         await()
             .atMost(Duration.ofSeconds(120))
