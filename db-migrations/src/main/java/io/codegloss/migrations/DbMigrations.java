@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -86,6 +87,7 @@ public final class DbMigrations {
         refuseNewerSchema(flyway.info().all());
         MigrateResult migrated = flyway.migrate();
         new DatabaseCreator(dataSource, PostgresStorageProvider.class).runMigrations();
+        seedJobRunrStartupMetadata(lock);
         stamp(lock);
         String version =
             migrated.targetSchemaVersion != null
@@ -127,6 +129,32 @@ public final class DbMigrations {
     } catch (SQLException e) {
       // a new database, or one older than the stamp: the full path below decides
       return false;
+    }
+  }
+
+  /**
+   * JobRunr's master runs startup tasks that each read a row of {@code jobrunr_metadata} and insert
+   * it when missing (the cluster id; the mark that scheduled jobs of JobRunr 5 were migrated, which
+   * a codegloss database never had). Servers starting at once on a fresh database, as {@code up}'s
+   * scheduler and worker do, may both think they are master at first: both insert, one fails on the
+   * primary key and its thread dies with an ERROR on the console (seen on the README's main
+   * command). Written here, under the migration lock, the rows are found and no task inserts.
+   */
+  private static void seedJobRunrStartupMetadata(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into jobrunr_metadata (id, name, owner, value, createdAt, updatedAt)"
+                + " values (? || '-cluster', ?, 'cluster', ?, now(), now())"
+                + " on conflict (id) do nothing")) {
+      ps.setString(1, "id");
+      ps.setString(2, "id");
+      ps.setString(3, UUID.randomUUID().toString());
+      ps.addBatch();
+      ps.setString(1, "database_version");
+      ps.setString(2, "database_version");
+      ps.setString(3, "6.0.0");
+      ps.addBatch();
+      ps.executeBatch();
     }
   }
 

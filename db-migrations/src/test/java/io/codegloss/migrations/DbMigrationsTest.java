@@ -40,6 +40,29 @@ class DbMigrationsTest {
     }
   }
 
+  /**
+   * JobRunr's master inserts these rows at startup when it does not find them; two servers starting
+   * at once on a fresh database (the scheduler and worker of {@code up}) both did, and one thread
+   * died on the primary key with an ERROR on the console.
+   */
+  @Test
+  void aMigratedDatabaseHasTheRowsJobRunrsStartupTasksWouldRaceToInsert() {
+    try (TestDatabase db = TestDatabase.blank()) {
+      DbMigrations.apply(db.database().dataSource());
+
+      PostgresStorageProvider jobrunr =
+          new PostgresStorageProvider(db.database().dataSource(), DatabaseOptions.SKIP_CREATE);
+      try {
+        assertThat(jobrunr.getMetadata("database_version", "cluster").getValue())
+            .as("scheduled jobs of JobRunr 5: nothing to migrate")
+            .isEqualTo("6.0.0");
+        assertThat(jobrunr.getMetadata("id", "cluster").getValue()).isNotBlank();
+      } finally {
+        jobrunr.close();
+      }
+    }
+  }
+
   @Test
   void applyingAgainChangesNothing() {
     try (TestDatabase db = TestDatabase.blank()) {
