@@ -85,6 +85,23 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /** The last {@code lines} lines of the output, to tell why a test around this JVM failed. */
+  String tail(int lines) {
+    List<String> all = output().lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+  /**
+   * Adds the end of each child's log to a failure: the logs live in the test's temporary directory,
+   * which is gone by the time anyone reads the report.
+   */
+  static void attachLogs(Throwable failure, List<ChildJvm> children) {
+    for (ChildJvm child : children) {
+      failure.addSuppressed(
+          new AssertionError("last lines of " + child + ":\n" + child.tail(60), null));
+    }
+  }
+
   /** SIGKILL: no shutdown hook, no drain, no goodbye. */
   void kill9() {
     process.destroyForcibly();

@@ -222,6 +222,9 @@ class DistributedEnrichmentE2eTest {
                 "the tokens-per-second chart has data (spans/min stays empty while the default model's notes are refused)")
             .isPositive();
         page.screenshot(Path.of("target/dashboard-distributed.png"));
+      } catch (RuntimeException | Error e) {
+        ChildJvm.attachLogs(e, children);
+        throw e;
       } finally {
         children.forEach(ChildJvm::close);
         if (browser != null) {
