@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +26,12 @@ import java.util.Map;
 public final class BenchWorker {
 
   static final String READY = "CODEGLOSS-BENCH-WORKER-READY";
+
+  /**
+   * The JVM options the launchers give {@code codegloss worker} (LauncherJvmOptionsTest holds them
+   * to it), so that the benchmark measures the worker an operator starts: the C1 compiler alone.
+   */
+  public static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
 
   /** Stored with the workers' registrations, so that bench workers are told apart. */
   static final String VERSION = "bench";

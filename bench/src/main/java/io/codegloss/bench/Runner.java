@@ -275,6 +275,7 @@ final class Runner {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-Xmx512m");
+      cmd.addAll(BenchWorker.JVM_OPTIONS);
       cmd.add("-Djava.awt.headless=true");
       cmd.add("-Dlogback.configurationFile=" + logbackConfig(ctx.logDir()));
       cmd.add("-cp");

@@ -2,6 +2,7 @@ package io.codegloss.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codegloss.bench.BenchWorker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Both launchers, the source tree's {@code ./codegloss} and the release archive's {@code
  * bin/codegloss}, give the short-lived commands the JVM options that keep their heap near their
- * live set (README Performance: enqueue's peak memory), leave the long-running ones on the JVM's
- * defaults, and let {@code CODEGLOSS_JAVA_OPTS} replace them. They run with a stand-in {@code java}
- * that prints its arguments, so no build is needed.
+ * live set (README Performance: enqueue's peak memory), the worker, scheduler and up the C1
+ * compiler alone (as the bench runs its workers), the dashboard and mcp the JVM's defaults, and let
+ * {@code CODEGLOSS_JAVA_OPTS} replace them. They run with a stand-in {@code java} that prints its
+ * arguments, so no build is needed.
  */
 class LauncherJvmOptionsTest {
 
@@ -66,7 +68,7 @@ class LauncherJvmOptionsTest {
   }
 
   @Test
-  void shortLivedCommandsGetASmallHeapAndLongRunningOnesTheJvmDefaultsFromBothLaunchers()
+  void shortLivedCommandsGetASmallHeapTheWorkerC1AloneAndTheServersTheJvmDefaultsFromBothLaunchers()
       throws Exception {
     Path source = sourceLauncher();
     Path release = releaseLauncher();
@@ -84,7 +86,14 @@ class LauncherJvmOptionsTest {
             .as(launcher[0] + " " + shortLived)
             .contains("-XX:+UseSerialGC");
       }
-      for (String longRunning : new String[] {"worker", "scheduler", "dashboard", "mcp"}) {
+      String c1 = String.join(" ", BenchWorker.JVM_OPTIONS) + " -jar ";
+      for (String modelFacing : new String[] {"worker", "scheduler", "up"}) {
+        assertThat(javaArgs(l, shell, Map.of(), modelFacing))
+            .as(launcher[0] + " " + modelFacing + ": C1 alone, as the bench's workers run")
+            .startsWith(c1)
+            .doesNotContain("UseSerialGC");
+      }
+      for (String longRunning : new String[] {"dashboard", "mcp"}) {
         assertThat(javaArgs(l, shell, Map.of(), longRunning))
             .as(launcher[0] + " " + longRunning)
             .startsWith("-jar ");
