@@ -166,4 +166,53 @@ class JobTableClaimTest {
 
     assertThat(seen).containsExactly("on", "off", "on");
   }
+
+  /** Custom and generic plans of this session's prepared statement reading a job's spans. */
+  private static long[] claimPlans(java.sql.Connection c) throws java.sql.SQLException {
+    try (var st = c.createStatement();
+        var rs =
+            st.executeQuery(
+                "select coalesce(sum(custom_plans), 0), coalesce(sum(generic_plans), 0)"
+                    + " from pg_prepared_statements"
+                    + " where statement like 'select s.id, s.repo_id, %from job_spans js%'")) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2)};
+    }
+  }
+
+  /**
+   * Ten claims on a new connection, the job locked by {@code lock} or {@code lockForRun}; then the
+   * claim's custom and generic plans.
+   */
+  private long[] plansOfTenClaims(UUID job, boolean forRun) throws java.sql.SQLException {
+    try (java.sql.Connection c = db.database().openDedicated("plans")) {
+      c.setAutoCommit(false);
+      for (int i = 0; i < 10; i++) {
+        if (forRun) {
+          JobTable.lockForRun(c, job);
+        } else {
+          JobTable.lock(c, job);
+        }
+        JobTable.claimSpans(c, job);
+        c.commit();
+      }
+      c.setAutoCommit(true);
+      return claimPlans(c);
+    }
+  }
+
+  @Test
+  void aRunsTransactionUsesThePlanItsConnectionKeepsInsteadOfPlanningAgain() throws Exception {
+    UUID job =
+        seed.job(j -> j.kind("batch").status("enqueued").tokens(100).spans(user, helper)).jobId();
+
+    // pgjdbc prepares a statement on the server from its 5th execution on a connection; from
+    // then on PostgreSQL plans it again for each of the next executions unless told otherwise
+    long[] plain = plansOfTenClaims(job, false);
+    long[] run = plansOfTenClaims(job, true);
+
+    assertThat(plain[0]).as("custom plans after a plain lock").isPositive();
+    assertThat(run[0]).as("custom plans in a run's transaction").isZero();
+    assertThat(run[1]).as("executions on the kept generic plan").isGreaterThanOrEqualTo(5);
+  }
 }
