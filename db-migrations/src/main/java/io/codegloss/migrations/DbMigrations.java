@@ -4,6 +4,8 @@ import io.codegloss.core.db.Database;
 import io.codegloss.core.error.PermanentException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,13 +71,14 @@ public final class DbMigrations {
    * @throws PermanentException when the schema is newer than this build, a migration fails, or
    *     another process held the lock for more than five minutes
    */
-  public static Result apply(DataSource dataSource) {
+  public static Result apply(DataSource pool) {
     long t0 = System.nanoTime();
-    if (stamped(dataSource)) {
+    if (stamped(pool)) {
       // Every process start lands here; Flyway's scan and JobRunr's check cost about a second.
       log.debug("database schema already at {}", STAMP);
       return new Result(SCHEMA_VERSION, 0);
     }
+    DataSource dataSource = withoutSocketTimeout(pool);
     try (Connection lock = dataSource.getConnection()) {
       acquire(lock);
       try {
@@ -117,6 +120,32 @@ public final class DbMigrations {
       throw new PermanentException(
           "creating JobRunr's tables failed: " + firstLine(e.getMessage()), e);
     }
+  }
+
+  /**
+   * The pool's connections without the socket timeout ({@code
+   * CODEGLOSS_DB_SOCKET_TIMEOUT_SECONDS}): waiting for another process's migration ({@link
+   * #LOCK_TIMEOUT} bounds that) or one long statement of a migration (an index over a large table)
+   * is not a server that stopped answering. HikariCP puts the pool's timeout back when a connection
+   * is returned.
+   */
+  private static DataSource withoutSocketTimeout(DataSource pool) {
+    return (DataSource)
+        Proxy.newProxyInstance(
+            DbMigrations.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result;
+              try {
+                result = method.invoke(pool, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+              if (result instanceof Connection c) {
+                c.setNetworkTimeout(Runnable::run, 0);
+              }
+              return result;
+            });
   }
 
   /** True when a complete migration by a build like this one already ran on this database. */

@@ -2,6 +2,7 @@ package io.codegloss.migrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.codegloss.core.db.Database;
 import io.codegloss.core.error.PermanentException;
@@ -9,7 +10,10 @@ import io.codegloss.testing.Rows;
 import io.codegloss.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -157,6 +161,43 @@ class DbMigrationsTest {
       } finally {
         pool.shutdownNow();
         pools.forEach(Database::close);
+      }
+    }
+  }
+
+  @Test
+  void aProcessWaitingForAnotherOnesMigrationOutlastsItsSocketTimeoutAndThenMigrates()
+      throws Exception {
+    try (TestDatabase db = TestDatabase.blank();
+        Database other = Database.connect(db.jdbcUrl(), db.user(), db.password(), 2, "other");
+        Database waiting =
+            Database.connect(db.jdbcUrl(), db.user(), db.password(), 3, "waiting", 1)) {
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try (Connection lock = other.dataSource().getConnection();
+          Statement st = lock.createStatement()) {
+        st.execute("select pg_advisory_lock(" + DbMigrations.LOCK_KEY + ")");
+        Future<DbMigrations.Result> migrating =
+            pool.submit(() -> DbMigrations.apply(waiting.dataSource()));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    count(
+                            db,
+                            "select count(*) from pg_locks where locktype = 'advisory'"
+                                + " and not granted")
+                        == 1);
+
+        // its pool gives up on a silent server after 1 s; waiting for the lock is not that
+        await()
+            .during(Duration.ofSeconds(3))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> !migrating.isDone());
+        st.execute("select pg_advisory_unlock(" + DbMigrations.LOCK_KEY + ")");
+
+        assertThat(migrating.get(120, TimeUnit.SECONDS).migrationsExecuted()).isPositive();
+      } finally {
+        pool.shutdownNow();
       }
     }
   }
