@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codegloss.core.facts.SpanFacts;
 import io.codegloss.testing.Seed;
 import io.codegloss.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -128,7 +130,7 @@ class JobTableClaimTest {
     assertThat(spans.get(2).invalidAnswer()).isNull();
   }
 
-  private static String synchronousCommit(java.sql.Connection c) throws java.sql.SQLException {
+  private static String synchronousCommit(Connection c) throws SQLException {
     try (var st = c.createStatement();
         var rs = st.executeQuery("show synchronous_commit")) {
       rs.next();
@@ -168,7 +170,7 @@ class JobTableClaimTest {
   }
 
   /** Custom and generic plans of this session's prepared statement reading a job's spans. */
-  private static long[] claimPlans(java.sql.Connection c) throws java.sql.SQLException {
+  private static long[] claimPlans(Connection c) throws SQLException {
     try (var st = c.createStatement();
         var rs =
             st.executeQuery(
@@ -184,8 +186,8 @@ class JobTableClaimTest {
    * Ten claims on a new connection, the job locked by {@code lock} or {@code lockForRun}; then the
    * claim's custom and generic plans.
    */
-  private long[] plansOfTenClaims(UUID job, boolean forRun) throws java.sql.SQLException {
-    try (java.sql.Connection c = db.database().openDedicated("plans")) {
+  private long[] plansOfTenClaims(UUID job, boolean forRun) throws SQLException {
+    try (Connection c = db.database().openDedicated("plans")) {
       c.setAutoCommit(false);
       for (int i = 0; i < 10; i++) {
         if (forRun) {
